@@ -1,0 +1,1 @@
+//! rco-sim: testbenches that drive rco-hdl blocks from golden vectors.

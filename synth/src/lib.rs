@@ -1,0 +1,1 @@
+//! rco-synth: Verilog export and FPGA synthesis flow.
