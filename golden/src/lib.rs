@@ -4,3 +4,4 @@
 //! it. Function names follow the kernel so a reader can hold them against the source.
 
 pub mod csum;
+pub mod rng;
