@@ -138,6 +138,17 @@ pub fn csum_ipv6_magic(saddr: &[u8; 16], daddr: &[u8; 16], len: u32, proto: u8, 
     csum_fold(csum_ipv6_nofold(saddr, daddr, len, proto, sum))
 }
 
+/// `csum_replace2`: update checksum field `sum` when a 16-bit word changes from `old`
+/// to `new` (RFC 1624 eqn. 3: `HC' = ~(~HC + ~m + m')`).
+pub fn csum_replace2(sum: Sum16, old: u16, new: u16) -> Sum16 {
+    !csum16_add(csum16_sub(!sum, old), new)
+}
+
+/// `csum_replace4`: the same for a 32-bit word.
+pub fn csum_replace4(sum: Sum16, from: u32, to: u32) -> Sum16 {
+    csum_fold(csum_add(csum_sub(!csum_unfold(sum), from), to))
+}
+
 /// Read the big-endian 16-bit field at `off`.
 #[inline]
 pub fn get_sum16(buf: &[u8], off: usize) -> Sum16 {
