@@ -1,1 +1,9 @@
-//! rco-hdl: the rust-hdl design. Filled by the checksum-engine, RX and TX issues.
+//! rco-hdl: the rust-hdl design of the rco-nic datapath.
+//!
+//! * [`stream`]: the AXI4-Stream bundle every block uses.
+//! * [`csum_engine`]: the pipelined ones'-complement checksum engine (TX and RX share it).
+//! * [`gtkw`]: GTKWave save files for the VCDs of these blocks.
+
+pub mod csum_engine;
+pub mod gtkw;
+pub mod stream;
