@@ -1,6 +1,9 @@
 //! rco-sim: testbenches that drive rco-hdl blocks from golden vectors.
 //! This is where golden/ and hdl/ meet; neither imports the other.
 
+pub mod csum_cosim;
+pub mod csum_tb;
+
 use std::fmt;
 use std::path::PathBuf;
 
@@ -38,6 +41,9 @@ impl fmt::Display for SimSummary {
 }
 
 /// Run the testbench of one block.
-pub fn run_sim(block: &str, _opts: &SimOpts) -> anyhow::Result<SimSummary> {
-    anyhow::bail!("sim --block {block}: this block is not built yet")
+pub fn run_sim(block: &str, opts: &SimOpts) -> anyhow::Result<SimSummary> {
+    match block {
+        "csum" => csum_tb::run(opts),
+        _ => anyhow::bail!("sim --block {block}: this block is not built yet"),
+    }
 }
