@@ -1,8 +1,143 @@
 //! rco-synth: Verilog export and FPGA synthesis flow.
+//!
+//! rust-hdl always names the top module `top` and its sub-modules `top$<path>`; the
+//! exporter renames both to the design's product name (`rco_csum_engine_w64`, ...), so
+//! several exported designs can be compiled together.
 
+use rco_hdl::csum_engine::CsumEngine;
+use rco_hdl::gtkw::{save_file, Fmt, Group};
+use rust_hdl::prelude::*;
 use std::path::{Path, PathBuf};
 
+/// Data widths the designs are built for.
+pub const WIDTHS: [usize; 4] = [64, 128, 256, 512];
+
+/// A design that can be exported as Verilog. The NIC top joins this list later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Design {
+    /// `rco_hdl::csum_engine::CsumEngine`.
+    CsumEngine,
+}
+
+impl Design {
+    /// Verilog module name at `width` bits.
+    pub fn module_name(self, width: usize) -> String {
+        match self {
+            Design::CsumEngine => format!("rco_csum_engine_w{width}"),
+        }
+    }
+
+    /// rust-hdl's Verilog for the design (top module still called `top`).
+    fn raw_verilog(self, width: usize) -> anyhow::Result<String> {
+        fn gen<B: Block>(mut uut: B) -> String {
+            uut.connect_all();
+            generate_verilog(&uut)
+        }
+        Ok(match (self, width) {
+            (Design::CsumEngine, 64) => gen(CsumEngine::<64, 8, 4>::new()),
+            (Design::CsumEngine, 128) => gen(CsumEngine::<128, 16, 8>::new()),
+            (Design::CsumEngine, 256) => gen(CsumEngine::<256, 32, 16>::new()),
+            (Design::CsumEngine, 512) => gen(CsumEngine::<512, 64, 32>::new()),
+            (_, w) => anyhow::bail!("export: width {w} is not built (one of {WIDTHS:?})"),
+        })
+    }
+
+    /// The design's Verilog with its modules renamed after the product.
+    pub fn verilog(self, width: usize) -> anyhow::Result<String> {
+        Ok(rename_top(&self.raw_verilog(width)?, &self.module_name(width)))
+    }
+
+    /// A GTKWave save file for a VCD dumped by an HDL simulator from a testbench that
+    /// instantiates the design as `tb.dut` into `<module>.vcd`.
+    pub fn gtkw(self, width: usize) -> String {
+        let name = self.module_name(width);
+        let p = |s: &str| format!("tb.dut.{s}");
+        match self {
+            Design::CsumEngine => save_file(
+                &format!("{name}.vcd"),
+                &[
+                    Group { name: "clock", traces: vec![(p("clock"), Fmt::Bin)] },
+                    Group {
+                        name: "s_axis",
+                        traces: vec![
+                            (p("s_axis$tvalid"), Fmt::Bin),
+                            (p("s_axis$tready"), Fmt::Bin),
+                            (p("s_axis$tlast"), Fmt::Bin),
+                            (p(&format!("s_axis$tkeep[{}:0]", width / 8 - 1)), Fmt::Hex),
+                            (p(&format!("s_axis$tdata[{}:0]", width - 1)), Fmt::Hex),
+                            (p("csum_start[15:0]"), Fmt::Dec),
+                            (p("csum_end[15:0]"), Fmt::Dec),
+                        ],
+                    },
+                    Group {
+                        name: "sum",
+                        traces: vec![
+                            (p("sum_valid"), Fmt::Bin),
+                            (p("sum[15:0]"), Fmt::Hex),
+                            (p("csum[15:0]"), Fmt::Hex),
+                        ],
+                    },
+                ],
+            ),
+        }
+    }
+}
+
+/// Rename rust-hdl's `top` (and its `top$...` sub-modules) to `name`.
+pub fn rename_top(verilog: &str, name: &str) -> String {
+    let mut out = String::with_capacity(verilog.len() + 1024);
+    for line in verilog.lines() {
+        let t = line.trim_start();
+        let fixed = if t.starts_with("module top") || t.starts_with("endmodule // top") {
+            line.replacen("top", name, 1)
+        } else if t.starts_with("top$") {
+            // a sub-module instance: `top$pos pos(`
+            line.replacen("top$", &format!("{name}$"), 1)
+        } else {
+            line.to_string()
+        };
+        out.push_str(&fixed);
+        out.push('\n');
+    }
+    out
+}
+
+/// Write `design` at `width` bits into `out_dir`: `<module>.v` and `<module>.gtkw`.
+pub fn export_design(design: Design, width: usize, out_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let name = design.module_name(width);
+    let verilog = design.verilog(width)?;
+    std::fs::create_dir_all(out_dir)?;
+    let v = out_dir.join(format!("{name}.v"));
+    let g = out_dir.join(format!("{name}.gtkw"));
+    std::fs::write(&v, verilog)?;
+    std::fs::write(&g, design.gtkw(width))?;
+    Ok(vec![v, g])
+}
+
 /// Write the Verilog (and a GTKWave save file) for the design at `width` bits into `out_dir`.
-pub fn export_verilog(_width: usize, _out_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    anyhow::bail!("export: the design is not built yet")
+/// For now the design is the checksum engine; the NIC top replaces it.
+pub fn export_verilog(width: usize, out_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    export_design(Design::CsumEngine, width, out_dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renamed_modules_leave_no_top() {
+        for w in WIDTHS {
+            let v = Design::CsumEngine.verilog(w).unwrap();
+            let name = format!("rco_csum_engine_w{w}");
+            assert!(v.contains(&format!("module {name}(")));
+            assert!(v.contains(&format!("module {name}$acc(")));
+            assert!(!v.contains("module top"));
+            assert!(!v.lines().any(|l| l.trim_start().starts_with("top$")));
+        }
+    }
+
+    #[test]
+    fn bad_width_is_an_error() {
+        assert!(export_verilog(48, &std::env::temp_dir()).is_err());
+    }
 }
