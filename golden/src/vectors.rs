@@ -187,6 +187,29 @@ pub fn refresh_outer_udp_csum(frame: &mut [u8]) {
     put_sum16(frame, u + 6, if c == 0 { CSUM_MANGLED_0 } else { c });
 }
 
+/// Cut the inner frame of outer frame `f` (built from `d`) to `inner_len` bytes,
+/// rewriting the IP and UDP lengths and the IPv4 header checksum to match.
+fn shrink_inner(f: &mut Vec<u8>, d: &TxDescriptor, inner_len: usize) {
+    let hlen = outer_header_len(d);
+    f.truncate(hlen + inner_len);
+    let udp = hlen - 16;
+    let udp_len = (16 + inner_len) as u16;
+    f[udp + 4..udp + 6].copy_from_slice(&udp_len.to_be_bytes());
+    match d.outer_ip {
+        IpAddrs::Ipv4 { .. } => {
+            let ip = udp - 20;
+            f[ip + 2..ip + 4].copy_from_slice(&(udp_len + 20).to_be_bytes());
+            put_sum16(f, ip + 10, 0);
+            let c = ip_fast_csum(&f[ip..udp]);
+            put_sum16(f, ip + 10, c);
+        }
+        IpAddrs::Ipv6 { .. } => {
+            let ip = udp - 40;
+            f[ip + 4..ip + 6].copy_from_slice(&udp_len.to_be_bytes());
+        }
+    }
+}
+
 /// The malformation classes the RX generator applies to a good outer frame.
 pub const RX_CASES: [&str; 12] = [
     "good",
@@ -237,9 +260,13 @@ fn malform(rng: &mut SplitMix64, case: &str, f: &mut Vec<u8>, d: &TxDescriptor, 
         }
         "rco_not_enabled" => cfg.remcsum_rx = false,
         "rco_past_end" => {
+            // Largest start with the TCP selector needs 272 inner bytes; cut the inner
+            // frame (consistently, lengths and checksums redone) to fewer than that.
+            let inner_len = rng.range(14, 271).min((f.len() - vx - 8) as u64) as usize;
+            shrink_inner(f, d, inner_len);
             let flags = u32::from_be_bytes(f[vx..vx + 4].try_into().unwrap()) | VXLAN_HF_RCO;
             f[vx..vx + 4].copy_from_slice(&flags.to_be_bytes());
-            f[vx + 7] = rng.range(0, 255) as u8;
+            f[vx + 7] = 0x7F;
             refresh_outer_udp_csum(f);
         }
         "zero_udp_csum" => {
@@ -298,6 +325,8 @@ mod tests {
             DropReason::RcoNotEnabled,
             DropReason::NotVxlan,
             DropReason::TooLong,
+            DropReason::RcoPastEnd,
+            DropReason::UdpZeroCsum6,
         ] {
             assert!(seen.contains(&r), "no {r} case generated; saw {seen:?}");
         }
