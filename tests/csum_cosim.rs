@@ -22,7 +22,12 @@ fn setup(width: usize, tag: &str) -> (std::path::PathBuf, usize) {
 
 fn check(r: &CosimRun, expected: usize) {
     assert_eq!(r.errors, 0, "{} reported mismatches:\n{}", r.tool, r.output);
-    assert_eq!((r.pulses, r.expected), (expected as u64, expected as u64), "{}", r.output);
+    assert_eq!(
+        (r.pulses, r.expected),
+        (expected as u64, expected as u64),
+        "{}",
+        r.output
+    );
 }
 
 #[test]

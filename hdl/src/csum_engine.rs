@@ -43,6 +43,8 @@
 //!   `word[2*m+1]` is evaluated with only the loop variables in scope: a const generic in
 //!   an index (`node[N-2]`) panics at export. The tree therefore runs inside a one-trip
 //!   loop `for n in N..N+1` that binds the value `N` to a loop variable.
+//! * Loop bounds are pasted as `<bound>.into()`, so `0..N / 2` becomes `N / 2.into()` and
+//!   fails type inference: write `0..(N / 2)`.
 //! * Calls like `bit_cast`/`Bits::from` are evaluated at export time to learn the width,
 //!   so they cannot take a loop variable. Zero-extension inside loops is written
 //!   `x.index().to_bits::<32>()` (both map to the bare signal in Verilog, where the
@@ -56,6 +58,12 @@
 //!   all arithmetic is at most 32 bits, and the shifts (fold, swap) are computed only in
 //!   the cycle that needs them.
 //! * Verilog keywords are not escaped: no field may be called `end`.
+//! * `generate_verilog` panics in its connection check unless `connect_all()` ran first.
+//! * A spare array slot is an unused signal for `verilator -Wall`; the tree's spare node is
+//!   driven with 0 and added to the root (free after synthesis) to keep lint clean.
+//! * Speed (release, 2 cores): this engine driven directly runs ~1.3 M cycles/s at W=64 and
+//!   ~0.22 M at W=256 (the `[bool; 256]` tdata dominates); Verilator `--binary` ~8-12 M,
+//!   Icarus ~34 k (`cargo bench -p rco-sim --bench csum_speed`).
 //! * Registers start at 0 through Verilog `initial` (rust-hdl's DFF); there is no reset.
 
 use crate::stream::AxisSink;
@@ -119,8 +127,14 @@ pub type CsumEngine512 = CsumEngine<512, 64, 32>;
 
 impl<const W: usize, const K: usize, const N: usize> CsumEngine<W, K, N> {
     pub fn new() -> Self {
-        assert!(W % 32 == 0 && W >= 32 && K * 8 == W && N * 16 == W, "need K = W/8, N = W/16");
-        assert!(N.is_power_of_two(), "the adder tree wants a power-of-two word count");
+        assert!(
+            W.is_multiple_of(32) && W >= 32 && K * 8 == W && N * 16 == W,
+            "need K = W/8, N = W/16"
+        );
+        assert!(
+            N.is_power_of_two(),
+            "the adder tree wants a power-of-two word count"
+        );
         Self {
             clock: Default::default(),
             s_axis: Default::default(),
@@ -172,8 +186,8 @@ impl<const W: usize, const K: usize, const N: usize> Logic for CsumEngine<W, K, 
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, pos, v1, sop1, last1, odd1, tsum, v2, sop2, last2, odd2, acc, done3,
-            odd3, sum_r, csum_r, valid_r
+            self, clock, pos, v1, sop1, last1, odd1, tsum, v2, sop2, last2, odd2, acc, done3, odd3,
+            sum_r, csum_r, valid_r
         );
         // A sink that never stalls.
         self.s_axis.tready.next = true;
@@ -227,8 +241,9 @@ impl<const W: usize, const K: usize, const N: usize> Logic for CsumEngine<W, K, 
             for m in (N / 2)..(N - 1) {
                 self.node[m].next = self.node[2 * m - n].val() + self.node[2 * m + 1 - n].val();
             }
+            // the array has one spare slot; it is 0 and added so that no signal is unused
             self.node[n - 1].next = 0.into();
-            self.tsum.d.next = self.node[n - 2].val();
+            self.tsum.d.next = self.node[n - 2].val() + self.node[n - 1].val();
         }
         self.v2.d.next = self.v1.q.val();
         self.sop2.d.next = self.sop1.q.val();
@@ -257,8 +272,8 @@ impl<const W: usize, const K: usize, const N: usize> Logic for CsumEngine<W, K, 
             self.fold1.next = bit_cast::<32, 16>(bit_cast::<16, 32>(self.acc.q.val()))
                 + bit_cast::<32, 16>(self.acc.q.val().get_bits::<16>(16));
             // fold1 <= 0x1FFFE, so adding its carry back cannot overflow 16 bits
-            self.fold2.next = bit_cast::<16, 32>(self.fold1.val())
-                + self.fold1.val().get_bits::<16>(16);
+            self.fold2.next =
+                bit_cast::<16, 32>(self.fold1.val()) + self.fold1.val().get_bits::<16>(16);
             if self.odd3.q.val() {
                 self.result.next = self.fold2.val();
             } else {
@@ -282,7 +297,11 @@ mod tests {
     fn ref_sum(buf: &[u8]) -> u16 {
         let mut s: u64 = 0;
         for (i, b) in buf.iter().enumerate() {
-            s += if i % 2 == 0 { (*b as u64) << 8 } else { *b as u64 };
+            s += if i % 2 == 0 {
+                (*b as u64) << 8
+            } else {
+                *b as u64
+            };
         }
         while s >> 16 != 0 {
             s = (s & 0xFFFF) + (s >> 16);
@@ -301,7 +320,11 @@ mod tests {
             let mut uut = CsumEngine::<W, K, N>::new();
             uut.connect_all();
             rust_hdl::core::check_error::check_all(&uut).unwrap();
-            Self { uut, cycle: 0, seen: vec![] }
+            Self {
+                uut,
+                cycle: 0,
+                seen: vec![],
+            }
         }
         /// One clock: drive `beat` (or idle), rise, record a `sum_valid` pulse.
         fn clock(&mut self, beat: Option<(&[u8], u64, bool)>, start: u16, end: u16) {
@@ -323,7 +346,11 @@ mod tests {
             assert!(simulate(u, 100));
             self.cycle += 1;
             if u.sum_valid.val() {
-                self.seen.push((self.cycle + 1, u.sum.val().to_u64() as u16, u.csum.val().to_u64() as u16));
+                self.seen.push((
+                    self.cycle + 1,
+                    u.sum.val().to_u64() as u16,
+                    u.csum.val().to_u64() as u16,
+                ));
             }
         }
         fn packet(&mut self, pkt: &[u8], start: u16, end: u16) -> usize {
@@ -342,7 +369,13 @@ mod tests {
         // data (sum 0) and all-0xFF data (a multiple of 0xFFFF, folds to 0xFFFF)
         let mut x: u32 = 1;
         for len in [1usize, 2, 3, K - 1, K, K + 1, 2 * K + 3, 5 * K, 97] {
-            for (s, e) in [(0usize, 0xFFFFusize), (1, 0xFFFF), (3, len.saturating_sub(1)), (len, 0xFFFF), (0, 2)] {
+            for (s, e) in [
+                (0usize, 0xFFFFusize),
+                (1, 0xFFFF),
+                (3, len.saturating_sub(1)),
+                (len, 0xFFFF),
+                (0, 2),
+            ] {
                 let pkt: Vec<u8> = (0..len)
                     .map(|_| {
                         x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
@@ -391,6 +424,5 @@ mod tests {
         let v = generate_verilog(&uut);
         assert!(v.contains("module top"));
         assert!(v.contains("word$3"));
-        std::fs::write(std::env::temp_dir().join("csum_w64.v"), v).unwrap();
     }
 }

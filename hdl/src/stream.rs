@@ -51,7 +51,11 @@ pub fn packet_beats(pkt: &[u8], bytes_per_beat: usize) -> Vec<Beat> {
             let chunk = &pkt[i * bytes_per_beat..pkt.len().min((i + 1) * bytes_per_beat)];
             let mut data = chunk.to_vec();
             data.resize(bytes_per_beat, 0);
-            Beat { data, keep: lane_mask(chunk.len()), last: i + 1 == n }
+            Beat {
+                data,
+                keep: lane_mask(chunk.len()),
+                last: i + 1 == n,
+            }
         })
         .collect()
 }

@@ -19,8 +19,8 @@ use rco_golden::csum::{csum_fold, csum_partial, fold};
 use rco_golden::rng::SplitMix64;
 use rco_hdl::csum_engine::{CsumEngine, LATENCY};
 use rco_hdl::stream::{lane_mask, packet_beats, tdata_from_lanes};
-use rust_hdl::prelude::*;
 use rust_hdl::core::vcd_probe::VCDProbe;
+use rust_hdl::prelude::*;
 use std::io::Write;
 
 /// Inputs driven during one clock cycle.
@@ -51,7 +51,13 @@ pub struct Schedule {
 }
 
 /// Build a seeded schedule of `packets` packets for a `bytes_per_beat`-lane stream.
-pub fn schedule(seed: u64, packets: usize, bytes_per_beat: usize, max_len: usize, idle_p: f64) -> Schedule {
+pub fn schedule(
+    seed: u64,
+    packets: usize,
+    bytes_per_beat: usize,
+    max_len: usize,
+    idle_p: f64,
+) -> Schedule {
     let k = bytes_per_beat;
     let mut rng = SplitMix64::new(seed);
     let mut cycles = Vec::new();
@@ -102,7 +108,11 @@ pub fn schedule(seed: u64, packets: usize, bytes_per_beat: usize, max_len: usize
             }
             // a late `end` is only needed from the first beat that holds byte `end - 1`
             let pos = i * k;
-            let end_now = if late_end && pos + k <= end { 0xFFFF } else { end };
+            let end_now = if late_end && pos + k <= end {
+                0xFFFF
+            } else {
+                end
+            };
             cycles.push(Stim {
                 valid: true,
                 last: b.last,
@@ -113,9 +123,18 @@ pub fn schedule(seed: u64, packets: usize, bytes_per_beat: usize, max_len: usize
             });
             beats += 1;
         }
-        expect.push(Expect { due: (cycles.len() - 1 + LATENCY) as u64, sum, csum });
+        expect.push(Expect {
+            due: (cycles.len() - 1 + LATENCY) as u64,
+            sum,
+            csum,
+        });
     }
-    Schedule { bytes_per_beat: k, cycles, expect, beats }
+    Schedule {
+        bytes_per_beat: k,
+        cycles,
+        expect,
+        beats,
+    }
 }
 
 /// Cycles of the VCD that a run writes at most (the waveform of a full run is gigabytes).
@@ -134,7 +153,9 @@ pub fn run(opts: &SimOpts) -> anyhow::Result<SimSummary> {
     }
 }
 
-fn run_w<const W: usize, const K: usize, const N: usize>(opts: &SimOpts) -> anyhow::Result<SimSummary> {
+fn run_w<const W: usize, const K: usize, const N: usize>(
+    opts: &SimOpts,
+) -> anyhow::Result<SimSummary> {
     let sched = schedule(opts.seed, opts.packets, K, 9216, 0.05);
     let mut vcd = match &opts.vcd {
         Some(path) => {
@@ -151,7 +172,11 @@ fn run_w<const W: usize, const K: usize, const N: usize>(opts: &SimOpts) -> anyh
         block: "csum".into(),
         packets: opts.packets,
         mismatches: r.mismatches,
-        beats_per_cycle: if r.offered == 0 { 0.0 } else { r.accepted as f64 / r.offered as f64 },
+        beats_per_cycle: if r.offered == 0 {
+            0.0
+        } else {
+            r.accepted as f64 / r.offered as f64
+        },
         cycles: r.cycles,
         drops: 0,
     })
@@ -178,15 +203,26 @@ pub fn drive<const W: usize, const K: usize, const N: usize>(
     vcd_out: Option<&mut dyn Write>,
     max_cycles: u64,
 ) -> anyhow::Result<DriveResult> {
-    anyhow::ensure!(sched.bytes_per_beat == K, "schedule built for another width");
+    anyhow::ensure!(
+        sched.bytes_per_beat == K,
+        "schedule built for another width"
+    );
     let mut uut = CsumEngine::<W, K, N>::new();
     uut.connect_all();
-    rust_hdl::core::check_error::check_all(&uut).map_err(|e| anyhow::anyhow!("csum engine check: {e:?}"))?;
+    rust_hdl::core::check_error::check_all(&uut)
+        .map_err(|e| anyhow::anyhow!("csum engine check: {e:?}"))?;
     let mut vcd = vcd_out.map(|w| write_vcd_dump(write_vcd_header(w, &uut), &uut));
     let bound = (sched.cycles.len() as u64 + LATENCY as u64 + 64).min(max_cycles);
     let mut res = DriveResult::default();
     let mut next = 0usize; // next expected pulse
-    let idle = Stim { valid: false, last: false, keep: 0, start: 0, end: 0, lanes: vec![0; K] };
+    let idle = Stim {
+        valid: false,
+        last: false,
+        keep: 0,
+        start: 0,
+        end: 0,
+        lanes: vec![0; K],
+    };
     for c in 0..bound {
         let s = sched.cycles.get(c as usize).unwrap_or(&idle);
         uut.clock.next = false.into();
@@ -197,7 +233,10 @@ pub fn drive<const W: usize, const K: usize, const N: usize>(
         uut.s_axis.tuser.next = false;
         uut.csum_start.next = (s.start as u64).into();
         uut.csum_end.next = (s.end as u64).into();
-        anyhow::ensure!(simulate(&mut uut, 100), "csum engine: no convergence in cycle {c}");
+        anyhow::ensure!(
+            simulate(&mut uut, 100),
+            "csum engine: no convergence in cycle {c}"
+        );
         if s.valid {
             res.offered += 1;
             if uut.s_axis.tready.val() {
@@ -208,7 +247,10 @@ pub fn drive<const W: usize, const K: usize, const N: usize>(
             vcd = vcd_step(vcd, c * PERIOD_PS, &uut)?;
         }
         uut.clock.next = true.into();
-        anyhow::ensure!(simulate(&mut uut, 100), "csum engine: no convergence in cycle {c}");
+        anyhow::ensure!(
+            simulate(&mut uut, 100),
+            "csum engine: no convergence in cycle {c}"
+        );
         res.cycles = c + 1;
         if c < VCD_MAX_CYCLES {
             vcd = vcd_step(vcd, c * PERIOD_PS + PERIOD_PS / 2, &uut)?;
@@ -216,13 +258,19 @@ pub fn drive<const W: usize, const K: usize, const N: usize>(
         // after this edge the outputs show cycle c + 1
         if uut.sum_valid.val() {
             res.pulses += 1;
-            let got = (c + 1, uut.sum.val().to_u64() as u16, uut.csum.val().to_u64() as u16);
+            let got = (
+                c + 1,
+                uut.sum.val().to_u64() as u16,
+                uut.csum.val().to_u64() as u16,
+            );
             match sched.expect.get(next) {
                 Some(e) if (e.due, e.sum, e.csum) == got => {}
                 other => {
                     res.mismatches += 1;
                     if res.notes.len() < 5 {
-                        res.notes.push(format!("pulse {next}: got (cycle, sum, csum) {got:?}, expected {other:?}"));
+                        res.notes.push(format!(
+                            "pulse {next}: got (cycle, sum, csum) {got:?}, expected {other:?}"
+                        ));
                     }
                 }
             }
@@ -230,7 +278,7 @@ pub fn drive<const W: usize, const K: usize, const N: usize>(
         }
         if let Some(e) = sched.expect.get(next) {
             anyhow::ensure!(
-                c + 1 <= e.due + 64 || max_cycles != u64::MAX,
+                c < e.due + 64 || max_cycles != u64::MAX,
                 "csum sim timeout: pulse {next} due in cycle {} missing at cycle {} (deadlock?)",
                 e.due,
                 c + 1
@@ -271,7 +319,10 @@ fn write_gtkw(vcd: &std::path::Path, w: usize) -> anyhow::Result<()> {
     use rco_hdl::gtkw::{save_file, Fmt, Group};
     let t = |p: &str, f| (p.to_string(), f);
     let groups = [
-        Group { name: "clock", traces: vec![t("uut.clock", Fmt::Bin)] },
+        Group {
+            name: "clock",
+            traces: vec![t("uut.clock", Fmt::Bin)],
+        },
         Group {
             name: "s_axis",
             traces: vec![
@@ -302,7 +353,10 @@ fn write_gtkw(vcd: &std::path::Path, w: usize) -> anyhow::Result<()> {
             ],
         },
     ];
-    let name = vcd.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = vcd
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     std::fs::write(vcd.with_extension("gtkw"), save_file(&name, &groups))?;
     Ok(())
 }
@@ -361,7 +415,13 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("rco_csum_vcd_{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let vcd = dir.join("csum.vcd");
-        let opts = SimOpts { packets: 5, seed: 2, width: 64, backpressure: 0.0, vcd: Some(vcd.clone()) };
+        let opts = SimOpts {
+            packets: 5,
+            seed: 2,
+            width: 64,
+            backpressure: 0.0,
+            vcd: Some(vcd.clone()),
+        };
         let sum = run(&opts).unwrap();
         assert_eq!(sum.mismatches, 0);
         let text = std::fs::read_to_string(&vcd).unwrap();
@@ -385,10 +445,20 @@ mod acceptance {
     }
 
     fn one(width: usize) {
-        let opts = SimOpts { packets: 300, seed: 7, width, backpressure: 0.0, vcd: None };
+        let opts = SimOpts {
+            packets: 300,
+            seed: 7,
+            width,
+            backpressure: 0.0,
+            vcd: None,
+        };
         let t = std::time::Instant::now();
         let s = crate::run_sim("csum", &opts).unwrap();
-        eprintln!("{s}  ({:.1} s, {:.0} cycles/s)", t.elapsed().as_secs_f64(), s.cycles as f64 / t.elapsed().as_secs_f64());
+        eprintln!(
+            "{s}  ({:.1} s, {:.0} cycles/s)",
+            t.elapsed().as_secs_f64(),
+            s.cycles as f64 / t.elapsed().as_secs_f64()
+        );
         assert_eq!(s.mismatches, 0);
         assert!(s.beats_per_cycle >= 0.99);
     }

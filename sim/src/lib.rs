@@ -35,7 +35,12 @@ impl fmt::Display for SimSummary {
         write!(
             f,
             "sim block={} packets={} mismatches={} beats_per_cycle={:.3} cycles={} drops={}",
-            self.block, self.packets, self.mismatches, self.beats_per_cycle, self.cycles, self.drops
+            self.block,
+            self.packets,
+            self.mismatches,
+            self.beats_per_cycle,
+            self.cycles,
+            self.drops
         )
     }
 }

@@ -44,11 +44,15 @@ impl Design {
 
     /// The design's Verilog with its modules renamed after the product.
     pub fn verilog(self, width: usize) -> anyhow::Result<String> {
-        Ok(rename_top(&self.raw_verilog(width)?, &self.module_name(width)))
+        Ok(rename_top(
+            &self.raw_verilog(width)?,
+            &self.module_name(width),
+        ))
     }
 
     /// A GTKWave save file for a VCD dumped by an HDL simulator from a testbench that
-    /// instantiates the design as `tb.dut` into `<module>.vcd`.
+    /// instantiates the design as `tb.dut` into `<module>.vcd` (as `rco_sim::csum_cosim`'s
+    /// does). Names with `$` are escaped identifiers in such a VCD (`\s_axis$tdata`).
     pub fn gtkw(self, width: usize) -> String {
         let name = self.module_name(width);
         let p = |s: &str| format!("tb.dut.{s}");
@@ -56,15 +60,18 @@ impl Design {
             Design::CsumEngine => save_file(
                 &format!("{name}.vcd"),
                 &[
-                    Group { name: "clock", traces: vec![(p("clock"), Fmt::Bin)] },
+                    Group {
+                        name: "clock",
+                        traces: vec![(p("clock"), Fmt::Bin)],
+                    },
                     Group {
                         name: "s_axis",
                         traces: vec![
-                            (p("s_axis$tvalid"), Fmt::Bin),
-                            (p("s_axis$tready"), Fmt::Bin),
-                            (p("s_axis$tlast"), Fmt::Bin),
-                            (p(&format!("s_axis$tkeep[{}:0]", width / 8 - 1)), Fmt::Hex),
-                            (p(&format!("s_axis$tdata[{}:0]", width - 1)), Fmt::Hex),
+                            (p("\\s_axis$tvalid"), Fmt::Bin),
+                            (p("\\s_axis$tready"), Fmt::Bin),
+                            (p("\\s_axis$tlast"), Fmt::Bin),
+                            (p(&format!("\\s_axis$tkeep[{}:0]", width / 8 - 1)), Fmt::Hex),
+                            (p(&format!("\\s_axis$tdata[{}:0]", width - 1)), Fmt::Hex),
                             (p("csum_start[15:0]"), Fmt::Dec),
                             (p("csum_end[15:0]"), Fmt::Dec),
                         ],
