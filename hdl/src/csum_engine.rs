@@ -18,10 +18,15 @@
 //! # Pipeline (fixed latency [`LATENCY`] = 4)
 //! | stage | registers | does |
 //! |---|---|---|
-//! | 0 mask | `pos`, `word[N]`, `v1 sop1 last1 odd1` | lane window from `pos` vs start/end and `tkeep`; masked 16-bit words |
-//! | 1 tree | `tsum`, `v2 sop2 last2 odd2` | adder tree of the `N = W/16` words |
+//! | 0 window | `pos`, `word[N]`, `lane_hi/lo[N]`, `v1 sop1 last1 odd1` | lane window from `pos` vs start/end and `tkeep`; raw 16-bit words |
+//! | 1 tree | `tsum`, `v2 sop2 last2 odd2` | words masked by their lanes, adder tree of the `N = W/16` words |
 //! | 2 accumulate | `acc`, `done3 odd3` | `acc = (sop ? 0 : acc) + tsum`; `done3` on the last beat |
 //! | 3 fold | `sum_r csum_r valid_r` | 32 -> 16 end-around-carry fold, byte swap, complement |
+//!
+//! Timing (ECP5-85F speed 8, `rco-nic synth`): the lane window compares the beat-aligned
+//! part of start/end with `pos` once (no subtract-then-compare), the lane flags are
+//! registered and applied in stage 1, and the fold adds `lo + hi` and `lo + hi + 1` side by
+//! side; together these took W=64 from 151 to about 180 MHz at the same latency.
 //!
 //! If the last beat of a packet is on the bus in cycle `c` (accepted by the edge that
 //! ends it), `sum_valid` is high in cycle `c + 4`.
@@ -83,19 +88,26 @@ pub struct CsumEngine<const W: usize, const K: usize, const N: usize> {
     pub csum: Signal<Out, Bits<16>>,
     // stage 0: lane window of the beat on the bus
     beat_bytes: Constant<Bits<16>>,
+    lane_mask: Constant<Bits<16>>,
+    beat_mask: Constant<Bits<16>>,
     pos: DFF<Bits<16>>,
-    start_le_pos: Signal<Local, Bit>,
-    start_gap: Signal<Local, Bits<16>>,
-    end_gt_pos: Signal<Local, Bit>,
-    end_gap: Signal<Local, Bits<16>>,
-    lane_hi: [Signal<Local, Bit>; N],
-    lane_lo: [Signal<Local, Bit>; N],
+    start_hi: Signal<Local, Bits<16>>,
+    start_lo: Signal<Local, Bits<16>>,
+    end_hi: Signal<Local, Bits<16>>,
+    end_lo: Signal<Local, Bits<16>>,
+    start_before: Signal<Local, Bit>,
+    start_here: Signal<Local, Bit>,
+    end_after: Signal<Local, Bit>,
+    end_here: Signal<Local, Bit>,
+    lane_hi: [DFF<Bit>; N],
+    lane_lo: [DFF<Bit>; N],
     word: [DFF<Bits<16>>; N],
     v1: DFF<Bit>,
     sop1: DFF<Bit>,
     last1: DFF<Bit>,
     odd1: DFF<Bit>,
-    // stage 1: adder tree, node[m] for m < N/2 adds two words, above that two nodes
+    // stage 1: mask the words, adder tree: node[m] for m < N/2 adds two words, above that two nodes
+    mword: [Signal<Local, Bits<16>>; N],
     node: [Signal<Local, Bits<32>>; N],
     tsum: DFF<Bits<32>>,
     v2: DFF<Bit>,
@@ -109,6 +121,7 @@ pub struct CsumEngine<const W: usize, const K: usize, const N: usize> {
     odd3: DFF<Bit>,
     // stage 3: fold, swap, complement
     fold1: Signal<Local, Bits<32>>,
+    fold1_inc: Signal<Local, Bits<16>>,
     fold2: Signal<Local, Bits<16>>,
     result: Signal<Local, Bits<16>>,
     sum_r: DFF<Bits<16>>,
@@ -144,14 +157,21 @@ impl<const W: usize, const K: usize, const N: usize> CsumEngine<W, K, N> {
             sum: Default::default(),
             csum: Default::default(),
             beat_bytes: Constant::new((K as u64).into()),
+            lane_mask: Constant::new(((K - 1) as u64).into()),
+            beat_mask: Constant::new((0xFFFF & !(K as u64 - 1)).into()),
             pos: Default::default(),
-            start_le_pos: Default::default(),
-            start_gap: Default::default(),
-            end_gt_pos: Default::default(),
-            end_gap: Default::default(),
+            start_hi: Default::default(),
+            start_lo: Default::default(),
+            end_hi: Default::default(),
+            end_lo: Default::default(),
+            start_before: Default::default(),
+            start_here: Default::default(),
+            end_after: Default::default(),
+            end_here: Default::default(),
             lane_hi: std::array::from_fn(|_| Default::default()),
             lane_lo: std::array::from_fn(|_| Default::default()),
             word: std::array::from_fn(|_| Default::default()),
+            mword: std::array::from_fn(|_| Default::default()),
             v1: Default::default(),
             sop1: Default::default(),
             last1: Default::default(),
@@ -167,6 +187,7 @@ impl<const W: usize, const K: usize, const N: usize> CsumEngine<W, K, N> {
             done3: Default::default(),
             odd3: Default::default(),
             fold1: Default::default(),
+            fold1_inc: Default::default(),
             fold2: Default::default(),
             result: Default::default(),
             sum_r: Default::default(),
@@ -192,33 +213,36 @@ impl<const W: usize, const K: usize, const N: usize> Logic for CsumEngine<W, K, 
         // A sink that never stalls.
         self.s_axis.tready.next = true;
 
-        // ---- stage 0: which lanes of this beat lie in [start, end)
-        self.start_le_pos.next = self.csum_start.val() <= self.pos.q.val();
-        self.start_gap.next = self.csum_start.val() - self.pos.q.val();
-        self.end_gt_pos.next = self.csum_end.val() > self.pos.q.val();
-        self.end_gap.next = self.csum_end.val() - self.pos.q.val();
+        // ---- stage 0: which lanes of this beat lie in [start, end).
+        // `pos` is a multiple of K, so byte `pos + j` is `pos | j`: lane j is in range iff
+        // the beat-aligned part of start/end is before/after `pos`, or equals it and the
+        // lane part decides. One compare per bound, no subtract-then-compare chain.
+        self.start_hi.next = self.csum_start.val() & self.beat_mask.val();
+        self.start_lo.next = self.csum_start.val() & self.lane_mask.val();
+        self.end_hi.next = self.csum_end.val() & self.beat_mask.val();
+        self.end_lo.next = self.csum_end.val() & self.lane_mask.val();
+        self.start_before.next = self.start_hi.val() < self.pos.q.val();
+        self.start_here.next = self.start_hi.val() == self.pos.q.val();
+        self.end_after.next = self.end_hi.val() > self.pos.q.val();
+        self.end_here.next = self.end_hi.val() == self.pos.q.val();
         for i in 0..N {
             self.word[i].clock.next = self.clock.val();
+            self.lane_hi[i].clock.next = self.clock.val();
+            self.lane_lo[i].clock.next = self.clock.val();
+            self.word[i].d.next = self.s_axis.tdata.val().get_bits::<16>(16 * i);
             // lane 2i is the wire's even (high) byte, carried in bits 7:0 of the slice
-            self.lane_hi[i].next = self.s_axis.tvalid.val()
+            self.lane_hi[i].d.next = self.s_axis.tvalid.val()
                 && self.s_axis.tkeep.val().get_bit(2 * i)
-                && (self.start_le_pos.val() || self.start_gap.val().index() <= 2 * i)
-                && self.end_gt_pos.val()
-                && (2 * i < self.end_gap.val().index());
-            self.lane_lo[i].next = self.s_axis.tvalid.val()
+                && (self.start_before.val()
+                    || (self.start_here.val() && self.start_lo.val().index() <= 2 * i))
+                && (self.end_after.val()
+                    || (self.end_here.val() && 2 * i < self.end_lo.val().index()));
+            self.lane_lo[i].d.next = self.s_axis.tvalid.val()
                 && self.s_axis.tkeep.val().get_bit(2 * i + 1)
-                && (self.start_le_pos.val() || self.start_gap.val().index() <= 2 * i + 1)
-                && self.end_gt_pos.val()
-                && (2 * i + 1 < self.end_gap.val().index());
-            if self.lane_hi[i].val() && self.lane_lo[i].val() {
-                self.word[i].d.next = self.s_axis.tdata.val().get_bits::<16>(16 * i);
-            } else if self.lane_hi[i].val() {
-                self.word[i].d.next = self.s_axis.tdata.val().get_bits::<16>(16 * i) & 0xFF;
-            } else if self.lane_lo[i].val() {
-                self.word[i].d.next = self.s_axis.tdata.val().get_bits::<16>(16 * i) & 0xFF00;
-            } else {
-                self.word[i].d.next = 0.into();
-            }
+                && (self.start_before.val()
+                    || (self.start_here.val() && self.start_lo.val().index() <= 2 * i + 1))
+                && (self.end_after.val()
+                    || (self.end_here.val() && 2 * i + 1 < self.end_lo.val().index()));
         }
         self.v1.d.next = self.s_axis.tvalid.val();
         self.sop1.d.next = !self.pos.q.val().any();
@@ -233,10 +257,21 @@ impl<const W: usize, const K: usize, const N: usize> Logic for CsumEngine<W, K, 
         }
 
         // ---- stage 1: adder tree; n is a one-trip loop variable equal to N (see module doc)
+        for i in 0..N {
+            if self.lane_hi[i].q.val() && self.lane_lo[i].q.val() {
+                self.mword[i].next = self.word[i].q.val();
+            } else if self.lane_hi[i].q.val() {
+                self.mword[i].next = self.word[i].q.val() & 0xFF;
+            } else if self.lane_lo[i].q.val() {
+                self.mword[i].next = self.word[i].q.val() & 0xFF00;
+            } else {
+                self.mword[i].next = 0.into();
+            }
+        }
         for n in N..(N + 1) {
             for m in 0..(N / 2) {
-                self.node[m].next = self.word[2 * m].q.val().index().to_bits::<32>()
-                    + self.word[2 * m + 1].q.val().index().to_bits::<32>();
+                self.node[m].next = self.mword[2 * m].val().index().to_bits::<32>()
+                    + self.mword[2 * m + 1].val().index().to_bits::<32>();
             }
             for m in (N / 2)..(N - 1) {
                 self.node[m].next = self.node[2 * m - n].val() + self.node[2 * m + 1 - n].val();
@@ -265,15 +300,23 @@ impl<const W: usize, const K: usize, const N: usize> Logic for CsumEngine<W, K, 
         // ---- stage 3: fold with end-around carry, undo the slice byte order, complement.
         // Gated by done3 so the shifts (slow in rust-hdl's simulator) run once per packet.
         self.fold1.next = 0.into();
+        self.fold1_inc.next = 0.into();
         self.fold2.next = 0.into();
         self.result.next = 0.into();
         self.valid_r.d.next = self.done3.q.val();
         if self.done3.q.val() {
             self.fold1.next = bit_cast::<32, 16>(bit_cast::<16, 32>(self.acc.q.val()))
                 + bit_cast::<32, 16>(self.acc.q.val().get_bits::<16>(16));
-            // fold1 <= 0x1FFFE, so adding its carry back cannot overflow 16 bits
-            self.fold2.next =
-                bit_cast::<16, 32>(self.fold1.val()) + self.fold1.val().get_bits::<16>(16);
+            // End-around carry without a second carry chain: lo + hi + 1 (as lo - !hi, one
+            // adder with carry-in) runs beside lo + hi, and the carry of the latter picks.
+            // fold1 <= 0x1FFFE, so with a carry its low half is <= 0xFFFE and +1 fits.
+            self.fold1_inc.next = bit_cast::<16, 32>(self.acc.q.val())
+                - !self.acc.q.val().get_bits::<16>(16);
+            if self.fold1.val().get_bit(16) {
+                self.fold2.next = self.fold1_inc.val();
+            } else {
+                self.fold2.next = bit_cast::<16, 32>(self.fold1.val());
+            }
             if self.odd3.q.val() {
                 self.result.next = self.fold2.val();
             } else {
