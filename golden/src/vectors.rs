@@ -241,7 +241,7 @@ fn malform(rng: &mut SplitMix64, case: &str, f: &mut Vec<u8>, d: &TxDescriptor, 
             if matches!(d.outer_ip, IpAddrs::Ipv4 { .. }) {
                 f[udp - 20 + 8] ^= 0x01; // TTL
             } else {
-                f[udp - 40 + 7] ^= 0x01; // hop limit: not covered by anything, still good
+                f[udp - 40] = 0x70 | (f[udp - 40] & 0x0F); // IPv6 has no header checksum: bad version
             }
         }
         "truncated" => {
