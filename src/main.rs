@@ -95,15 +95,34 @@ enum Cmd {
         width: usize,
         #[arg(long, default_value = "out/verilog")]
         out: PathBuf,
+        /// Design to export (default: the NIC top once it exists, else the checksum engine).
+        #[arg(long)]
+        design: Option<String>,
     },
     /// Synthesize, place and route for an FPGA target; report utilisation and Fmax.
     Synth {
-        #[arg(long, value_parser = ["ecp5-25k", "ecp5-85k", "ice40-hx8k", "ice40-up5k"])]
+        #[arg(long, value_parser = rco_synth::flow::TARGET_NAMES)]
         target: String,
+        /// Clock target in MHz (default: the constraint file's).
         #[arg(long)]
         freq: Option<f64>,
+        /// Write the report (utilisation, Fmax, line rate, tools, commands) as JSON.
         #[arg(long)]
         json: Option<PathBuf>,
+        #[arg(long, default_value_t = 64)]
+        width: usize,
+        /// Design to build (default: the NIC top once it exists, else the checksum engine).
+        #[arg(long)]
+        design: Option<String>,
+        /// ECP5 speed grade (6, 7 or 8).
+        #[arg(long, default_value_t = 8)]
+        speed: u8,
+        /// nextpnr placement seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Work folder (default: target/synth/<target>-<module>).
+        #[arg(long)]
+        work: Option<PathBuf>,
     },
 }
 
@@ -242,16 +261,35 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Cmd::Export { width, out } => {
+        Cmd::Export { width, out, design } => {
             check_width(width)?;
-            for f in rco_synth::export_verilog(width, &out)? {
+            let design = match design {
+                Some(name) => rco_synth::Design::from_cli_name(&name)?,
+                None => rco_synth::DEFAULT_DESIGN,
+            };
+            for f in rco_synth::export_design(design, width, &out)? {
                 println!("wrote {}", f.display());
             }
             Ok(())
         }
-        Cmd::Synth { target, freq, json } => {
-            let _ = (freq, json);
-            bail!("synth --target {target}: the synthesis flow is not built yet")
+        Cmd::Synth { target, freq, json, width, design, speed, seed, work } => {
+            check_width(width)?;
+            let design = match design {
+                Some(name) => rco_synth::Design::from_cli_name(&name)?,
+                None => rco_synth::DEFAULT_DESIGN,
+            };
+            let mut opts = rco_synth::flow::SynthOpts::new(rco_synth::flow::Target::parse(&target)?, design, width);
+            opts.freq_mhz = freq;
+            opts.json = json;
+            opts.speed = speed;
+            opts.seed = seed;
+            opts.work_dir = work;
+            let r = rco_synth::flow::synth(&opts)?;
+            println!("{}", r.summary());
+            if !r.fits {
+                bail!("{} does not fit {}", r.module, r.part);
+            }
+            Ok(())
         }
     }
 }

@@ -9,6 +9,15 @@ use rco_hdl::gtkw::{save_file, Fmt, Group};
 use rust_hdl::prelude::*;
 use std::path::{Path, PathBuf};
 
+pub mod flow;
+pub mod shell;
+
+/// `--design` names of the designs the synthesis flow builds.
+pub const DESIGN_NAMES: &[(&str, Design)] = &[("csum", Design::CsumEngine)];
+
+/// The design `rco-nic synth` and `export` build when `--design` is not given.
+pub const DEFAULT_DESIGN: Design = Design::CsumEngine;
+
 /// Data widths the designs are built for.
 pub const WIDTHS: [usize; 4] = [64, 128, 256, 512];
 
@@ -20,6 +29,22 @@ pub enum Design {
 }
 
 impl Design {
+    /// The design called `name` on the command line (see [`DESIGN_NAMES`]).
+    pub fn from_cli_name(name: &str) -> anyhow::Result<Design> {
+        DESIGN_NAMES.iter().find(|(n, _)| *n == name).map(|(_, d)| *d).ok_or_else(|| {
+            let names: Vec<&str> = DESIGN_NAMES.iter().map(|(n, _)| *n).collect();
+            anyhow::anyhow!("unknown design {name} (one of {})", names.join(", "))
+        })
+    }
+
+    /// The design's command-line name.
+    pub fn cli_name(self) -> String {
+        match DESIGN_NAMES.iter().find(|(_, d)| *d == self) {
+            Some((n, _)) => n.to_string(),
+            None => format!("{self:?}").to_lowercase(),
+        }
+    }
+
     /// Verilog module name at `width` bits.
     pub fn module_name(self, width: usize) -> String {
         match self {
@@ -122,9 +147,9 @@ pub fn export_design(design: Design, width: usize, out_dir: &Path) -> anyhow::Re
 }
 
 /// Write the Verilog (and a GTKWave save file) for the design at `width` bits into `out_dir`.
-/// For now the design is the checksum engine; the NIC top replaces it.
+/// The design is [`DEFAULT_DESIGN`]: the NIC top once it exists, until then the checksum engine.
 pub fn export_verilog(width: usize, out_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    export_design(Design::CsumEngine, width, out_dir)
+    export_design(DEFAULT_DESIGN, width, out_dir)
 }
 
 #[cfg(test)]
