@@ -227,7 +227,7 @@ pub const RX_CASES: [&str; 12] = [
 ];
 
 /// Apply malformation `case` to the outer frame `f` (built from descriptor `d`).
-fn malform(rng: &mut SplitMix64, case: &str, f: &mut Vec<u8>, d: &TxDescriptor, cfg: &mut RxConfig) {
+pub fn malform(rng: &mut SplitMix64, case: &str, f: &mut Vec<u8>, d: &TxDescriptor, cfg: &mut RxConfig) {
     let vx = outer_header_len(d) - 8; // VXLAN header offset
     let udp = vx - 8;
     match case {

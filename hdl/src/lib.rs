@@ -6,4 +6,8 @@
 
 pub mod csum_engine;
 pub mod gtkw;
+pub mod lane_sum;
+pub mod oc_fold;
+pub mod reg_fifo;
+pub mod rx_path;
 pub mod stream;

@@ -3,6 +3,8 @@
 
 pub mod csum_cosim;
 pub mod csum_tb;
+pub mod rx_model;
+pub mod rx_tb;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -49,6 +51,7 @@ impl fmt::Display for SimSummary {
 pub fn run_sim(block: &str, opts: &SimOpts) -> anyhow::Result<SimSummary> {
     match block {
         "csum" => csum_tb::run(opts),
+        "rx" => rx_tb::run(opts),
         _ => anyhow::bail!("sim --block {block}: this block is not built yet"),
     }
 }

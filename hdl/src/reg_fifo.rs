@@ -1,0 +1,115 @@
+//! `RegFifo<D, Q>`: a first-word-fall-through FIFO of `Q` registers (Q a power of two,
+//! at most 128). `dout` shows the head while `count > 0`; `pop` removes it, `push` adds
+//! `din`; both may happen in one cycle. Pushing when full or popping when empty is the
+//! caller's error (the RX path keeps credits so it never does).
+
+use rust_hdl::prelude::*;
+
+#[derive(LogicBlock)]
+pub struct RegFifo<D: Synth, const Q: usize> {
+    pub clock: Signal<In, Clock>,
+    pub push: Signal<In, Bit>,
+    pub din: Signal<In, D>,
+    pub pop: Signal<In, Bit>,
+    pub dout: Signal<Out, D>,
+    pub count: Signal<Out, Bits<8>>,
+    pub empty: Signal<Out, Bit>,
+    slot: [DFF<D>; Q],
+    rd: DFF<Bits<8>>,
+    wr: DFF<Bits<8>>,
+    cnt: DFF<Bits<8>>,
+    wrap: Constant<Bits<8>>,
+}
+
+impl<D: Synth, const Q: usize> RegFifo<D, Q> {
+    pub fn new() -> Self {
+        assert!(Q.is_power_of_two() && Q <= 128);
+        Self {
+            clock: Default::default(),
+            push: Default::default(),
+            din: Default::default(),
+            pop: Default::default(),
+            dout: Default::default(),
+            count: Default::default(),
+            empty: Default::default(),
+            slot: std::array::from_fn(|_| Default::default()),
+            rd: Default::default(),
+            wr: Default::default(),
+            cnt: Default::default(),
+            wrap: Constant::new(((Q - 1) as u64).into()),
+        }
+    }
+}
+
+impl<D: Synth, const Q: usize> Default for RegFifo<D, Q> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<D: Synth, const Q: usize> Logic for RegFifo<D, Q> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, rd, wr, cnt);
+        self.dout.next = self.slot[0].q.val();
+        for i in 0..Q {
+            self.slot[i].clock.next = self.clock.val();
+            self.slot[i].d.next = self.slot[i].q.val();
+            if self.push.val() && (self.wr.q.val().index() == i) {
+                self.slot[i].d.next = self.din.val();
+            }
+            if self.rd.q.val().index() == i {
+                self.dout.next = self.slot[i].q.val();
+            }
+        }
+        if self.push.val() {
+            self.wr.d.next = (self.wr.q.val() + 1) & self.wrap.val();
+        }
+        if self.pop.val() {
+            self.rd.d.next = (self.rd.q.val() + 1) & self.wrap.val();
+        }
+        if self.push.val() && !self.pop.val() {
+            self.cnt.d.next = self.cnt.q.val() + 1;
+        }
+        if self.pop.val() && !self.push.val() {
+            self.cnt.d.next = self.cnt.q.val() - 1;
+        }
+        self.count.next = self.cnt.q.val();
+        self.empty.next = !self.cnt.q.val().any();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fifo_order_and_count() {
+        let mut u = RegFifo::<Bits<16>, 4>::new();
+        u.connect_all();
+        let mut model = std::collections::VecDeque::new();
+        let mut x: u32 = 7;
+        for cyc in 0..400u32 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            let push = (x >> 16) & 1 == 1 && model.len() < 4;
+            let pop = (x >> 17) & 1 == 1 && !model.is_empty();
+            u.clock.next = false.into();
+            u.push.next = push;
+            u.pop.next = pop;
+            u.din.next = (cyc as u64).into();
+            assert!(simulate(&mut u, 100));
+            assert_eq!(u.count.val().to_u64() as usize, model.len());
+            if let Some(h) = model.front() {
+                assert_eq!(u.dout.val().to_u64() as u32, *h);
+            }
+            u.clock.next = true.into();
+            assert!(simulate(&mut u, 100));
+            if pop {
+                model.pop_front();
+            }
+            if push {
+                model.push_back(cyc);
+            }
+        }
+    }
+}
