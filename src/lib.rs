@@ -135,7 +135,7 @@ pub fn encap(frames: &[Frame], model: Model, opts: &EncapOpts) -> Result<(Vec<Fr
     let cases: Vec<_> = frames.iter().enumerate().map(|(i, f)| host_descriptor(&f.data, i, opts)).collect();
     let results = match model {
         Model::Golden => cases.iter().map(|(inner, d)| tx_encap(inner, d, DEFAULT_MAX_FRAME)).collect::<Vec<_>>(),
-        Model::Hw => bail!("--model hw: the TX hardware is not built yet"),
+        Model::Hw => rco_sim::tx_model::encap_batch(&cases, DEFAULT_MAX_FRAME, 64)?,
     };
     for ((frame, (_, desc)), r) in frames.iter().zip(&cases).zip(results) {
         match r {

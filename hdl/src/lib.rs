@@ -3,6 +3,7 @@
 //! * [`stream`]: the AXI4-Stream bundle every block uses.
 //! * [`csum_engine`]: the pipelined ones'-complement checksum engine (TX and RX share it).
 //! * [`gtkw`]: GTKWave save files for the VCDs of these blocks.
+//! * [`tx_encap`]: the TX path (VXLAN/RCO header inserter with outer checksums).
 
 pub mod csum_engine;
 pub mod gtkw;
@@ -11,3 +12,4 @@ pub mod oc_fold;
 pub mod reg_fifo;
 pub mod rx_path;
 pub mod stream;
+pub mod tx_encap;

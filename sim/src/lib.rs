@@ -5,6 +5,8 @@ pub mod csum_cosim;
 pub mod csum_tb;
 pub mod rx_model;
 pub mod rx_tb;
+pub mod tx_model;
+pub mod tx_tb;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -52,6 +54,7 @@ pub fn run_sim(block: &str, opts: &SimOpts) -> anyhow::Result<SimSummary> {
     match block {
         "csum" => csum_tb::run(opts),
         "rx" => rx_tb::run(opts),
+        "tx" => tx_tb::run(opts),
         _ => anyhow::bail!("sim --block {block}: this block is not built yet"),
     }
 }
