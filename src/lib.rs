@@ -46,6 +46,37 @@ pub struct EncapOpts {
     pub outer: OuterKind,
     pub rco: bool,
     pub udp_csum: bool,
+    /// Outer addresses and source port instead of the defaults (e.g. to match a real
+    /// receiver); addresses must be of the `outer` family.
+    pub addr: OuterOverride,
+}
+
+/// Optional outer Ethernet/IP addresses and UDP source port for `encap`.
+#[derive(Clone, Debug, Default)]
+pub struct OuterOverride {
+    pub src_mac: Option<[u8; 6]>,
+    pub dst_mac: Option<[u8; 6]>,
+    pub src_ip: Option<std::net::IpAddr>,
+    pub dst_ip: Option<std::net::IpAddr>,
+    pub sport: Option<u16>,
+}
+
+impl OuterOverride {
+    /// The outer addresses for `kind`, with the overrides applied; an address of the
+    /// other family is an error.
+    pub fn ip(&self, kind: OuterKind) -> Result<IpAddrs> {
+        use std::net::IpAddr;
+        let mut a = outer_addrs(kind);
+        for (which, ip) in [(0, self.src_ip), (1, self.dst_ip)] {
+            match (&mut a, ip) {
+                (_, None) => {}
+                (IpAddrs::Ipv4 { src, dst }, Some(IpAddr::V4(v))) => *[src, dst][which] = v.octets(),
+                (IpAddrs::Ipv6 { src, dst }, Some(IpAddr::V6(v))) => *[src, dst][which] = v.octets(),
+                (_, Some(ip)) => bail!("outer address {ip} is not of the --outer {kind:?} family"),
+            }
+        }
+        Ok(a)
+    }
 }
 
 /// Counts an `encap` or `decap` run ends with.
@@ -118,8 +149,10 @@ pub fn host_descriptor(frame: &[u8], index: usize, opts: &EncapOpts) -> (Vec<u8>
         csum_start,
         csum_offset,
         vni: opts.vni,
-        outer_ip: outer_addrs(opts.outer),
-        udp_src_port: flow_src_port(&inner),
+        outer_ip: opts.addr.ip(opts.outer).unwrap_or_else(|_| outer_addrs(opts.outer)),
+        outer_src_mac: opts.addr.src_mac.unwrap_or(TxDescriptor::default().outer_src_mac),
+        outer_dst_mac: opts.addr.dst_mac.unwrap_or(TxDescriptor::default().outer_dst_mac),
+        udp_src_port: opts.addr.sport.unwrap_or_else(|| flow_src_port(&inner)),
         ip_id: index as u16,
         rco: opts.rco,
         udp_csum: opts.udp_csum,
@@ -130,6 +163,7 @@ pub fn host_descriptor(frame: &[u8], index: usize, opts: &EncapOpts) -> (Vec<u8>
 
 /// TX: inner frames -> VXLAN frames.
 pub fn encap(frames: &[Frame], model: Model, opts: &EncapOpts) -> Result<(Vec<Frame>, Summary)> {
+    opts.addr.ip(opts.outer)?;
     let mut sum = Summary { command: "encap", model: model.to_string(), frames_in: frames.len(), ..Default::default() };
     let mut out = Vec::new();
     let cases: Vec<_> = frames.iter().enumerate().map(|(i, f)| host_descriptor(&f.data, i, opts)).collect();

@@ -52,6 +52,21 @@ enum Cmd {
         /// Send a zero outer UDP checksum.
         #[arg(long)]
         no_udp_csum: bool,
+        /// Outer source MAC (aa:bb:cc:dd:ee:ff) instead of 02:00:00:00:00:01.
+        #[arg(long, value_parser = parse_mac)]
+        src_mac: Option<[u8; 6]>,
+        /// Outer destination MAC instead of 02:00:00:00:00:02.
+        #[arg(long, value_parser = parse_mac)]
+        dst_mac: Option<[u8; 6]>,
+        /// Outer source address (of the --outer family) instead of 192.0.2.1 / 2001:db8::1.
+        #[arg(long)]
+        src_ip: Option<std::net::IpAddr>,
+        /// Outer destination address instead of 192.0.2.2 / 2001:db8::2.
+        #[arg(long)]
+        dst_ip: Option<std::net::IpAddr>,
+        /// Outer UDP source port instead of one hashed from the inner flow.
+        #[arg(long)]
+        sport: Option<u16>,
     },
     /// RX: VXLAN frames -> inner frames.
     Decap {
@@ -126,6 +141,13 @@ enum Cmd {
     },
 }
 
+/// `aa:bb:cc:dd:ee:ff` -> 6 bytes.
+fn parse_mac(s: &str) -> std::result::Result<[u8; 6], String> {
+    let parts: Vec<_> = s.split(':').collect();
+    let bytes: Vec<u8> = parts.iter().filter_map(|p| if p.len() == 2 { u8::from_str_radix(p, 16).ok() } else { None }).collect();
+    bytes.try_into().map_err(|_| format!("{s:?} is not a MAC address aa:bb:cc:dd:ee:ff"))
+}
+
 fn check_width(width: usize) -> Result<()> {
     if !width.is_power_of_two() || !(64..=512).contains(&width) {
         bail!("--width {width}: must be 64, 128, 256 or 512");
@@ -165,7 +187,7 @@ fn run_main_job(packets: usize, seed: u64, out: &Path) -> Result<()> {
             truncated: false,
         })
         .collect();
-    let opts = EncapOpts { vni: 42, outer: OuterKind::Ipv4, rco: true, udp_csum: true };
+    let opts = EncapOpts { vni: 42, outer: OuterKind::Ipv4, rco: true, udp_csum: true, addr: Default::default() };
     let (outer, tx_sum) = encap(&frames, Model::Golden, &opts)?;
     let (inner, report) = decap(&outer, Model::Golden, &RxConfig::default())?;
     // Every frame must come back as sent but for a now-correct inner checksum.
@@ -233,9 +255,11 @@ fn run(cli: Cli) -> Result<()> {
             println!("vectors seed={seed} tx={} rx={} rx_drops={drops} out={}", tx.len(), rx.len(), out.display());
             Ok(())
         }
-        Cmd::Encap { model, input, output, vni, outer, no_rco, no_udp_csum } => {
+        Cmd::Encap { model, input, output, vni, outer, no_rco, no_udp_csum, src_mac, dst_mac, src_ip, dst_ip, sport } => {
+            let addr = rco_nic::OuterOverride { src_mac, dst_mac, src_ip, dst_ip, sport };
+            addr.ip(outer)?;
             let frames = read_frames(&input)?;
-            let opts = EncapOpts { vni, outer, rco: !no_rco, udp_csum: !no_udp_csum };
+            let opts = EncapOpts { vni, outer, rco: !no_rco, udp_csum: !no_udp_csum, addr };
             let (out, sum) = encap(&frames, model, &opts)?;
             write_frames(&output, &out)?;
             println!("{sum}");
