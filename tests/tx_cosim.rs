@@ -1,0 +1,74 @@
+//! Cosimulation of the *emitted Verilog* of the TX block (`TxEncap`) under Icarus Verilog
+//! and Verilator against golden vectors: `golden/vectors/tx.jsonl` plus seeded cases with
+//! every TX fault (`rco_sim::tx_tb::cases`), outcomes compared with golden `tx_encap`.
+//! Ignored by default because they need the external simulators.
+
+use rco_golden::tx::tx_encap;
+use rco_golden::types::{TxDescriptor, DEFAULT_MAX_FRAME};
+use rco_golden::vectors::TxVector;
+use rco_sim::csum_cosim::{run_iverilog, run_verilator, scratch_dir, CosimRun};
+use rco_sim::tx_cosim::{collect, prepare, raw_verilog};
+
+fn cases(extra: usize) -> Vec<(Vec<u8>, TxDescriptor)> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/vectors/tx.jsonl");
+    let mut c: Vec<_> = std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: TxVector = serde_json::from_str(l).unwrap();
+            (v.inner, v.desc)
+        })
+        .collect();
+    c.extend(rco_sim::tx_tb::cases(0xC0, extra));
+    // one of each TX fault at the exported buffer size, between good frames
+    let (f, d) = c[0].clone();
+    c.insert(3, (f[..10].to_vec(), d.clone()));
+    let mut long = f.clone();
+    long.resize(DEFAULT_MAX_FRAME + 1, 0xA5);
+    c.insert(6, (long, d.clone()));
+    let mut bad = d;
+    bad.partial = true;
+    bad.csum_start = f.len() as u16 - 4;
+    bad.csum_offset = 6;
+    c.insert(9, (f, bad));
+    c
+}
+
+fn check(width: usize, bp: f64, tool: fn(&std::path::Path) -> anyhow::Result<CosimRun>, tag: &str) {
+    let cases = cases(80);
+    let dir = scratch_dir(tag);
+    let top = format!("rco_tx_encap_w{width}");
+    let v = rco_synth::rename_top(&raw_verilog(width, DEFAULT_MAX_FRAME).unwrap(), &top);
+    prepare(&dir, &v, &top, width, &cases, bp).unwrap();
+    let r = tool(&dir).unwrap();
+    assert_eq!(r.errors, 0, "{}", r.output);
+    assert_eq!((r.pulses, r.expected), (cases.len() as u64, cases.len() as u64));
+    let got = collect(&dir, cases.len(), width).unwrap();
+    let mut drops = 0;
+    for (i, ((f, d), g)) in cases.iter().zip(&got).enumerate() {
+        let want = tx_encap(f, d, DEFAULT_MAX_FRAME);
+        drops += want.is_err() as usize;
+        assert_eq!(g, &want, "{} case {i}", r.tool);
+    }
+    assert!(drops >= 3, "the cases include every TX fault");
+    eprintln!("{} W={width}: {} cases, {drops} drops, {} cycles, {:.0} cycles/s", r.tool, cases.len(), r.cycles, r.cycles_per_sec());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+#[ignore = "needs iverilog"]
+fn iverilog_w64_matches_golden() {
+    check(64, 0.3, run_iverilog, "tx_iv64");
+}
+
+#[test]
+#[ignore = "needs verilator"]
+fn verilator_w64_matches_golden() {
+    check(64, 0.3, run_verilator, "tx_vl64");
+}
+
+#[test]
+#[ignore = "needs verilator"]
+fn verilator_w256_matches_golden() {
+    check(256, 0.1, run_verilator, "tx_vl256");
+}
