@@ -18,6 +18,7 @@ pub struct RegFifo<D: Synth, const Q: usize> {
     rd: DFF<Bits<8>>,
     wr: DFF<Bits<8>>,
     cnt: DFF<Bits<8>>,
+    head: Signal<Local, D>,
     wrap: Constant<Bits<8>>,
 }
 
@@ -36,6 +37,7 @@ impl<D: Synth, const Q: usize> RegFifo<D, Q> {
             rd: Default::default(),
             wr: Default::default(),
             cnt: Default::default(),
+            head: Default::default(),
             wrap: Constant::new(((Q - 1) as u64).into()),
         }
     }
@@ -51,7 +53,9 @@ impl<D: Synth, const Q: usize> Logic for RegFifo<D, Q> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, rd, wr, cnt);
-        self.dout.next = self.slot[0].q.val();
+        // the head is picked in a local and the output written once: a port written twice
+        // per evaluation glitches, and an event-driven simulator re-evaluates the parent
+        self.head.next = self.slot[0].q.val();
         for i in 0..Q {
             self.slot[i].clock.next = self.clock.val();
             self.slot[i].d.next = self.slot[i].q.val();
@@ -59,7 +63,7 @@ impl<D: Synth, const Q: usize> Logic for RegFifo<D, Q> {
                 self.slot[i].d.next = self.din.val();
             }
             if self.rd.q.val().index() == i {
-                self.dout.next = self.slot[i].q.val();
+                self.head.next = self.slot[i].q.val();
             }
         }
         if self.push.val() {
@@ -74,6 +78,7 @@ impl<D: Synth, const Q: usize> Logic for RegFifo<D, Q> {
         if self.pop.val() && !self.push.val() {
             self.cnt.d.next = self.cnt.q.val() - 1;
         }
+        self.dout.next = self.head.val();
         self.count.next = self.cnt.q.val();
         self.empty.next = !self.cnt.q.val().any();
     }

@@ -279,6 +279,8 @@ pub struct RxPath<const W: usize, const K: usize, const N: usize, const AW: usiz
     o_psh_c: Signal<Local, Bits<16>>,
     o_pv16: Signal<Local, Bits<16>>,
     p_z: Signal<Local, Bits<16>>,
+    p_ulen_sw: Signal<Local, Bits<16>>,
+    p_notold: Signal<Local, Bits<16>>,
     p_hi8: Signal<Local, Bits<8>>,
     p_raddr: Signal<Local, Bits<16>>,
     o_raddr: Signal<Local, Bits<16>>,
@@ -463,6 +465,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxPath<W, 
             o_psh_c: Default::default(),
             o_pv16: Default::default(),
             p_z: Default::default(),
+            p_ulen_sw: Default::default(),
+            p_notold: Default::default(),
             p_hi8: Default::default(),
             p_raddr: Default::default(),
             o_raddr: Default::default(),
@@ -591,14 +595,21 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         self.pt_sum.count.next = ((self.q_x.q.val() - 1) & self.kmask.val()) + 1;
         self.pfx.next = self.pram.read_data.val() + self.pt_sum.sum.val();
         // f_a: a range sum (pfx - pa); f_b: the UDP check; f_c: RCO CHECKSUM_COMPLETE
-        self.f_a.x.next = self.pfx.val() - self.pa.q.val();
-        self.f_b.x.next = self.asum.q.val()
-            + self.dsum.q.val()
-            + bit_cast::<32, 16>((self.ulen.q.val() << 8) | (self.ulen.q.val() >> 8))
-            + 0x1100;
+        // Each sub-block input is written once: a second write after reading its output
+        // would loop forever in an event-driven Verilog simulator.
+        if self.ps.q.val() == PState::Cs3 {
+            self.f_a.x.next = self.dsum.q.val() - self.pfx.val();
+        } else {
+            self.f_a.x.next = self.pfx.val() - self.pa.q.val();
+        }
+        // 16-bit swap and complement in their own signals: inside a 32-bit expression
+        // Verilog would widen the operand first (rust-hdl wraps at 16 bits)
+        self.p_ulen_sw.next = (self.ulen.q.val() << 8) | (self.ulen.q.val() >> 8);
+        self.p_notold.next = !self.rword.val();
+        self.f_b.x.next = self.asum.q.val() + self.dsum.q.val() + bit_cast::<32, 16>(self.p_ulen_sw.val()) + 0x1100;
         self.p_cx.next = bit_cast::<32, 16>(self.complete.q.val())
             + bit_cast::<32, 16>(self.patch_val.q.val())
-            + bit_cast::<32, 16>(!self.rword.val());
+            + bit_cast::<32, 16>(self.p_notold.val());
         self.f_c.x.next = self.p_cx.val();
         self.s_nz.next = self.f_a.be.val();
         if !self.f_a.be.val().any() {
@@ -1034,8 +1045,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                 }
             }
             PState::Cs3 => {
-                // S = Pfx(end) - Pfx(inner + start); new field = ~S (S = 0 read as 0xFFFF)
-                self.f_a.x.next = self.dsum.q.val() - self.pfx.val();
+                // f_a holds S = Pfx(end) - Pfx(inner + start) here; new field = ~S (S = 0 read as 0xFFFF)
                 self.patch_val.d.next = self.p_new.val();
                 self.iss_x.next = self.inner.q.val() + self.rco_field.q.val();
                 self.ps.d.next = PState::Cs4;

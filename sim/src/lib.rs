@@ -3,6 +3,7 @@
 
 pub mod csum_cosim;
 pub mod csum_tb;
+pub mod rx_cosim;
 pub mod rx_model;
 pub mod rx_tb;
 pub mod tx_cosim;

@@ -5,6 +5,7 @@
 //! several exported designs can be compiled together.
 
 use rco_hdl::csum_engine::CsumEngine;
+use rco_hdl::rx_path::{RxPath128, RxPath256, RxPath64};
 use rco_hdl::gtkw::{save_file, Fmt, Group};
 use rust_hdl::prelude::*;
 use std::path::{Path, PathBuf};
@@ -13,7 +14,7 @@ pub mod flow;
 pub mod shell;
 
 /// `--design` names of the designs the synthesis flow builds.
-pub const DESIGN_NAMES: &[(&str, Design)] = &[("csum", Design::CsumEngine)];
+pub const DESIGN_NAMES: &[(&str, Design)] = &[("csum", Design::CsumEngine), ("rx", Design::RxPath)];
 
 /// The design `rco-nic synth` and `export` build when `--design` is not given.
 pub const DEFAULT_DESIGN: Design = Design::CsumEngine;
@@ -26,6 +27,8 @@ pub const WIDTHS: [usize; 4] = [64, 128, 256, 512];
 pub enum Design {
     /// `rco_hdl::csum_engine::CsumEngine`.
     CsumEngine,
+    /// `rco_hdl::rx_path::RxPath` (the VXLAN RX datapath; 64, 128 or 256 bits).
+    RxPath,
 }
 
 impl Design {
@@ -49,6 +52,7 @@ impl Design {
     pub fn module_name(self, width: usize) -> String {
         match self {
             Design::CsumEngine => format!("rco_csum_engine_w{width}"),
+            Design::RxPath => format!("rco_rx_path_w{width}"),
         }
     }
 
@@ -63,6 +67,9 @@ impl Design {
             (Design::CsumEngine, 128) => gen(CsumEngine::<128, 16, 8>::new()),
             (Design::CsumEngine, 256) => gen(CsumEngine::<256, 32, 16>::new()),
             (Design::CsumEngine, 512) => gen(CsumEngine::<512, 64, 32>::new()),
+            (Design::RxPath, 64) => gen(RxPath64::new()),
+            (Design::RxPath, 128) => gen(RxPath128::new()),
+            (Design::RxPath, 256) => gen(RxPath256::new()),
             (_, w) => anyhow::bail!("export: width {w} is not built (one of {WIDTHS:?})"),
         })
     }
@@ -107,6 +114,35 @@ impl Design {
                             (p("sum_valid"), Fmt::Bin),
                             (p("sum[15:0]"), Fmt::Hex),
                             (p("csum[15:0]"), Fmt::Hex),
+                        ],
+                    },
+                ],
+            ),
+            Design::RxPath => save_file(
+                &format!("{name}.vcd"),
+                &[
+                    Group { name: "clock", traces: vec![(p("clock"), Fmt::Bin)] },
+                    Group {
+                        name: "s_axis",
+                        traces: vec![
+                            (p("\\s_axis$tvalid"), Fmt::Bin),
+                            (p("\\s_axis$tready"), Fmt::Bin),
+                            (p("\\s_axis$tlast"), Fmt::Bin),
+                            (p(&format!("\\s_axis$tdata[{}:0]", width - 1)), Fmt::Hex),
+                        ],
+                    },
+                    Group {
+                        name: "m_axis",
+                        traces: vec![
+                            (p("\\m_axis$tvalid"), Fmt::Bin),
+                            (p("\\m_axis$tready"), Fmt::Bin),
+                            (p("\\m_axis$tlast"), Fmt::Bin),
+                            (p(&format!("\\m_axis$tkeep[{}:0]", width / 8 - 1)), Fmt::Hex),
+                            (p(&format!("\\m_axis$tdata[{}:0]", width - 1)), Fmt::Hex),
+                            (p("m_vni[23:0]"), Fmt::Hex),
+                            (p("m_csum_complete[15:0]"), Fmt::Hex),
+                            (p("drop_valid"), Fmt::Bin),
+                            (p("drop_reason[3:0]"), Fmt::Dec),
                         ],
                     },
                 ],
