@@ -3,6 +3,7 @@
 
 pub mod csum_cosim;
 pub mod csum_tb;
+pub mod loopback_tb;
 pub mod rx_cosim;
 pub mod rx_model;
 pub mod rx_tb;
@@ -57,6 +58,7 @@ pub fn run_sim(block: &str, opts: &SimOpts) -> anyhow::Result<SimSummary> {
         "csum" => csum_tb::run(opts),
         "rx" => rx_tb::run(opts),
         "tx" => tx_tb::run(opts),
+        "loopback" => loopback_tb::run(opts),
         _ => anyhow::bail!("sim --block {block}: this block is not built yet"),
     }
 }
