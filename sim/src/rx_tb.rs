@@ -136,3 +136,49 @@ fn write_gtkw(vcd: &std::path::Path, w: usize) -> anyhow::Result<()> {
     std::fs::write(vcd.with_extension("gtkw"), save_file(name, &groups))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rx_model::run_width;
+
+    fn check(width: usize, seed: u64, packets: usize, backpressure: f64) {
+        let (jobs, expect) = traffic(seed, packets);
+        let run = run_width(&jobs, width, &Drive { backpressure, seed }, None).unwrap();
+        assert_eq!(run.results.len(), expect.len());
+        for (i, (g, e)) in run.results.iter().zip(&expect).enumerate() {
+            assert_eq!(g, e, "W={width} packet {i}");
+        }
+        let drops = expect.iter().filter(|r| r.is_err()).count() as u64;
+        assert_eq!(run.counters.iter().sum::<u64>(), drops);
+    }
+
+    #[test]
+    fn w64_back_to_back_matches_golden() {
+        check(64, 11, 80, 0.0);
+    }
+
+    #[test]
+    fn w64_under_back_pressure_matches_golden() {
+        check(64, 12, 60, 0.5);
+    }
+
+    #[test]
+    fn w256_matches_golden() {
+        check(256, 13, 40, 0.2);
+    }
+
+    /// A frame longer than max_frame is dropped as too_long and the path keeps going
+    /// (the frames around it come out), with no deadlock even with a tiny buffer limit.
+    #[test]
+    fn too_long_frames_drop_without_deadlock() {
+        let (mut jobs, _) = traffic(14, 6);
+        for (_, c) in jobs.iter_mut() {
+            *c = RxConfig { max_frame: 200, ..RxConfig::default() };
+        }
+        let expect: Vec<_> = jobs.iter().map(|(f, c)| rx_decap(f, c)).collect();
+        assert!(expect.iter().any(|r| r == &Err(DropReason::TooLong)));
+        let run = run_width(&jobs, 64, &Drive::default(), None).unwrap();
+        assert_eq!(run.results, expect);
+    }
+}
