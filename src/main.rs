@@ -298,11 +298,12 @@ fn run(cli: Cli) -> Result<()> {
         }
         Cmd::Synth { target, freq, json, width, design, speed, seed, work } => {
             check_width(width)?;
+            let target = rco_synth::flow::Target::parse(&target)?;
             let design = match design {
                 Some(name) => rco_synth::Design::from_cli_name(&name)?,
-                None => rco_synth::DEFAULT_DESIGN,
+                None => rco_synth::flow::default_design(target),
             };
-            let mut opts = rco_synth::flow::SynthOpts::new(rco_synth::flow::Target::parse(&target)?, design, width);
+            let mut opts = rco_synth::flow::SynthOpts::new(target, design, width);
             opts.freq_mhz = freq;
             opts.json = json;
             opts.speed = speed;
@@ -311,7 +312,17 @@ fn run(cli: Cli) -> Result<()> {
             let r = rco_synth::flow::synth(&opts)?;
             println!("{}", r.summary());
             if !r.fits {
-                bail!("{} does not fit {}", r.module, r.part);
+                bail!(
+                    "{} does not fit {}: luts {}/{} ffs {}/{} bram {}/{}",
+                    r.module,
+                    r.part,
+                    r.luts,
+                    r.luts_available,
+                    r.ffs,
+                    r.ffs_available,
+                    r.bram,
+                    r.bram_available
+                );
             }
             Ok(())
         }

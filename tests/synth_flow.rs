@@ -154,15 +154,63 @@ fn check_ice40_bin(r: &Value, size: usize) {
 
 #[test]
 #[ignore = "needs the YoWASP yosys/nextpnr tools (scripts/test-all.sh)"]
-fn ecp5_85k_default_design_fits_and_reaches_10g() {
-    let (r, line, work) = synth("ecp5_85k", &["--target", "ecp5-85k"]);
+fn ecp5_85k_nic_top_fits() {
+    let (r, line, work) = synth("ecp5_85k_nic", &["--target", "ecp5-85k"]);
+    assert_eq!(
+        r["module"], "rco_nic_w64",
+        "the NIC top is the default design"
+    );
     // LFE5U-85F: 83640 LUT4 and FFs, 208 DP16KD
     check_common(&r, &line, &work, 64, 83640, 83640);
     assert_eq!(u(&r, "bram_available"), 208);
+    // the packet buffers are block RAM: TX 4096 x 64 bits, RX two 2048 x 64 rings and a
+    // 2048 x 32 prefix-sum ring, at most 18 Kbit per DP16KD
+    let bits = 4096 * 64 + 2 * 2048 * 64 + 2048 * 32;
+    assert!(u(&r, "bram") >= (bits as u64).div_ceil(18 * 1024), "{line}");
+    check_ecp5_bit(&r, "LFE5U-85F-8CABGA381");
+}
+
+#[test]
+#[ignore = "needs the YoWASP yosys/nextpnr tools (scripts/test-all.sh)"]
+fn ecp5_85k_csum_reaches_10g() {
+    let (r, line, work) = synth(
+        "ecp5_85k_csum",
+        &["--target", "ecp5-85k", "--design", "csum"],
+    );
+    check_common(&r, &line, &work, 64, 83640, 83640);
     assert_eq!(f(&r, "freq_target_mhz"), 156.25);
-    // the acceptance target: 10 Gb/s at 64 bits
+    // 10 Gb/s at 64 bits
     assert!(f(&r, "fmax_mhz") >= 156.25, "{line}");
     check_ecp5_bit(&r, "LFE5U-85F-8CABGA381");
+}
+
+/// A design larger than the device: exit 1 with one line, and a JSON report that says so.
+#[test]
+#[ignore = "needs the YoWASP yosys/nextpnr tools (scripts/test-all.sh)"]
+fn ice40_hx8k_nic_reports_that_it_does_not_fit() {
+    let work = work_dir("ice40_hx8k_nic");
+    let json = work.with_extension("json");
+    let out = bin()
+        .args(["synth", "--target", "ice40-hx8k", "--json"])
+        .arg(&json)
+        .arg("--work")
+        .arg(&work)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("does not fit"), "{err}");
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(
+        r["module"], "rco_nic_w64_mf1518",
+        "1518-byte buffers by default on iCE40"
+    );
+    assert_eq!(r["fits"], Value::Bool(false));
+    // the 1518-byte buffers do fit the 32 RAM4K blocks; the logic is what overflows
+    assert!(u(&r, "bram") <= 32 && u(&r, "bram") > 0, "{r}");
+    assert!(u(&r, "luts") > u(&r, "luts_available"), "{r}");
+    assert_eq!(r["bitstream"], "");
 }
 
 #[test]
@@ -187,8 +235,11 @@ fn ecp5_25k_csum_w128_speed6() {
 
 #[test]
 #[ignore = "needs the YoWASP yosys/nextpnr tools (scripts/test-all.sh)"]
-fn ice40_hx8k_default_design_fits() {
-    let (r, line, work) = synth("ice40_hx8k", &["--target", "ice40-hx8k"]);
+fn ice40_hx8k_csum_fits() {
+    let (r, line, work) = synth(
+        "ice40_hx8k",
+        &["--target", "ice40-hx8k", "--design", "csum"],
+    );
     // iCE40HX8K: 7680 logic cells, 32 RAM4K
     check_common(&r, &line, &work, 64, 7680, 7680);
     assert_eq!(u(&r, "bram_available"), 32);

@@ -4,10 +4,12 @@
 //! * [`csum_engine`]: the pipelined ones'-complement checksum engine (TX and RX share it).
 //! * [`gtkw`]: GTKWave save files for the VCDs of these blocks.
 //! * [`tx_encap`]: the TX path (VXLAN/RCO header inserter with outer checksums).
+//! * [`nic_top`]: the NIC top (TX + RX paths, configuration, drop counters), exported as Verilog.
 
 pub mod csum_engine;
 pub mod gtkw;
 pub mod lane_sum;
+pub mod nic_top;
 pub mod oc_fold;
 pub mod reg_fifo;
 pub mod rx_path;

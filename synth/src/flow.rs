@@ -131,6 +131,15 @@ fn with_freq(text: &str, mhz: f64) -> String {
     out
 }
 
+/// The design `rco-nic synth` builds without `--design`: the NIC top, with jumbo-frame
+/// buffers on ECP5 and 1518-byte buffers on the iCE40 parts (their block RAM is 128 Kbit).
+pub fn default_design(target: Target) -> Design {
+    match target.family() {
+        Family::Ecp5 => Design::Nic,
+        Family::Ice40 => Design::NicStd,
+    }
+}
+
 /// What to build and where.
 #[derive(Clone, Debug)]
 pub struct SynthOpts {
@@ -452,10 +461,24 @@ pub fn synth(opts: &SynthOpts) -> Result<SynthReport> {
         opts.seed.to_string(),
         "--timing-allow-fail".into(),
     ]);
-    seconds.insert(
-        "nextpnr".to_string(),
-        run_tool(&work, &tools.pnr, &pnr, "nextpnr.log", &mut commands)?,
-    );
+    // A design too big for the device is a report with `fits: false` (from the utilisation
+    // nextpnr prints before it gives up), not only an error.
+    let routed = match run_tool(&work, &tools.pnr, &pnr, "nextpnr.log", &mut commands) {
+        Ok(s) => {
+            seconds.insert("nextpnr".to_string(), s);
+            true
+        }
+        Err(e) => {
+            let log = std::fs::read_to_string(work.join("nextpnr.log")).unwrap_or_default();
+            let util = log_utilization(&log);
+            if !util.values().any(|u| u.used > u.available) {
+                return Err(e);
+            }
+            let json = serde_json::json!({ "utilization": util, "fmax": {} });
+            std::fs::write(work.join("report.json"), json.to_string())?;
+            false
+        }
+    };
 
     // bitstream
     let bitstream = match family {
@@ -472,10 +495,12 @@ pub fn synth(opts: &SynthOpts) -> Result<SynthReport> {
         ],
         Family::Ice40 => vec![placed.into(), bitstream.clone()],
     };
-    seconds.insert(
-        "pack".to_string(),
-        run_tool(&work, &tools.pack, &pack, "pack.log", &mut commands)?,
-    );
+    if routed {
+        seconds.insert(
+            "pack".to_string(),
+            run_tool(&work, &tools.pack, &pack, "pack.log", &mut commands)?,
+        );
+    }
 
     // reports
     let report: serde_json::Value = read_json(&work.join("report.json"))?;
@@ -524,14 +549,18 @@ pub fn synth(opts: &SynthOpts) -> Result<SynthReport> {
             count(&|k| k == "SB_CARRY"),
         ),
     };
-    let fmax_mhz = report["fmax"]
-        .as_object()
-        .and_then(|m| {
-            m.values()
-                .filter_map(|v| v["achieved"].as_f64())
-                .min_by(|a, b| a.total_cmp(b))
-        })
-        .context("nextpnr's report has no Fmax (is the design clocked?)")?;
+    let fmax_mhz = if routed {
+        report["fmax"]
+            .as_object()
+            .and_then(|m| {
+                m.values()
+                    .filter_map(|v| v["achieved"].as_f64())
+                    .min_by(|a, b| a.total_cmp(b))
+            })
+            .context("nextpnr's report has no Fmax (is the design clocked?)")?
+    } else {
+        0.0
+    };
     let bytes_per_beat = opts.width / 8;
     let mut r = SynthReport {
         target: target.name().into(),
@@ -580,9 +609,14 @@ pub fn synth(opts: &SynthOpts) -> Result<SynthReport> {
         commands,
         seconds,
         work_dir: work.display().to_string(),
-        bitstream: work.join(&bitstream).display().to_string(),
+        bitstream: if routed {
+            work.join(&bitstream).display().to_string()
+        } else {
+            String::new()
+        },
     };
-    r.fits = r.luts <= r.luts_available
+    r.fits = routed
+        && r.luts <= r.luts_available
         && r.ffs <= r.ffs_available
         && r.bram <= r.bram_available
         && r.dsp <= r.dsp_available
@@ -596,6 +630,29 @@ pub fn synth(opts: &SynthOpts) -> Result<SynthReport> {
         std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(r)
+}
+
+/// The "Device utilisation" lines of a nextpnr log (`Info:   ICESTORM_LC: 12387/ 7680 161%`).
+fn log_utilization(log: &str) -> BTreeMap<String, Use> {
+    let mut out = BTreeMap::new();
+    for l in log.lines() {
+        let Some(rest) = l.strip_prefix("Info:") else {
+            continue;
+        };
+        let Some((name, nums)) = rest.split_once(':') else {
+            continue;
+        };
+        let Some((used, avail)) = nums.split_once('/') else {
+            continue;
+        };
+        let name = name.trim();
+        let used = used.trim().parse::<u64>();
+        let avail = avail.split_whitespace().next().map(|a| a.parse::<u64>());
+        if let (false, Ok(used), Some(Ok(available))) = (name.contains(' '), used, avail) {
+            out.insert(name.to_string(), Use { used, available });
+        }
+    }
+    out
 }
 
 fn read_json(path: &Path) -> Result<serde_json::Value> {
@@ -654,6 +711,28 @@ mod tests {
         assert!(pcf.contains("set_frequency clk 48.5"));
         // the pins survive
         assert!(pcf.contains("set_io clk J3"));
+    }
+
+    #[test]
+    fn utilisation_lines_of_a_failed_placement() {
+        let log = "Info: Device utilisation:\nInfo: \t         ICESTORM_LC:   12387/   7680   161%\n\
+                   Info: \t        ICESTORM_RAM:      18/     32    56%\nInfo: Placed 3 cells: x/y\n";
+        let u = log_utilization(log);
+        assert_eq!(u.len(), 2, "{u:?}");
+        assert_eq!(
+            u["ICESTORM_LC"],
+            Use {
+                used: 12387,
+                available: 7680
+            }
+        );
+        assert_eq!(
+            u["ICESTORM_RAM"],
+            Use {
+                used: 18,
+                available: 32
+            }
+        );
     }
 
     #[test]

@@ -7,6 +7,9 @@
 use rco_hdl::csum_engine::CsumEngine;
 use rco_hdl::rx_path::{RxPath128, RxPath256, RxPath64};
 use rco_hdl::gtkw::{save_file, Fmt, Group};
+use rco_hdl::nic_top::{
+    NicTop128, NicTop128Std, NicTop256, NicTop64, NicTop64Std, MAX_FRAME_JUMBO, MAX_FRAME_STD,
+};
 use rust_hdl::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -14,10 +17,10 @@ pub mod flow;
 pub mod shell;
 
 /// `--design` names of the designs the synthesis flow builds.
-pub const DESIGN_NAMES: &[(&str, Design)] = &[("csum", Design::CsumEngine), ("rx", Design::RxPath)];
+pub const DESIGN_NAMES: &[(&str, Design)] = &[("csum", Design::CsumEngine), ("nic", Design::Nic), ("nic1518", Design::NicStd), ("rx", Design::RxPath)];
 
 /// The design `rco-nic synth` and `export` build when `--design` is not given.
-pub const DEFAULT_DESIGN: Design = Design::CsumEngine;
+pub const DEFAULT_DESIGN: Design = Design::Nic;
 
 /// Data widths the designs are built for.
 pub const WIDTHS: [usize; 4] = [64, 128, 256, 512];
@@ -27,6 +30,10 @@ pub const WIDTHS: [usize; 4] = [64, 128, 256, 512];
 pub enum Design {
     /// `rco_hdl::csum_engine::CsumEngine`.
     CsumEngine,
+    /// `rco_hdl::nic_top::NicTop`: TX + RX paths, configuration, counters; 9216-byte buffers.
+    Nic,
+    /// The NIC top with 1518-byte frame buffers (fits an iCE40 HX8K's block RAM).
+    NicStd,
     /// `rco_hdl::rx_path::RxPath` (the VXLAN RX datapath; 64, 128 or 256 bits).
     RxPath,
 }
@@ -52,6 +59,8 @@ impl Design {
     pub fn module_name(self, width: usize) -> String {
         match self {
             Design::CsumEngine => format!("rco_csum_engine_w{width}"),
+            Design::Nic => format!("rco_nic_w{width}"),
+            Design::NicStd => format!("rco_nic_w{width}_mf{MAX_FRAME_STD}"),
             Design::RxPath => format!("rco_rx_path_w{width}"),
         }
     }
@@ -67,6 +76,11 @@ impl Design {
             (Design::CsumEngine, 128) => gen(CsumEngine::<128, 16, 8>::new()),
             (Design::CsumEngine, 256) => gen(CsumEngine::<256, 32, 16>::new()),
             (Design::CsumEngine, 512) => gen(CsumEngine::<512, 64, 32>::new()),
+            (Design::Nic, 64) => gen(NicTop64::new(MAX_FRAME_JUMBO)),
+            (Design::Nic, 128) => gen(NicTop128::new(MAX_FRAME_JUMBO)),
+            (Design::Nic, 256) => gen(NicTop256::new(MAX_FRAME_JUMBO)),
+            (Design::NicStd, 64) => gen(NicTop64Std::new(MAX_FRAME_STD)),
+            (Design::NicStd, 128) => gen(NicTop128Std::new(MAX_FRAME_STD)),
             (Design::RxPath, 64) => gen(RxPath64::new()),
             (Design::RxPath, 128) => gen(RxPath128::new()),
             (Design::RxPath, 256) => gen(RxPath256::new()),
@@ -89,6 +103,7 @@ impl Design {
         let name = self.module_name(width);
         let p = |s: &str| format!("tb.dut.{s}");
         match self {
+            Design::Nic | Design::NicStd => nic_gtkw(&name, width),
             Design::CsumEngine => save_file(
                 &format!("{name}.vcd"),
                 &[
@@ -149,6 +164,55 @@ impl Design {
             ),
         }
     }
+}
+
+/// GTKWave save file for the NIC top (`tb.dut` in `<module>.vcd`): the four streams, the
+/// descriptor handshake, RX metadata and drops.
+fn nic_gtkw(name: &str, width: usize) -> String {
+    let p = |s: &str| format!("tb.dut.{s}");
+    let stream = |bus: &'static str| Group {
+        name: bus,
+        traces: vec![
+            (p(&format!("\\{bus}$tvalid")), Fmt::Bin),
+            (p(&format!("\\{bus}$tready")), Fmt::Bin),
+            (p(&format!("\\{bus}$tlast")), Fmt::Bin),
+            (p(&format!("\\{bus}$tkeep[{}:0]", width / 8 - 1)), Fmt::Hex),
+            (p(&format!("\\{bus}$tdata[{}:0]", width - 1)), Fmt::Hex),
+        ],
+    };
+    save_file(
+        &format!("{name}.vcd"),
+        &[
+            Group {
+                name: "clock",
+                traces: vec![(p("clock"), Fmt::Bin)],
+            },
+            Group {
+                name: "tx_desc",
+                traces: vec![
+                    (p("\\tx_desc$valid"), Fmt::Bin),
+                    (p("\\tx_desc$ready"), Fmt::Bin),
+                    (p("\\tx_desc$rco"), Fmt::Bin),
+                    (p("\\tx_desc$vni[23:0]"), Fmt::Hex),
+                ],
+            },
+            stream("tx_s_axis"),
+            stream("tx_m_axis"),
+            stream("rx_s_axis"),
+            stream("rx_m_axis"),
+            Group {
+                name: "rx_meta",
+                traces: vec![
+                    (p("rx_vni[23:0]"), Fmt::Hex),
+                    (p("rx_rco"), Fmt::Bin),
+                    (p("rx_rco_applied"), Fmt::Bin),
+                    (p("rx_csum_complete[15:0]"), Fmt::Hex),
+                    (p("rx_drop_valid"), Fmt::Bin),
+                    (p("rx_drop_reason[3:0]"), Fmt::Dec),
+                ],
+            },
+        ],
+    )
 }
 
 /// Rename rust-hdl's `top` (and its `top$...` sub-modules) to `name`.
