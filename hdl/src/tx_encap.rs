@@ -5,15 +5,18 @@
 //!
 //! # Pipeline (store and forward, double buffered)
 //! ```text
-//!  desc --> [ingress: latch desc, write beats to RAM, CsumEngine x2] --Wait(4)--> Fin --> Ready
+//!  desc --> [ingress: latch desc, write beats to RAM, CsumEngine x2] --Wait(4)--> Ready --> slot
 //!                                                                                   |  handoff
 //!  m_axis <-- [egress: header beats from e_h, then RAM words realigned by hlen % K] <-+
 //! ```
 //! * Ingress (`i_state`): `Idle` (desc.ready) -> `Recv` (beats to the RAM ring at `wr_ptr`,
-//!   both checksum engines see every beat) -> `Wait` (engine latency) -> `Fin` (error
-//!   checks, inner checksum, IPv4 and outer UDP checksums, registered) -> `Ready` (until
-//!   egress takes it) or, on a [`TxError`]-class fault, back to `Idle` with `wr_ptr`
-//!   rewound and a drop counter bumped.
+//!   both checksum engines see every beat) -> `Wait` (engine latency; when the sums arrive:
+//!   error checks, inner checksum, IPv4 and outer UDP checksums, registered) -> `Ready`,
+//!   which builds the outer header into the one-packet slot (`s_*`) as soon as it is free
+//!   and accepts the next descriptor in the same cycle; or, on a `TxError`-class fault,
+//!   back to `Idle` with `wr_ptr` rewound and a drop counter bumped.
+//! * Slot -> egress: an idle egress, or one sending its last beat, takes the slot. So up to
+//!   three packets are in flight (sending, waiting in the slot, being received).
 //! * Egress (`e_state`): at handoff builds the outer header (lane order) into the `e_h`
 //!   shift register, then sends `hlen / K` header beats, then data beats
 //!   `(word << 8r) | carry` with `r = hlen % K` (2/6/... lanes: 50/54/70/74 bytes), the
@@ -39,11 +42,14 @@
 //! outer length can never overflow (golden's second `TooLong` condition).
 //!
 //! # Latency, throughput
-//! First output beat 7 cycles after the last input beat when egress is idle (engine 4,
-//! Fin, Ready/handoff). Egress runs at one beat per clock for the whole frame and goes
-//! straight from a packet's last beat to the next header if the next packet is `Ready`.
-//! Ingress takes ~6 cycles between packets (Wait/Fin/Ready), hidden behind egress, which
-//! sends `ceil((hlen + len) / K)` beats for `ceil(len / K)` in.
+//! First output beat [`LATENCY`] = 6 cycles after the last input beat when egress is idle
+//! (engine 4, Ready, slot). Egress runs at one beat per clock for the whole frame and goes
+//! straight from a packet's last beat to the next header if the slot is full. Ingress
+//! spends ~5 cycles between packets (Wait, Ready), egress sends `ceil((hlen + len) / K)`
+//! beats for `ceil(len / K)` in, so for W=64 the two are close and random frame sizes
+//! leave the output idle now and then (beats per cycle ~0.9 at W=64 for the generator's
+//! 0..1400-byte payloads); a deeper slot queue would close that gap.
+//! * RAM: `2^A` words; the aliases hold three 9216-byte frames.
 
 use crate::csum_engine::CsumEngine;
 use crate::stream::{AxisSink, AxisSource};
@@ -81,7 +87,6 @@ pub enum InState {
     Idle,
     Recv,
     Wait,
-    Fin,
     Ready,
 }
 
@@ -92,7 +97,7 @@ pub enum OutState {
 }
 
 /// Clock edges from a packet's last input beat to its first output beat (idle egress).
-pub const LATENCY: usize = 7;
+pub const LATENCY: usize = 6;
 
 #[derive(LogicBlock)]
 pub struct TxEncap<const W: usize, const K: usize, const N: usize, const A: usize, const HB: usize>
@@ -152,8 +157,7 @@ pub struct TxEncap<const W: usize, const K: usize, const N: usize, const A: usiz
     i_len: DFF<Bits<16>>,
     i_old_hi: DFF<Bits<8>>,
     i_old_lo: DFF<Bits<8>>,
-    i_sum_all: DFF<Bits<16>>,
-    i_csum_inner: DFF<Bits<16>>,
+    desc_fire: Signal<Local, Bit>,
     accept: Signal<Local, Bit>,
     over_now: Signal<Local, Bit>,
     room: Signal<Local, Bit>,
@@ -256,7 +260,7 @@ pub struct TxEncap<const W: usize, const K: usize, const N: usize, const A: usiz
     ones: Constant<Bits<K>>,
 }
 
-/// 64-bit datapath, RAM 4096 words (32 KiB: two 9216-byte frames), header register 640 bits.
+/// 64-bit datapath, RAM 4096 words (32 KiB: three 9216-byte frames), header register 640 bits.
 pub type TxEncap64 = TxEncap<64, 8, 4, 12, 640>;
 /// 128-bit datapath.
 pub type TxEncap128 = TxEncap<128, 16, 8, 11, 640>;
@@ -274,13 +278,19 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
     /// `max_frame`: longest inner frame accepted (bytes); longer ones are counted drops.
     pub fn new(max_frame: usize) -> Self {
         assert!(K * 8 == W && N * 16 == W, "need K = W/8, N = W/16");
-        assert!(max_frame >= 14 && max_frame + 60 <= 0xFFFF, "max_frame out of range");
+        assert!(
+            max_frame >= 14 && max_frame + 60 <= 0xFFFF,
+            "max_frame out of range"
+        );
         let max_words = max_frame.div_ceil(K);
         assert!(
             (1usize << A) >= 2 * max_words && A < 16,
             "RAM of 2^A words must hold two max frames"
         );
-        assert!(HB % W == 0 && HB >= 74 * 8 && HB >= W, "header register size");
+        assert!(
+            HB % W == 0 && HB >= 74 * 8 && HB >= W,
+            "header register size"
+        );
         let c16 = |v: usize| Constant::new((v as u64).into());
         let sh = |h: usize| (c16(8 * (h % K)), c16(8 * (K - h % K)));
         let (shl_v4, shr_v4) = sh(HLEN[0]);
@@ -339,8 +349,7 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             i_len: Default::default(),
             i_old_hi: Default::default(),
             i_old_lo: Default::default(),
-            i_sum_all: Default::default(),
-            i_csum_inner: Default::default(),
+            desc_fire: Default::default(),
             accept: Default::default(),
             over_now: Default::default(),
             room: Default::default(),
@@ -448,14 +457,72 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, i_state, d_partial, d_start, d_offset, d_vni, d_dst_mac, d_src_mac,
-            d_vlan, d_tci, d_ipv6, d_src_ip, d_dst_ip, d_sport, d_dport, d_ttl, d_ip_id, d_flow,
-            d_rco, d_udp_csum, wr_ptr, i_first_ptr, i_words, i_pos, i_over, i_len, i_old_hi,
-            i_old_lo, i_sum_all, i_csum_inner, r_use_rco, r_complete, r_hlen, r_udp_len_le,
-            r_ip_total_le, r_rco_byte, r_new_field, r_ucsum, r_icsum, cnt_trunc, cnt_long,
-            cnt_desc, cnt_out, s_full, s_h, s_total, s_hlen, s_vlan, s_v6, s_words, s_patch,
-            s_pa, s_pv, e_state, e_h, e_opos, e_total, e_hlen, e_vlan, e_v6, e_first,
-            e_words, e_carry, e_patch, e_pa, e_pv, rd_ptr
+            self,
+            clock,
+            i_state,
+            d_partial,
+            d_start,
+            d_offset,
+            d_vni,
+            d_dst_mac,
+            d_src_mac,
+            d_vlan,
+            d_tci,
+            d_ipv6,
+            d_src_ip,
+            d_dst_ip,
+            d_sport,
+            d_dport,
+            d_ttl,
+            d_ip_id,
+            d_flow,
+            d_rco,
+            d_udp_csum,
+            wr_ptr,
+            i_first_ptr,
+            i_words,
+            i_pos,
+            i_over,
+            i_len,
+            i_old_hi,
+            i_old_lo,
+            r_use_rco,
+            r_complete,
+            r_hlen,
+            r_udp_len_le,
+            r_ip_total_le,
+            r_rco_byte,
+            r_new_field,
+            r_ucsum,
+            r_icsum,
+            cnt_trunc,
+            cnt_long,
+            cnt_desc,
+            cnt_out,
+            s_full,
+            s_h,
+            s_total,
+            s_hlen,
+            s_vlan,
+            s_v6,
+            s_words,
+            s_patch,
+            s_pa,
+            s_pv,
+            e_state,
+            e_h,
+            e_opos,
+            e_total,
+            e_hlen,
+            e_vlan,
+            e_v6,
+            e_first,
+            e_words,
+            e_carry,
+            e_patch,
+            e_pa,
+            e_pv,
+            rd_ptr
         );
         self.ram.read_clock.next = self.clock.val();
         self.ram.write_clock.next = self.clock.val();
@@ -463,12 +530,16 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
         self.eng_all.clock.next = self.clock.val();
 
         // ================= ingress =================
-        self.desc.ready.next = self.i_state.q.val() == InState::Idle;
+        // a finished packet moving into an empty slot frees the descriptor registers in
+        // the same cycle (the slot is built from their current values)
+        self.desc.ready.next = (self.i_state.q.val() == InState::Idle)
+            || ((self.i_state.q.val() == InState::Ready) && !self.s_full.q.val());
+        self.desc_fire.next = self.desc.valid.val() && self.desc.ready.val();
         self.over_now.next = self.i_over.q.val() || (self.i_pos.q.val() >= self.max_stored.val());
         // room in the ring (16-bit pointers, 2^A <= 2^15 words)
         self.room.next = (self.wr_ptr.q.val() - self.rd_ptr.q.val()) < self.depth.val();
-        self.s_axis.tready.next = (self.i_state.q.val() == InState::Recv)
-            && (self.room.val() || self.over_now.val());
+        self.s_axis.tready.next =
+            (self.i_state.q.val() == InState::Recv) && (self.room.val() || self.over_now.val());
         self.accept.next = self.s_axis.tvalid.val() && self.s_axis.tready.val();
 
         // both engines see every accepted beat, with the packet's own start
@@ -492,10 +563,22 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
         self.ram.write_enable.next = self.accept.val() && !self.over_now.val();
 
         // bytes in this beat: tkeep is contiguous low lanes, so count its ones
-        self.cnt[0].next = self.s_axis.tkeep.val().get_bits::<1>(0).index().to_bits::<16>();
+        self.cnt[0].next = self
+            .s_axis
+            .tkeep
+            .val()
+            .get_bits::<1>(0)
+            .index()
+            .to_bits::<16>();
         for i in 1..K {
             self.cnt[i].next = self.cnt[i - 1].val()
-                + self.s_axis.tkeep.val().get_bits::<1>(i).index().to_bits::<16>();
+                + self
+                    .s_axis
+                    .tkeep
+                    .val()
+                    .get_bits::<1>(i)
+                    .index()
+                    .to_bits::<16>();
         }
 
         // the two original bytes of the inner checksum field, as they stream past
@@ -503,10 +586,18 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
         self.fa.next = self.field.val() - self.i_pos.q.val();
         self.fb.next = self.field.val() + 1 - self.i_pos.q.val();
         if self.accept.val() && (self.fa.val() < self.beat_bytes.val()) {
-            self.i_old_hi.d.next = self.s_axis.tdata.val().get_bits::<8>((self.fa.val() << 3).index());
+            self.i_old_hi.d.next = self
+                .s_axis
+                .tdata
+                .val()
+                .get_bits::<8>((self.fa.val() << 3).index());
         }
         if self.accept.val() && (self.fb.val() < self.beat_bytes.val()) {
-            self.i_old_lo.d.next = self.s_axis.tdata.val().get_bits::<8>((self.fb.val() << 3).index());
+            self.i_old_lo.d.next = self
+                .s_axis
+                .tdata
+                .val()
+                .get_bits::<8>((self.fb.val() << 3).index());
         }
 
         // ---- finish: checks and checksums from the latched descriptor and sums
@@ -532,8 +623,7 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
         }
         self.udp_len.next = self.i_len.q.val() + 16;
         self.udp_len_le.next = (self.udp_len.val() << 8) | (self.udp_len.val() >> 8);
-        self.ip_total_le.next =
-            ((self.udp_len.val() + 20) << 8) | ((self.udp_len.val() + 20) >> 8);
+        self.ip_total_le.next = ((self.udp_len.val() + 20) << 8) | ((self.udp_len.val() + 20) >> 8);
         self.ip_id_le.next = (self.d_ip_id.q.val() << 8) | (self.d_ip_id.q.val() >> 8);
         self.sport_le.next = (self.d_sport.q.val() << 8) | (self.d_sport.q.val() >> 8);
         self.dport_le.next = (self.d_dport.q.val() << 8) | (self.d_dport.q.val() >> 8);
@@ -546,8 +636,8 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
         self.vx_w3.next = bit_cast::<16, 24>(self.d_vni.q.val() & 0xFF)
             | (bit_cast::<16, 8>(self.rco_byte.val()) << 8);
         // inner checksum completion: csum_fold of the sum from csum_start, 0 sent as 0xFFFF
-        self.new_field.next = self.i_csum_inner.q.val();
-        if !self.i_csum_inner.q.val().any() {
+        self.new_field.next = self.eng_inner.csum.val();
+        if !self.eng_inner.csum.val().any() {
             self.new_field.next = 0xFFFF.into();
         }
         self.old_x.next = (bit_cast::<16, 8>(self.i_old_hi.q.val()) << 8)
@@ -560,7 +650,7 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             self.old_c.next = !((self.old_x.val() << 8) | (self.old_x.val() >> 8));
             self.new_c.next = (self.new_field.val() << 8) | (self.new_field.val() >> 8);
         }
-        self.pay_le.next = (self.i_sum_all.q.val() << 8) | (self.i_sum_all.q.val() >> 8);
+        self.pay_le.next = (self.eng_all.sum.val() << 8) | (self.eng_all.sum.val() >> 8);
         // pseudo-header addresses, little-endian words
         self.addr_sum.next = bit_cast::<32, 16>(self.d_src_ip.q.val().get_bits::<16>(0))
             + bit_cast::<32, 16>(self.d_src_ip.q.val().get_bits::<16>(16))
@@ -612,7 +702,8 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
         }
         self.ufold1.next = bit_cast::<32, 16>(bit_cast::<16, 32>(self.usum.val()))
             + bit_cast::<32, 16>(self.usum.val().get_bits::<16>(16));
-        self.ufold2.next = bit_cast::<16, 32>(self.ufold1.val()) + self.ufold1.val().get_bits::<16>(16);
+        self.ufold2.next =
+            bit_cast::<16, 32>(self.ufold1.val()) + self.ufold1.val().get_bits::<16>(16);
         // a computed 0 is sent as 0xFFFF (0 means "no checksum")
         self.ucsum.next = !self.ufold2.val();
         if self.ufold2.val() == 0xFFFF {
@@ -633,7 +724,8 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             + bit_cast::<32, 16>(self.d_dst_ip.q.val().get_bits::<16>(16));
         self.ifold1.next = bit_cast::<32, 16>(bit_cast::<16, 32>(self.isum.val()))
             + bit_cast::<32, 16>(self.isum.val().get_bits::<16>(16));
-        self.ifold2.next = bit_cast::<16, 32>(self.ifold1.val()) + self.ifold1.val().get_bits::<16>(16);
+        self.ifold2.next =
+            bit_cast::<16, 32>(self.ifold1.val()) + self.ifold1.val().get_bits::<16>(16);
         // golden TxError order: Truncated, TooLong, BadDescriptor
         self.field32.next = bit_cast::<32, 16>(self.d_start.q.val())
             + bit_cast::<32, 16>(self.d_offset.q.val())
@@ -647,33 +739,7 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             && (self.field32.val() > bit_cast::<32, 16>(self.i_len.q.val()));
 
         match self.i_state.q.val() {
-            InState::Idle => {
-                if self.desc.valid.val() {
-                    self.d_partial.d.next = self.desc.partial.val();
-                    self.d_start.d.next = self.desc.csum_start.val();
-                    self.d_offset.d.next = self.desc.csum_offset.val();
-                    self.d_vni.d.next = self.desc.vni.val();
-                    self.d_dst_mac.d.next = self.desc.dst_mac.val();
-                    self.d_src_mac.d.next = self.desc.src_mac.val();
-                    self.d_vlan.d.next = self.desc.vlan.val();
-                    self.d_tci.d.next = self.desc.vlan_tci.val();
-                    self.d_ipv6.d.next = self.desc.ipv6.val();
-                    self.d_src_ip.d.next = self.desc.src_ip.val();
-                    self.d_dst_ip.d.next = self.desc.dst_ip.val();
-                    self.d_sport.d.next = self.desc.udp_sport.val();
-                    self.d_dport.d.next = self.desc.udp_dport.val();
-                    self.d_ttl.d.next = self.desc.ttl.val();
-                    self.d_ip_id.d.next = self.desc.ip_id.val();
-                    self.d_flow.d.next = self.desc.flow_label.val();
-                    self.d_rco.d.next = self.desc.rco.val();
-                    self.d_udp_csum.d.next = self.desc.udp_csum.val();
-                    self.i_pos.d.next = 0.into();
-                    self.i_over.d.next = false;
-                    self.i_words.d.next = 0.into();
-                    self.i_first_ptr.d.next = self.wr_ptr.q.val();
-                    self.i_state.d.next = InState::Recv;
-                }
-            }
+            InState::Idle => {}
             InState::Recv => {
                 if self.accept.val() {
                     self.i_pos.d.next = self.i_pos.q.val() + self.beat_bytes.val();
@@ -692,37 +758,33 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
                 }
             }
             InState::Wait => {
+                // the engines' sums arrive (and hold): checks and checksums, registered
                 if self.eng_inner.sum_valid.val() {
-                    self.i_csum_inner.d.next = self.eng_inner.csum.val();
-                    self.i_sum_all.d.next = self.eng_all.sum.val();
-                    self.i_state.d.next = InState::Fin;
-                }
-            }
-            InState::Fin => {
-                self.r_use_rco.d.next = self.use_rco.val();
-                self.r_complete.d.next = self.complete.val();
-                self.r_hlen.d.next = self.hlen.val();
-                self.r_udp_len_le.d.next = self.udp_len_le.val();
-                self.r_ip_total_le.d.next = self.ip_total_le.val();
-                self.r_rco_byte.d.next = self.rco_byte.val();
-                self.r_new_field.d.next = self.new_field.val();
-                self.r_ucsum.d.next = self.ucsum.val();
-                self.r_icsum.d.next = !self.ifold2.val();
-                if self.err_trunc.val() || self.err_long.val() || self.err_desc.val() {
-                    // discard what was stored; nothing of it has been handed to egress
-                    self.wr_ptr.d.next = self.i_first_ptr.q.val();
-                    self.i_state.d.next = InState::Idle;
-                } else {
-                    self.i_state.d.next = InState::Ready;
-                }
-                if self.err_trunc.val() {
-                    self.cnt_trunc.d.next = self.cnt_trunc.q.val() + 1;
-                }
-                if self.err_long.val() {
-                    self.cnt_long.d.next = self.cnt_long.q.val() + 1;
-                }
-                if self.err_desc.val() {
-                    self.cnt_desc.d.next = self.cnt_desc.q.val() + 1;
+                    self.r_use_rco.d.next = self.use_rco.val();
+                    self.r_complete.d.next = self.complete.val();
+                    self.r_hlen.d.next = self.hlen.val();
+                    self.r_udp_len_le.d.next = self.udp_len_le.val();
+                    self.r_ip_total_le.d.next = self.ip_total_le.val();
+                    self.r_rco_byte.d.next = self.rco_byte.val();
+                    self.r_new_field.d.next = self.new_field.val();
+                    self.r_ucsum.d.next = self.ucsum.val();
+                    self.r_icsum.d.next = !self.ifold2.val();
+                    if self.err_trunc.val() || self.err_long.val() || self.err_desc.val() {
+                        // discard what was stored; nothing of it has been handed to egress
+                        self.wr_ptr.d.next = self.i_first_ptr.q.val();
+                        self.i_state.d.next = InState::Idle;
+                    } else {
+                        self.i_state.d.next = InState::Ready;
+                    }
+                    if self.err_trunc.val() {
+                        self.cnt_trunc.d.next = self.cnt_trunc.q.val() + 1;
+                    }
+                    if self.err_long.val() {
+                        self.cnt_long.d.next = self.cnt_long.q.val() + 1;
+                    }
+                    if self.err_desc.val() {
+                        self.cnt_desc.d.next = self.cnt_desc.q.val() + 1;
+                    }
                 }
             }
             InState::Ready => {
@@ -730,6 +792,31 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
                     self.i_state.d.next = InState::Idle;
                 }
             }
+        }
+        if self.desc_fire.val() {
+            self.d_partial.d.next = self.desc.partial.val();
+            self.d_start.d.next = self.desc.csum_start.val();
+            self.d_offset.d.next = self.desc.csum_offset.val();
+            self.d_vni.d.next = self.desc.vni.val();
+            self.d_dst_mac.d.next = self.desc.dst_mac.val();
+            self.d_src_mac.d.next = self.desc.src_mac.val();
+            self.d_vlan.d.next = self.desc.vlan.val();
+            self.d_tci.d.next = self.desc.vlan_tci.val();
+            self.d_ipv6.d.next = self.desc.ipv6.val();
+            self.d_src_ip.d.next = self.desc.src_ip.val();
+            self.d_dst_ip.d.next = self.desc.dst_ip.val();
+            self.d_sport.d.next = self.desc.udp_sport.val();
+            self.d_dport.d.next = self.desc.udp_dport.val();
+            self.d_ttl.d.next = self.desc.ttl.val();
+            self.d_ip_id.d.next = self.desc.ip_id.val();
+            self.d_flow.d.next = self.desc.flow_label.val();
+            self.d_rco.d.next = self.desc.rco.val();
+            self.d_udp_csum.d.next = self.desc.udp_csum.val();
+            self.i_pos.d.next = 0.into();
+            self.i_over.d.next = false;
+            self.i_words.d.next = 0.into();
+            self.i_first_ptr.d.next = self.wr_ptr.q.val();
+            self.i_state.d.next = InState::Recv;
         }
         self.drop_truncated.next = self.cnt_trunc.q.val();
         self.drop_too_long.next = self.cnt_long.q.val();
@@ -745,7 +832,8 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
         // handoff: an idle egress, or one sending its last beat, takes the slot; a finished
         // ingress pushes into an empty slot, or one being taken in the same cycle
         self.take.next = self.s_full.q.val()
-            && ((self.e_state.q.val() == OutState::Idle) || (self.fire.val() && self.is_last.val()));
+            && ((self.e_state.q.val() == OutState::Idle)
+                || (self.fire.val() && self.is_last.val()));
         self.push.next =
             (self.i_state.q.val() == InState::Ready) && (!self.s_full.q.val() || self.take.val());
         if self.take.val() {
@@ -788,12 +876,14 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
         self.db.next = self.e_pa.q.val() + 1 - self.e_opos.q.val();
         self.p1.next = self.beat.val();
         if self.e_patch.q.val() && (self.da.val() < self.beat_bytes.val()) {
-            self.p1.next = (self.beat.val() & !(bit_cast::<W, 8>(0xFF.into()) << (self.da.val() << 3)))
+            self.p1.next = (self.beat.val()
+                & !(bit_cast::<W, 8>(0xFF.into()) << (self.da.val() << 3)))
                 | (bit_cast::<W, 16>(self.e_pv.q.val() >> 8) << (self.da.val() << 3));
         }
         self.p2.next = self.p1.val();
         if self.e_patch.q.val() && (self.db.val() < self.beat_bytes.val()) {
-            self.p2.next = (self.p1.val() & !(bit_cast::<W, 8>(0xFF.into()) << (self.db.val() << 3)))
+            self.p2.next = (self.p1.val()
+                & !(bit_cast::<W, 8>(0xFF.into()) << (self.db.val() << 3)))
                 | (bit_cast::<W, 16>(self.e_pv.q.val() & 0xFF) << (self.db.val() << 3));
         }
         self.m_axis.tdata.next = self.p2.val();
@@ -919,7 +1009,11 @@ mod tests {
     fn sum(buf: &[u8]) -> u16 {
         let mut s: u64 = 0;
         for (i, b) in buf.iter().enumerate() {
-            s += if i % 2 == 0 { (*b as u64) << 8 } else { *b as u64 };
+            s += if i % 2 == 0 {
+                (*b as u64) << 8
+            } else {
+                *b as u64
+            };
         }
         while s >> 16 != 0 {
             s = (s & 0xFFFF) + (s >> 16);
@@ -935,7 +1029,28 @@ mod tests {
         let payload: Vec<u8> = (0..37u8).map(|i| i.wrapping_mul(7)).collect();
         let ulen = 8 + payload.len();
         let mut f = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00];
-        f.extend_from_slice(&[0x45, 0, 0, (20 + ulen) as u8, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
+        f.extend_from_slice(&[
+            0x45,
+            0,
+            0,
+            (20 + ulen) as u8,
+            0,
+            1,
+            0,
+            0,
+            64,
+            17,
+            0,
+            0,
+            10,
+            0,
+            0,
+            1,
+            10,
+            0,
+            0,
+            2,
+        ]);
         f.extend_from_slice(&[0x9c, 0x40, 0x13, 0x88, 0, ulen as u8, 0, 0]);
         f.extend_from_slice(&payload);
         let mut ph = vec![10, 0, 0, 1, 10, 0, 0, 2, 0, 17, 0, ulen as u8];
@@ -954,8 +1069,10 @@ mod tests {
         u.desc.src_mac.next = lanes(&[2, 0, 0, 0, 0xa, 1]);
         u.desc.vlan.next = true;
         u.desc.vlan_tci.next = 0x0123.into();
-        u.desc.src_ip.next = tdata_from_lanes::<128>(&[192, 0, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-        u.desc.dst_ip.next = tdata_from_lanes::<128>(&[192, 0, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        u.desc.src_ip.next =
+            tdata_from_lanes::<128>(&[192, 0, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        u.desc.dst_ip.next =
+            tdata_from_lanes::<128>(&[192, 0, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
         u.desc.udp_sport.next = 50000.into();
         u.desc.udp_dport.next = 4789.into();
         u.desc.ttl.next = 64.into();
@@ -998,16 +1115,25 @@ mod tests {
         }
         assert!(done, "no output frame");
         assert_eq!(out.len(), 54 + f.len());
-        assert_eq!(&out[..16], &[2, 0, 0, 0, 0xb, 1, 2, 0, 0, 0, 0xa, 1, 0x81, 0x00, 0x01, 0x23]);
+        assert_eq!(
+            &out[..16],
+            &[2, 0, 0, 0, 0xb, 1, 2, 0, 0, 0, 0xa, 1, 0x81, 0x00, 0x01, 0x23]
+        );
         assert_eq!(&out[16..18], &[0x08, 0x00]);
         let ip = &out[18..38];
         assert_eq!(sum(ip), 0xFFFF, "IPv4 header checksum");
-        assert_eq!(u16::from_be_bytes([ip[2], ip[3]]) as usize, 20 + 16 + f.len());
+        assert_eq!(
+            u16::from_be_bytes([ip[2], ip[3]]) as usize,
+            20 + 16 + f.len()
+        );
         assert_eq!((ip[4], ip[5], ip[8], ip[9]), (0, 7, 64, 17));
         let udp = &out[38..];
         assert_eq!(&udp[..4], &[0xc3, 0x50, 0x12, 0xb5]);
         assert_eq!(u16::from_be_bytes([udp[4], udp[5]]) as usize, udp.len());
-        assert_eq!(&udp[8..16], &[0x08, 0x20, 0, 0, 0x12, 0x34, 0x56, 0x80 | 17]);
+        assert_eq!(
+            &udp[8..16],
+            &[0x08, 0x20, 0, 0, 0x12, 0x34, 0x56, 0x80 | 17]
+        );
         ph = vec![192, 0, 2, 1, 192, 0, 2, 2, 0, 17];
         ph.extend_from_slice(&(udp.len() as u16).to_be_bytes());
         ph.extend_from_slice(udp);
