@@ -40,6 +40,21 @@
 //! `inner[start..]` and 0 read as 0xFFFF (golden's `c` is never literally 0), and
 //! `csum_complete = C + new + ~old` folded, 0 read as 0xFFFF (golden's `csum ⊕ delta`
 //! is never literally 0). Without RCO, `csum_complete` is the fold (0 only if all zero).
+//!
+//! # rust-hdl 0.46 findings (beyond `csum_engine`'s list)
+//! rust-hdl simulates `update()` to a fixpoint; the emitted Verilog is one sequential
+//! `always @(*)` per module. They agree only if:
+//! * a local is written (all its writes) before it is read, and a sub-block input is
+//!   written once per evaluation when its outputs feed back: a default write followed
+//!   by an override glitches, and Icarus re-evaluates parent and child forever in one
+//!   time step (found with `RegFifo::dout` + the parent's `push`). The `LogicLoops`
+//!   check catches only the read-before-first-write case.
+//! * 16-bit swaps/complements used inside wider expressions get their own 16-bit
+//!   signal: Verilog widens operands to the expression width before `<<` and `~`,
+//!   rust-hdl wraps at the operand's width.
+//! * `get_bits` only on a signal (`sig[a+:n]`), never on an expression; Rust `const`s
+//!   are pasted by name (drop codes are literals here); a const generic in an array
+//!   index needs the one-trip loop; every declared local must be written (`OpenSignal`).
 
 use crate::lane_sum::LaneSum;
 use crate::oc_fold::OcFold;
