@@ -8,6 +8,7 @@ use rco_golden::types::{TxDescriptor, DEFAULT_MAX_FRAME};
 use rco_golden::vectors::TxVector;
 use rco_sim::csum_cosim::{run_iverilog, run_verilator, scratch_dir, CosimRun};
 use rco_sim::tx_cosim::{collect, prepare, raw_verilog};
+use rco_synth::Design;
 
 fn cases(extra: usize) -> Vec<(Vec<u8>, TxDescriptor)> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/vectors/tx.jsonl");
@@ -37,8 +38,9 @@ fn cases(extra: usize) -> Vec<(Vec<u8>, TxDescriptor)> {
 fn check(width: usize, bp: f64, tool: fn(&std::path::Path) -> anyhow::Result<CosimRun>, tag: &str) {
     let cases = cases(80);
     let dir = scratch_dir(tag);
-    let top = format!("rco_tx_encap_w{width}");
-    let v = rco_synth::rename_top(&raw_verilog(width, DEFAULT_MAX_FRAME).unwrap(), &top);
+    let top = Design::TxEncap.module_name(width);
+    let v = Design::TxEncap.verilog(width).unwrap();
+    assert_eq!(v, rco_synth::rename_top(&raw_verilog(width, DEFAULT_MAX_FRAME).unwrap(), &top));
     prepare(&dir, &v, &top, width, &cases, bp).unwrap();
     let r = tool(&dir).unwrap();
     assert_eq!(r.errors, 0, "{}", r.output);

@@ -17,7 +17,7 @@ pub mod flow;
 pub mod shell;
 
 /// `--design` names of the designs the synthesis flow builds.
-pub const DESIGN_NAMES: &[(&str, Design)] = &[("csum", Design::CsumEngine), ("nic", Design::Nic), ("nic1518", Design::NicStd), ("rx", Design::RxPath)];
+pub const DESIGN_NAMES: &[(&str, Design)] = &[("csum", Design::CsumEngine), ("nic", Design::Nic), ("nic1518", Design::NicStd), ("rx", Design::RxPath), ("tx", Design::TxEncap)];
 
 /// The design `rco-nic synth` and `export` build when `--design` is not given.
 pub const DEFAULT_DESIGN: Design = Design::Nic;
@@ -36,6 +36,8 @@ pub enum Design {
     NicStd,
     /// `rco_hdl::rx_path::RxPath` (the VXLAN RX datapath; 64, 128 or 256 bits).
     RxPath,
+    /// `rco_hdl::tx_encap::TxEncap` (the VXLAN/RCO TX datapath; 9216-byte buffer).
+    TxEncap,
 }
 
 impl Design {
@@ -62,6 +64,7 @@ impl Design {
             Design::Nic => format!("rco_nic_w{width}"),
             Design::NicStd => format!("rco_nic_w{width}_mf{MAX_FRAME_STD}"),
             Design::RxPath => format!("rco_rx_path_w{width}"),
+            Design::TxEncap => format!("rco_tx_encap_w{width}"),
         }
     }
 
@@ -84,6 +87,10 @@ impl Design {
             (Design::RxPath, 64) => gen(RxPath64::new()),
             (Design::RxPath, 128) => gen(RxPath128::new()),
             (Design::RxPath, 256) => gen(RxPath256::new()),
+            (Design::TxEncap, 64) => gen(rco_hdl::tx_encap::TxEncap64::new(9216)),
+            (Design::TxEncap, 128) => gen(rco_hdl::tx_encap::TxEncap128::new(9216)),
+            (Design::TxEncap, 256) => gen(rco_hdl::tx_encap::TxEncap256::new(9216)),
+            (Design::TxEncap, 512) => gen(rco_hdl::tx_encap::TxEncap512::new(9216)),
             (_, w) => anyhow::bail!("export: width {w} is not built (one of {WIDTHS:?})"),
         })
     }
@@ -104,6 +111,36 @@ impl Design {
         let p = |s: &str| format!("tb.dut.{s}");
         match self {
             Design::Nic | Design::NicStd => nic_gtkw(&name, width),
+            Design::TxEncap => save_file(
+                &format!("{name}.vcd"),
+                &[
+                    Group { name: "clock", traces: vec![(p("clock"), Fmt::Bin)] },
+                    Group {
+                        name: "in",
+                        traces: vec![
+                            (p("\\desc$valid"), Fmt::Bin),
+                            (p("\\desc$ready"), Fmt::Bin),
+                            (p("\\s_axis$tvalid"), Fmt::Bin),
+                            (p("\\s_axis$tready"), Fmt::Bin),
+                            (p("\\s_axis$tlast"), Fmt::Bin),
+                            (p(&format!("\\s_axis$tdata[{}:0]", width - 1)), Fmt::Hex),
+                        ],
+                    },
+                    Group {
+                        name: "out",
+                        traces: vec![
+                            (p("\\m_axis$tvalid"), Fmt::Bin),
+                            (p("\\m_axis$tready"), Fmt::Bin),
+                            (p("\\m_axis$tlast"), Fmt::Bin),
+                            (p(&format!("\\m_axis$tkeep[{}:0]", width / 8 - 1)), Fmt::Hex),
+                            (p(&format!("\\m_axis$tdata[{}:0]", width - 1)), Fmt::Hex),
+                            (p("drop_truncated[31:0]"), Fmt::Dec),
+                            (p("drop_too_long[31:0]"), Fmt::Dec),
+                            (p("drop_bad_desc[31:0]"), Fmt::Dec),
+                        ],
+                    },
+                ],
+            ),
             Design::CsumEngine => save_file(
                 &format!("{name}.vcd"),
                 &[
