@@ -28,7 +28,9 @@ use rco_golden::types::{DropReason, RxConfig, RxMeta, TxDescriptor, TxError};
 use rco_golden::vectors::{gen_descriptor, gen_host_frame};
 use rco_golden::wire::IpAddrs;
 use rco_hdl::rx_path::{RxPath, NUM_DROP_REASONS};
-use rco_hdl::stream::{lane_mask, packet_beats, tdata_from_lanes, AxisSink, AxisSource, Beat};
+use rco_hdl::stream::{lane_mask, tdata_from_lanes, AxisSink, AxisSource};
+/// Re-exported for callers of [`rx_raw_beats`] (crates without an rco-hdl dependency).
+pub use rco_hdl::stream::{packet_beats, Beat};
 use rco_hdl::tx_encap::{TxDescSink, TxEncap};
 use rust_hdl::prelude::*;
 use std::io::Write;
@@ -364,6 +366,110 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
     run.rx_counters = (0..NUM_DROP_REASONS).map(|i| uut.rx.drop_count[i].val().to_u64()).collect();
     run.tx_counters = tx_last;
     Ok(run)
+}
+
+/// One RX result: inner frame + metadata, or a drop reason.
+pub type RxOut = Result<(Vec<u8>, RxMeta), DropReason>;
+
+/// Drive `RxPath` alone with explicit beats (any `tkeep`, e.g. holes, which the RX driver
+/// `rx_model` cannot express) under one configuration, `m_axis.tready` low with
+/// probability `backpressure`. Returns the results in order and the per-reason counters.
+/// Errors on a stall of [`STALL_LIMIT`] cycles (a hang, or fewer results than packets).
+pub fn rx_raw_beats(
+    packets: &[Vec<Beat>],
+    cfg: &RxConfig,
+    width: usize,
+    backpressure: f64,
+    seed: u64,
+) -> anyhow::Result<(Vec<RxOut>, Vec<u64>)> {
+    match width {
+        64 => rx_raw::<64, 8, 4, 11>(packets, cfg, backpressure, seed),
+        128 => rx_raw::<128, 16, 8, 10>(packets, cfg, backpressure, seed),
+        256 => rx_raw::<256, 32, 16, 9>(packets, cfg, backpressure, seed),
+        w => anyhow::bail!("rx_raw_beats: width {w} is not built (64, 128 or 256)"),
+    }
+}
+
+fn rx_raw<const W: usize, const K: usize, const N: usize, const AW: usize>(
+    packets: &[Vec<Beat>],
+    cfg: &RxConfig,
+    backpressure: f64,
+    seed: u64,
+) -> anyhow::Result<(Vec<RxOut>, Vec<u64>)> {
+    anyhow::ensure!(packets.iter().flatten().all(|b| b.data.len() == K), "rx_raw_beats: beats of {K} lanes");
+    let mut uut = RxPath::<W, K, N, AW>::new();
+    uut.connect_all();
+    uut.port.next = (cfg.port as u64).into();
+    uut.remcsum_rx.next = cfg.remcsum_rx;
+    uut.nopartial.next = cfg.nopartial;
+    uut.udp_zero_csum6_rx.next = cfg.udp_zero_csum6_rx;
+    uut.max_frame.next = (cfg.max_frame as u64).into();
+    let mut rng = SplitMix64::new(seed);
+    let all: Vec<&Beat> = packets.iter().flatten().collect();
+    let (mut bi, mut c, mut last_progress) = (0usize, 0u64, 0u64);
+    let mut results = Vec::new();
+    let mut buf = Vec::new();
+    while bi < all.len() || results.len() < packets.len() {
+        uut.clock.next = false.into();
+        let offer = bi < all.len();
+        if offer {
+            uut.s_axis.tdata.next = tdata_from_lanes::<W>(&all[bi].data);
+            uut.s_axis.tkeep.next = all[bi].keep.into();
+            uut.s_axis.tlast.next = all[bi].last;
+        } else {
+            uut.s_axis.tkeep.next = 0.into();
+            uut.s_axis.tlast.next = false;
+        }
+        uut.s_axis.tvalid.next = offer;
+        uut.s_axis.tuser.next = false;
+        let ready = !(backpressure > 0.0 && rng.chance(backpressure));
+        uut.m_axis.tready.next = ready;
+        anyhow::ensure!(simulate(&mut uut, 400), "rx_raw_beats: no convergence in cycle {c}");
+        let mut progress = false;
+        if offer && uut.s_axis.tready.val() {
+            bi += 1;
+            progress = true;
+        }
+        if uut.m_axis.tvalid.val() && ready {
+            progress = true;
+            let lanes = lanes_of::<W>(&uut.m_axis.tdata.val(), K);
+            let keep = uut.m_axis.tkeep.val().to_u64() & lane_mask(K);
+            buf.extend(lanes.iter().enumerate().filter(|(i, _)| keep >> i & 1 == 1).map(|(_, b)| *b));
+            if uut.m_axis.tlast.val() {
+                let meta = RxMeta {
+                    vni: uut.m_vni.val().to_u64() as u32,
+                    rco: uut.m_rco.val(),
+                    rco_applied: uut.m_rco_applied.val(),
+                    csum_start: uut.m_csum_start.val().to_u64() as u16,
+                    csum_offset: uut.m_csum_offset.val().to_u64() as u16,
+                    csum_complete: uut.m_csum_complete.val().to_u64() as u16,
+                    outer_csum_ok: uut.m_outer_csum_ok.val(),
+                };
+                results.push(Ok((std::mem::take(&mut buf), meta)));
+            }
+        }
+        if uut.drop_valid.val() {
+            progress = true;
+            let code = uut.drop_reason.val().to_u64() as usize;
+            anyhow::ensure!(code < NUM_DROP_REASONS, "rx_raw_beats: drop code {code}");
+            results.push(Err(DropReason::ALL[code]));
+        }
+        uut.clock.next = true.into();
+        anyhow::ensure!(simulate(&mut uut, 400), "rx_raw_beats: no convergence in cycle {c}");
+        c += 1;
+        if progress {
+            last_progress = c;
+        }
+        anyhow::ensure!(
+            c - last_progress < STALL_LIMIT,
+            "rx_raw_beats: no progress for {STALL_LIMIT} cycles ({bi} of {} beats in, {} results for {} packets)",
+            all.len(),
+            results.len(),
+            packets.len()
+        );
+    }
+    let counters = (0..NUM_DROP_REASONS).map(|i| uut.drop_count[i].val().to_u64()).collect();
+    Ok((results, counters))
 }
 
 /// RFC 1071 (section 4.1) folded sum of big-endian 16-bit words, written here so that the
