@@ -416,49 +416,6 @@ fn corpus() -> Vec<Case> {
     v
 }
 
-/// KNOWN RX HARDWARE BUG (hdl/src/rx_path.rs, not this file's to fix): in state `V6Ext`
-/// the extension header's length `p_xlen = (hdr_ext_len + 1) * 8` is assigned *after*
-/// `p_xnext = xoff + p_xlen` was computed from the default `p_xlen = 8` (rx_path.rs lines
-/// ~644/655 vs ~846), so every outer IPv6 extension header is walked as 8 bytes. A header
-/// longer than 8 bytes makes the parser read its padding as the next header (drop
-/// not_vxlan where golden passes), and a length past the payload is not seen (frame passed
-/// where golden drops truncated). These corpus cases are held out of the main runs and
-/// checked by [`known_bug_ipv6_ext_header_length`] until the fix lands; then set this true.
-const RX_IPV6_EXT_LEN_FIXED: bool = false;
-const IPV6_EXT_LEN_CASES: [&str; 9] = [
-    "ipv6_ext_dstopts_big",
-    "ipv6_ext_dstopts_big_vlan",
-    "ipv6_ext_routing",
-    "ipv6_ext_routing_vlan",
-    "ipv6_ext_hbh_dstopts",
-    "ipv6_ext_hbh_dstopts_vlan",
-    "ipv6_ext_hbh_routing_255",
-    "ipv6_ext_hbh_routing_255_vlan",
-    "ipv6_ext_past_payload",
-];
-
-fn held_out(name: &str) -> bool {
-    !RX_IPV6_EXT_LEN_FIXED && IPV6_EXT_LEN_CASES.contains(&name)
-}
-
-/// The reproducer: while the bug is there the hardware disagrees with golden on exactly
-/// these cases (this test fails once rx_path is fixed: then flip the const above, which
-/// puts the cases back into the corpus runs).
-#[test]
-fn known_bug_ipv6_ext_header_length() {
-    if RX_IPV6_EXT_LEN_FIXED {
-        return;
-    }
-    let cases: Vec<Case> = corpus().into_iter().filter(|c| IPV6_EXT_LEN_CASES.contains(&c.name.as_str())).collect();
-    assert_eq!(cases.len(), IPV6_EXT_LEN_CASES.len());
-    let jobs: Vec<_> = cases.iter().map(|c| (c.frame.clone(), c.cfg.clone())).collect();
-    let run = run_width(&jobs, 64, &Drive::default(), None).unwrap();
-    for (c, got) in cases.iter().zip(&run.results) {
-        let want = rx_decap(&c.frame, &c.cfg);
-        assert_ne!(got, &want, "{}: hardware now matches golden: the V6Ext length bug is fixed, set RX_IPV6_EXT_LEN_FIXED", c.name);
-    }
-}
-
 /// Good frames sent after every bad one (default configuration).
 fn good_frames() -> Vec<Vec<u8>> {
     vec![
@@ -484,7 +441,7 @@ fn verdict(r: &RxResult) -> Want {
 }
 
 fn run_corpus(width: usize, backpressure: f64, seed: u64) {
-    let cases: Vec<Case> = corpus().into_iter().filter(|c| !held_out(&c.name)).collect();
+    let cases = corpus();
     let goods = good_frames();
     let mut jobs = Vec::new();
     let mut expect = Vec::new();

@@ -641,7 +641,11 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         // part-selects only on signals: Verilog cannot index an expression
         self.p_hl.next = ((self.rword.val() >> 8) & 0x0F) << 2;
         self.p_hi8.next = self.rword.val().get_bits::<8>(8);
+        // the extension header's length (fragment headers are 8 bytes), before p_xnext reads it
         self.p_xlen.next = 8.into();
+        if self.nh.q.val() != 44 {
+            self.p_xlen.next = ((self.rword.val() & 0xFF) + 1) << 3;
+        }
         self.p_isext.next = false;
         self.p_rbyte.next = self.rword.val() & 0xFF;
         self.p_start.next = (self.p_rbyte.val() & 0x7F) << 1;
@@ -842,9 +846,6 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     || (self.nh.q.val() == 43)
                     || (self.nh.q.val() == 60)
                     || (self.nh.q.val() == 44);
-                if self.nh.q.val() != 44 {
-                    self.p_xlen.next = ((self.rword.val() & 0xFF) + 1) << 3;
-                }
                 self.iss_x.next = self.p_xnext.val();
                 self.udp.d.next = self.xoff.q.val();
                 self.addr_s.d.next = self.l3.q.val() + 8;
