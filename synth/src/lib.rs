@@ -107,149 +107,90 @@ impl Design {
     /// instantiates the design as `tb.dut` into `<module>.vcd` (as `rco_sim::csum_cosim`'s
     /// does). Names with `$` are escaped identifiers in such a VCD (`\s_axis$tdata`).
     pub fn gtkw(self, width: usize) -> String {
-        let name = self.module_name(width);
-        let p = |s: &str| format!("tb.dut.{s}");
-        match self {
-            Design::Nic | Design::NicStd => nic_gtkw(&name, width),
-            Design::TxEncap => save_file(
-                &format!("{name}.vcd"),
-                &[
-                    Group { name: "clock", traces: vec![(p("clock"), Fmt::Bin)] },
-                    Group {
-                        name: "in",
-                        traces: vec![
-                            (p("\\desc$valid"), Fmt::Bin),
-                            (p("\\desc$ready"), Fmt::Bin),
-                            (p("\\s_axis$tvalid"), Fmt::Bin),
-                            (p("\\s_axis$tready"), Fmt::Bin),
-                            (p("\\s_axis$tlast"), Fmt::Bin),
-                            (p(&format!("\\s_axis$tdata[{}:0]", width - 1)), Fmt::Hex),
-                        ],
-                    },
-                    Group {
-                        name: "out",
-                        traces: vec![
-                            (p("\\m_axis$tvalid"), Fmt::Bin),
-                            (p("\\m_axis$tready"), Fmt::Bin),
-                            (p("\\m_axis$tlast"), Fmt::Bin),
-                            (p(&format!("\\m_axis$tkeep[{}:0]", width / 8 - 1)), Fmt::Hex),
-                            (p(&format!("\\m_axis$tdata[{}:0]", width - 1)), Fmt::Hex),
-                            (p("drop_truncated[31:0]"), Fmt::Dec),
-                            (p("drop_too_long[31:0]"), Fmt::Dec),
-                            (p("drop_bad_desc[31:0]"), Fmt::Dec),
-                        ],
-                    },
-                ],
-            ),
-            Design::CsumEngine => save_file(
-                &format!("{name}.vcd"),
-                &[
-                    Group {
-                        name: "clock",
-                        traces: vec![(p("clock"), Fmt::Bin)],
-                    },
-                    Group {
-                        name: "s_axis",
-                        traces: vec![
-                            (p("\\s_axis$tvalid"), Fmt::Bin),
-                            (p("\\s_axis$tready"), Fmt::Bin),
-                            (p("\\s_axis$tlast"), Fmt::Bin),
-                            (p(&format!("\\s_axis$tkeep[{}:0]", width / 8 - 1)), Fmt::Hex),
-                            (p(&format!("\\s_axis$tdata[{}:0]", width - 1)), Fmt::Hex),
-                            (p("csum_start[15:0]"), Fmt::Dec),
-                            (p("csum_end[15:0]"), Fmt::Dec),
-                        ],
-                    },
-                    Group {
-                        name: "sum",
-                        traces: vec![
-                            (p("sum_valid"), Fmt::Bin),
-                            (p("sum[15:0]"), Fmt::Hex),
-                            (p("csum[15:0]"), Fmt::Hex),
-                        ],
-                    },
-                ],
-            ),
-            Design::RxPath => save_file(
-                &format!("{name}.vcd"),
-                &[
-                    Group { name: "clock", traces: vec![(p("clock"), Fmt::Bin)] },
-                    Group {
-                        name: "s_axis",
-                        traces: vec![
-                            (p("\\s_axis$tvalid"), Fmt::Bin),
-                            (p("\\s_axis$tready"), Fmt::Bin),
-                            (p("\\s_axis$tlast"), Fmt::Bin),
-                            (p(&format!("\\s_axis$tdata[{}:0]", width - 1)), Fmt::Hex),
-                        ],
-                    },
-                    Group {
-                        name: "m_axis",
-                        traces: vec![
-                            (p("\\m_axis$tvalid"), Fmt::Bin),
-                            (p("\\m_axis$tready"), Fmt::Bin),
-                            (p("\\m_axis$tlast"), Fmt::Bin),
-                            (p(&format!("\\m_axis$tkeep[{}:0]", width / 8 - 1)), Fmt::Hex),
-                            (p(&format!("\\m_axis$tdata[{}:0]", width - 1)), Fmt::Hex),
-                            (p("m_vni[23:0]"), Fmt::Hex),
-                            (p("m_csum_complete[15:0]"), Fmt::Hex),
-                            (p("drop_valid"), Fmt::Bin),
-                            (p("drop_reason[3:0]"), Fmt::Dec),
-                        ],
-                    },
-                ],
-            ),
-        }
+        let clock = Group { name: "clock", traces: vec![(dut("clock"), Fmt::Bin)] };
+        let groups = match self {
+            Design::Nic | Design::NicStd => vec![
+                clock,
+                Group {
+                    name: "tx_desc",
+                    traces: vec![
+                        (dut("\\tx_desc$valid"), Fmt::Bin),
+                        (dut("\\tx_desc$ready"), Fmt::Bin),
+                        (dut("\\tx_desc$rco"), Fmt::Bin),
+                        (dut("\\tx_desc$vni[23:0]"), Fmt::Hex),
+                    ],
+                },
+                axis_group("tx_s_axis", "tx_s_axis", width, &[]),
+                axis_group("tx_m_axis", "tx_m_axis", width, &[]),
+                axis_group("rx_s_axis", "rx_s_axis", width, &[]),
+                axis_group("rx_m_axis", "rx_m_axis", width, &[]),
+                Group {
+                    name: "rx_meta",
+                    traces: vec![
+                        (dut("rx_vni[23:0]"), Fmt::Hex),
+                        (dut("rx_rco"), Fmt::Bin),
+                        (dut("rx_rco_applied"), Fmt::Bin),
+                        (dut("rx_csum_complete[15:0]"), Fmt::Hex),
+                        (dut("rx_drop_valid"), Fmt::Bin),
+                        (dut("rx_drop_reason[3:0]"), Fmt::Dec),
+                    ],
+                },
+            ],
+            Design::TxEncap => vec![
+                clock,
+                axis_group("in", "s_axis", width, &[("\\desc$valid", Fmt::Bin), ("\\desc$ready", Fmt::Bin)]),
+                axis_group(
+                    "out",
+                    "m_axis",
+                    width,
+                    &[("drop_truncated[31:0]", Fmt::Dec), ("drop_too_long[31:0]", Fmt::Dec), ("drop_bad_desc[31:0]", Fmt::Dec)],
+                ),
+            ],
+            Design::CsumEngine => vec![
+                clock,
+                axis_group("s_axis", "s_axis", width, &[("csum_start[15:0]", Fmt::Dec), ("csum_end[15:0]", Fmt::Dec)]),
+                Group {
+                    name: "sum",
+                    traces: vec![(dut("sum_valid"), Fmt::Bin), (dut("sum[15:0]"), Fmt::Hex), (dut("csum[15:0]"), Fmt::Hex)],
+                },
+            ],
+            Design::RxPath => vec![
+                clock,
+                axis_group("s_axis", "s_axis", width, &[]),
+                axis_group(
+                    "m_axis",
+                    "m_axis",
+                    width,
+                    &[
+                        ("m_vni[23:0]", Fmt::Hex),
+                        ("m_csum_complete[15:0]", Fmt::Hex),
+                        ("drop_valid", Fmt::Bin),
+                        ("drop_reason[3:0]", Fmt::Dec),
+                    ],
+                ),
+            ],
+        };
+        save_file(&format!("{}.vcd", self.module_name(width)), &groups)
     }
 }
 
-/// GTKWave save file for the NIC top (`tb.dut` in `<module>.vcd`): the four streams, the
-/// descriptor handshake, RX metadata and drops.
-fn nic_gtkw(name: &str, width: usize) -> String {
-    let p = |s: &str| format!("tb.dut.{s}");
-    let stream = |bus: &'static str| Group {
-        name: bus,
-        traces: vec![
-            (p(&format!("\\{bus}$tvalid")), Fmt::Bin),
-            (p(&format!("\\{bus}$tready")), Fmt::Bin),
-            (p(&format!("\\{bus}$tlast")), Fmt::Bin),
-            (p(&format!("\\{bus}$tkeep[{}:0]", width / 8 - 1)), Fmt::Hex),
-            (p(&format!("\\{bus}$tdata[{}:0]", width - 1)), Fmt::Hex),
-        ],
-    };
-    save_file(
-        &format!("{name}.vcd"),
-        &[
-            Group {
-                name: "clock",
-                traces: vec![(p("clock"), Fmt::Bin)],
-            },
-            Group {
-                name: "tx_desc",
-                traces: vec![
-                    (p("\\tx_desc$valid"), Fmt::Bin),
-                    (p("\\tx_desc$ready"), Fmt::Bin),
-                    (p("\\tx_desc$rco"), Fmt::Bin),
-                    (p("\\tx_desc$vni[23:0]"), Fmt::Hex),
-                ],
-            },
-            stream("tx_s_axis"),
-            stream("tx_m_axis"),
-            stream("rx_s_axis"),
-            stream("rx_m_axis"),
-            Group {
-                name: "rx_meta",
-                traces: vec![
-                    (p("rx_vni[23:0]"), Fmt::Hex),
-                    (p("rx_rco"), Fmt::Bin),
-                    (p("rx_rco_applied"), Fmt::Bin),
-                    (p("rx_csum_complete[15:0]"), Fmt::Hex),
-                    (p("rx_drop_valid"), Fmt::Bin),
-                    (p("rx_drop_reason[3:0]"), Fmt::Dec),
-                ],
-            },
-        ],
-    )
+/// A signal of the design instance `tb.dut` in a cosimulation VCD.
+fn dut(s: &str) -> String {
+    format!("tb.dut.{s}")
+}
+
+/// GTKWave group for the AXI4-Stream bundle `bus` (`\bus$tvalid`, ...) of `tb.dut`,
+/// followed by `extra` signals.
+fn axis_group(name: &'static str, bus: &str, width: usize, extra: &[(&str, Fmt)]) -> Group<'static> {
+    let mut traces = vec![
+        (dut(&format!("\\{bus}$tvalid")), Fmt::Bin),
+        (dut(&format!("\\{bus}$tready")), Fmt::Bin),
+        (dut(&format!("\\{bus}$tlast")), Fmt::Bin),
+        (dut(&format!("\\{bus}$tkeep[{}:0]", width / 8 - 1)), Fmt::Hex),
+        (dut(&format!("\\{bus}$tdata[{}:0]", width - 1)), Fmt::Hex),
+    ];
+    traces.extend(extra.iter().map(|(s, f)| (dut(s), *f)));
+    Group { name, traces }
 }
 
 /// Rename rust-hdl's `top` (and its `top$...` sub-modules) to `name`.
