@@ -17,6 +17,7 @@ pub struct LaneSum<const W: usize, const K: usize, const N: usize> {
     pub count: Signal<In, Bits<16>>,
     pub sum: Signal<Out, Bits<32>>,
     word: [Signal<Local, Bits<32>>; N],
+    /// adder tree nodes (see `update`)
     acc: [Signal<Local, Bits<32>>; N],
 }
 
@@ -53,13 +54,18 @@ impl<const W: usize, const K: usize, const N: usize> Logic for LaneSum<W, K, N> 
                 self.word[i].next = 0.into();
             }
         }
-        self.acc[0].next = self.word[0].val();
-        for i in 1..N {
-            self.acc[i].next = self.acc[i - 1].val() + self.word[i].val();
-        }
-        // one-trip loop: a const generic cannot appear in an array index (csum_engine doc)
+        // balanced adder tree (log2 N adds deep, as csum_engine's): node[m] for m < N/2
+        // adds two words, above that two nodes; the spare slot is 0 and added so that no
+        // signal is unused. The one-trip loop binds N to a loop variable for the indices.
         for n in N..(N + 1) {
-            self.sum.next = self.acc[n - 1].val();
+            for m in 0..(N / 2) {
+                self.acc[m].next = self.word[2 * m].val() + self.word[2 * m + 1].val();
+            }
+            for m in (N / 2)..(N - 1) {
+                self.acc[m].next = self.acc[2 * m - n].val() + self.acc[2 * m + 1 - n].val();
+            }
+            self.acc[n - 1].next = 0.into();
+            self.sum.next = self.acc[n - 2].val() + self.acc[n - 1].val();
         }
     }
 }

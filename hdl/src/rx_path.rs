@@ -83,41 +83,54 @@ pub const DROP_VXLAN_FLAGS: u64 = 9;
 pub const DROP_RCO_NOT_ENABLED: u64 = 10;
 pub const DROP_RCO_PAST_END: u64 = 11;
 
-/// Parser states; each consumes the RAM word issued by the previous one.
+/// Parser states: `*i*` states issue one read each, `Wait` lets them land, the rest check.
 #[derive(Copy, Clone, PartialEq, Debug, LogicState)]
 pub enum PState {
     Idle,
+    Wait,
     Start,
-    Et,
-    Et2,
+    Ist16,
+    Eth,
+    V4i0,
+    V4i1,
+    V4i2,
+    V4i3,
+    V4i4,
+    V4i5,
+    V4i6,
     V4a,
-    V4b,
+    V6i0,
+    V6i1,
+    V6i2,
+    V6i3,
+    V6i4,
+    V6i5,
+    V6a,
+    V6b,
+    V6x,
+    V6y,
+    Ui0,
+    Ui1,
+    Ui2,
+    Ui3,
+    Ui4,
+    Ui5,
+    Ui6,
+    Ui7,
+    Ui8,
+    Prep,
+    Pi0,
+    Pi1,
+    Pi2,
     V4c,
     V4d,
     V4e,
-    V4f,
-    V6a,
-    V6b,
-    V6c,
-    V6Ext,
     Udp0,
     Udp1,
-    Udp2,
     Udp3,
-    Uc1,
-    Uc2,
-    Uc3,
-    Uc4,
-    Uc5,
     Vx0,
-    Vx1,
-    Vx2,
-    Vx3,
     Vx4,
-    Cs1,
-    Cs2,
-    Cs3,
-    Cs4,
+    Cs,
     Emit,
 }
 
@@ -184,74 +197,123 @@ pub struct RxPath<const W: usize, const K: usize, const N: usize, const AW: usiz
 
     // ---- parser
     ps: DFF<PState>,
+    ret: DFF<PState>,
+    pend: DFF<Bits<5>>,
+    drain: Constant<Bits<5>>,
+    settle: Constant<Bits<5>>,
+    iss_v: Signal<Local, Bit>,
     iss_x: Signal<Local, Bits<16>>,
-    iss_pt: Signal<Local, Bit>,
-    iss_beat: Signal<Local, Bits<16>>,
-    q_x: DFF<Bits<16>>,
-    q_lane: Signal<Local, Bits<16>>,
+    iss_tag: Signal<Local, Bits<5>>,
+    iss_long: Signal<Local, Bit>,
+    a_v: DFF<Bit>,
+    a_x: DFF<Bits<16>>,
+    a_tag: DFF<Bits<5>>,
+    b_v: DFF<Bit>,
+    b_tag: DFF<Bits<5>>,
+    b_beat: DFF<Bits<16>>,
+    b_lane: DFF<Bits<16>>,
+    b_cnt: DFF<Bits<16>>,
+    c_v: DFF<Bit>,
+    c_tag: DFF<Bits<5>>,
+    c_lane: DFF<Bits<16>>,
+    c_cnt: DFF<Bits<16>>,
+    p_raddr: Signal<Local, Bits<16>>,
+    d_v: DFF<Bit>,
+    d_tag: DFF<Bits<5>>,
+    d_lane: DFF<Bits<16>>,
+    d_cnt: DFF<Bits<16>>,
+    d_rd: DFF<Bits<W>>,
+    d_pr: DFF<Bits<32>>,
     q_raw: Signal<Local, Bits<16>>,
-    rword: Signal<Local, Bits<16>>,
     pt_sum: LaneSum<W, K, N>,
-    pfx: Signal<Local, Bits<32>>,
+    e_v: DFF<Bit>,
+    e_tag: DFF<Bits<5>>,
+    e_word: DFF<Bits<16>>,
+    e_ls: DFF<Bits<32>>,
+    e_pr: DFF<Bits<32>>,
+    e_pfx: Signal<Local, Bits<32>>,
+    /// header words by tag (big-endian), see the tag table in `update`
+    wd: [DFF<Bits<16>>; 16],
+    /// prefix sums by tag - 16
+    px: [DFF<Bits<32>>; 8],
+    ipd: DFF<Bits<32>>,
+    f_ip: OcFold,
+    ipf: DFF<Bits<16>>,
+    ua: DFF<Bits<32>>,
+    ud: DFF<Bits<32>>,
+    ul: DFF<Bits<32>>,
+    ub: DFF<Bits<32>>,
+    uc: DFF<Bits<32>>,
+    f_u: OcFold,
+    uf: DFF<Bits<16>>,
+    cd: DFF<Bits<32>>,
+    f_cp: OcFold,
+    cbe: DFF<Bits<16>>,
+    sd: DFF<Bits<32>>,
+    f_s: OcFold,
+    sbe: DFF<Bits<16>>,
+    pnew: DFF<Bits<16>>,
+    cz1: DFF<Bits<32>>,
+    cz2: DFF<Bits<32>>,
+    f_z: OcFold,
+    zf: DFF<Bits<16>>,
     cur_base: DFF<Bits<16>>,
     cur_len: DFF<Bits<16>>,
     cur_nb: DFF<Bits<16>>,
     cur_tl: DFF<Bit>,
-    et: DFF<Bits<16>>,
     l3: DFF<Bits<16>>,
+    l3x: DFF<Bits<16>>,
     l3b: DFF<Bits<16>>,
     hl: DFF<Bits<16>>,
     ip_end: DFF<Bits<16>>,
+    ip_end_m8: DFF<Bits<16>>,
+    v6len: DFF<Bits<32>>,
     is_v6: DFF<Bit>,
     nh: DFF<Bits<8>>,
     xoff: DFF<Bits<16>>,
+    xnext: DFF<Bits<16>>,
+    x8gt: DFF<Bit>,
     walked: DFF<Bits<4>>,
     frag: DFF<Bit>,
     udp: DFF<Bits<16>>,
-    addr_s: DFF<Bits<16>>,
-    addr_e: DFF<Bits<16>>,
-    ulen: DFF<Bits<16>>,
+    u8r: DFF<Bits<16>>,
     uend: DFF<Bits<16>>,
+    uend32: DFF<Bits<32>>,
     outer_ok: DFF<Bits<1>>,
-    pa: DFF<Bits<32>>,
-    asum: DFF<Bits<32>>,
-    dsum: DFF<Bits<32>>,
-    fl_hi: DFF<Bits<16>>,
-    fl_lo: DFF<Bits<16>>,
-    vni_hi: DFF<Bits<16>>,
     vni: DFF<Bits<24>>,
     inner: DFF<Bits<16>>,
     ilen: DFF<Bits<16>>,
     rco_start: DFF<Bits<16>>,
+    rco_off: DFF<Bits<16>>,
     rco_field: DFF<Bits<16>>,
+    rco_end2: DFF<Bits<16>>,
     rco: DFF<Bits<1>>,
     applied: DFF<Bits<1>>,
     cstart: DFF<Bits<16>>,
     coff: DFF<Bits<16>>,
-    csum_le: DFF<Bits<32>>,
     complete: DFF<Bits<16>>,
     patch_val: DFF<Bits<16>>,
     reason: DFF<Bits<4>>,
     is_drop: DFF<Bit>,
     // parser temporaries
+    p_vlan: Signal<Local, Bit>,
     p_l3: Signal<Local, Bits<16>>,
     p_et: Signal<Local, Bits<16>>,
     p_hl: Signal<Local, Bits<16>>,
+    p_nh6: Signal<Local, Bits<8>>,
+    p_xhi: Signal<Local, Bits<8>>,
     p_xlen: Signal<Local, Bits<16>>,
-    p_xnext: Signal<Local, Bits<16>>,
     p_isext: Signal<Local, Bit>,
     p_rbyte: Signal<Local, Bits<16>>,
     p_start: Signal<Local, Bits<16>>,
     p_field: Signal<Local, Bits<16>>,
-    p_ilen: Signal<Local, Bits<16>>,
     p_unparsed: Signal<Local, Bit>,
     p_c: Signal<Local, Bit>,
-    f_a: OcFold,
-    f_b: OcFold,
-    f_c: OcFold,
     s_nz: Signal<Local, Bits<16>>,
     p_new: Signal<Local, Bits<16>>,
-    p_cx: Signal<Local, Bits<32>>,
+    p_z: Signal<Local, Bits<16>>,
+    p_ulen_sw: Signal<Local, Bits<16>>,
+    p_notold: Signal<Local, Bits<16>>,
     drop_ctr: [DFF<Bits<32>>; NUM_DROP_REASONS],
 
     // ---- parser -> output handoff (one entry)
@@ -293,11 +355,6 @@ pub struct RxPath<const W: usize, const K: usize, const N: usize, const AW: usiz
     o_beat2: Signal<Local, Bits<W>>,
     o_psh_c: Signal<Local, Bits<16>>,
     o_pv16: Signal<Local, Bits<16>>,
-    p_z: Signal<Local, Bits<16>>,
-    p_ulen_sw: Signal<Local, Bits<16>>,
-    p_notold: Signal<Local, Bits<16>>,
-    p_hi8: Signal<Local, Bits<8>>,
-    p_raddr: Signal<Local, Bits<16>>,
     o_raddr: Signal<Local, Bits<16>>,
     drop_v: DFF<Bit>,
     drop_r: DFF<Bits<4>>,
@@ -375,73 +432,120 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxPath<W, 
             in_pw: Default::default(),
             used: Default::default(),
             ps: Default::default(),
+            ret: Default::default(),
+            pend: Default::default(),
+            drain: Constant::new(4.into()),
+            settle: Constant::new(10.into()),
+            iss_v: Default::default(),
             iss_x: Default::default(),
-            iss_pt: Default::default(),
-            iss_beat: Default::default(),
-            q_x: Default::default(),
-            q_lane: Default::default(),
+            iss_tag: Default::default(),
+            iss_long: Default::default(),
+            a_v: Default::default(),
+            a_x: Default::default(),
+            a_tag: Default::default(),
+            b_v: Default::default(),
+            b_tag: Default::default(),
+            b_beat: Default::default(),
+            b_lane: Default::default(),
+            b_cnt: Default::default(),
+            c_v: Default::default(),
+            c_tag: Default::default(),
+            c_lane: Default::default(),
+            c_cnt: Default::default(),
+            p_raddr: Default::default(),
+            d_v: Default::default(),
+            d_tag: Default::default(),
+            d_lane: Default::default(),
+            d_cnt: Default::default(),
+            d_rd: Default::default(),
+            d_pr: Default::default(),
             q_raw: Default::default(),
-            rword: Default::default(),
             pt_sum: LaneSum::new(),
-            pfx: Default::default(),
+            e_v: Default::default(),
+            e_tag: Default::default(),
+            e_word: Default::default(),
+            e_ls: Default::default(),
+            e_pr: Default::default(),
+            e_pfx: Default::default(),
+            wd: std::array::from_fn(|_| Default::default()),
+            px: std::array::from_fn(|_| Default::default()),
+            ipd: Default::default(),
+            f_ip: Default::default(),
+            ipf: Default::default(),
+            ua: Default::default(),
+            ud: Default::default(),
+            ul: Default::default(),
+            ub: Default::default(),
+            uc: Default::default(),
+            f_u: Default::default(),
+            uf: Default::default(),
+            cd: Default::default(),
+            f_cp: Default::default(),
+            cbe: Default::default(),
+            sd: Default::default(),
+            f_s: Default::default(),
+            sbe: Default::default(),
+            pnew: Default::default(),
+            cz1: Default::default(),
+            cz2: Default::default(),
+            f_z: Default::default(),
+            zf: Default::default(),
             cur_base: Default::default(),
             cur_len: Default::default(),
             cur_nb: Default::default(),
             cur_tl: Default::default(),
-            et: Default::default(),
             l3: Default::default(),
+            l3x: Default::default(),
             l3b: Default::default(),
             hl: Default::default(),
             ip_end: Default::default(),
+            ip_end_m8: Default::default(),
+            v6len: Default::default(),
             is_v6: Default::default(),
             nh: Default::default(),
             xoff: Default::default(),
+            xnext: Default::default(),
+            x8gt: Default::default(),
             walked: Default::default(),
             frag: Default::default(),
             udp: Default::default(),
-            addr_s: Default::default(),
-            addr_e: Default::default(),
-            ulen: Default::default(),
+            u8r: Default::default(),
             uend: Default::default(),
+            uend32: Default::default(),
             outer_ok: Default::default(),
-            pa: Default::default(),
-            asum: Default::default(),
-            dsum: Default::default(),
-            fl_hi: Default::default(),
-            fl_lo: Default::default(),
-            vni_hi: Default::default(),
             vni: Default::default(),
             inner: Default::default(),
             ilen: Default::default(),
             rco_start: Default::default(),
+            rco_off: Default::default(),
             rco_field: Default::default(),
+            rco_end2: Default::default(),
             rco: Default::default(),
             applied: Default::default(),
             cstart: Default::default(),
             coff: Default::default(),
-            csum_le: Default::default(),
             complete: Default::default(),
             patch_val: Default::default(),
             reason: Default::default(),
             is_drop: Default::default(),
+            p_vlan: Default::default(),
             p_l3: Default::default(),
             p_et: Default::default(),
             p_hl: Default::default(),
+            p_nh6: Default::default(),
+            p_xhi: Default::default(),
             p_xlen: Default::default(),
-            p_xnext: Default::default(),
             p_isext: Default::default(),
             p_rbyte: Default::default(),
             p_start: Default::default(),
             p_field: Default::default(),
-            p_ilen: Default::default(),
             p_unparsed: Default::default(),
             p_c: Default::default(),
-            f_a: Default::default(),
-            f_b: Default::default(),
-            f_c: Default::default(),
             s_nz: Default::default(),
             p_new: Default::default(),
-            p_cx: Default::default(),
+            p_z: Default::default(),
+            p_ulen_sw: Default::default(),
+            p_notold: Default::default(),
             drop_ctr: std::array::from_fn(|_| Default::default()),
             res_valid: Default::default(),
             res_drop: Default::default(),
@@ -479,11 +583,6 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxPath<W, 
             o_beat2: Default::default(),
             o_psh_c: Default::default(),
             o_pv16: Default::default(),
-            p_z: Default::default(),
-            p_ulen_sw: Default::default(),
-            p_notold: Default::default(),
-            p_hi8: Default::default(),
-            p_raddr: Default::default(),
             o_raddr: Default::default(),
             drop_v: Default::default(),
             drop_r: Default::default(),
@@ -513,12 +612,14 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
     fn update(&mut self) {
         dff_setup!(
             self, clock, wr_ptr, free_ptr, in_base, in_pos, in_tl, in_acc, desc_valid, desc_base, desc_len,
-            desc_nb, desc_tl, ps, q_x, cur_base, cur_len, cur_nb, cur_tl, et, l3, l3b, hl, ip_end, is_v6, nh,
-            xoff, walked, frag, udp, addr_s, addr_e, ulen, uend, outer_ok, pa, asum, dsum, fl_hi, fl_lo,
-            vni_hi, vni, inner, ilen, rco_start, rco_field, rco, applied, cstart, coff, csum_le, complete,
-            patch_val, reason, is_drop, res_valid, res_drop, res_reason, res_base, res_nb, res_inner,
-            res_ilen, res_meta, res_patch, res_poff, res_pval, o_run, o_base, o_nb, o_q, o_r8, o_rk8,
-            o_nout, o_lastkeep, o_issued, o_arrived, o_prev, o_arr, o_patch, o_pbeat, o_psh, o_pval,
+            desc_nb, desc_tl, ps, ret, pend, a_v, a_x, a_tag, b_v, b_tag, b_beat, b_lane, b_cnt, c_v, c_tag,
+            c_lane, c_cnt, d_v, d_tag, d_lane, d_cnt, d_rd, d_pr, e_v, e_tag, e_word, e_ls, e_pr, ipd, ipf, ua,
+            ud, ul, ub, uc, uf, cd, cbe, sd, sbe, pnew, cz1, cz2, zf, cur_base, cur_len, cur_nb, cur_tl, l3,
+            l3x, l3b, hl, ip_end, ip_end_m8, v6len, is_v6, nh, xoff, xnext, x8gt, walked, frag, udp, u8r, uend,
+            uend32, outer_ok, vni, inner, ilen, rco_start, rco_off, rco_field, rco_end2, rco, applied, cstart,
+            coff, complete, patch_val, reason, is_drop, res_valid, res_drop, res_reason, res_base, res_nb,
+            res_inner, res_ilen, res_meta, res_patch, res_poff, res_pval, o_run, o_base, o_nb, o_q, o_r8,
+            o_rk8, o_nout, o_lastkeep, o_issued, o_arrived, o_prev, o_arr, o_patch, o_pbeat, o_psh, o_pval,
             o_pmask, drop_v, drop_r
         );
         clock!(self, clock, q_data, q_keep, q_last, q_meta);
@@ -594,70 +695,151 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         }
 
         // ================= parser =================
-        // A state issues one access (the 16-bit field at iss_x, or the prefix point
-        // Pfx(iss_x)); the RAMs answer in the next state as rword (big-endian) and pfx.
-        self.iss_x.next = 0.into();
-        self.iss_pt.next = false;
-        self.q_lane.next = self.q_x.q.val() & self.kmask.val();
-        self.q_raw.next = self.fram_p.read_data.val().get_bits::<16>(0);
+        // Read pipeline (one access per clock, fixed latency, registered at every step;
+        // the block RAM's read data goes straight into a register, its clock-to-out alone
+        // is ~4.3 ns on ECP5):
+        //   A iss_* -> a_*, B beat/lane/count, C ring address = cur_base + beat,
+        //   D RAM data -> d_rd/d_pr, E lane select + swap -> e_word, LaneSum -> e_ls,
+        //   sink: e_word -> wd[tag] or e_pr + e_ls -> px[tag - 16].
+        // A state issuing at clock t finds the result in wd/px from clock t + 6 on
+        // (Wait: `drain` after the last issue), and the free-running checksum folds
+        // below settle `settle` clocks after that.
+        self.b_v.d.next = self.a_v.q.val();
+        self.b_tag.d.next = self.a_tag.q.val();
+        self.b_lane.d.next = self.a_x.q.val() & self.kmask.val();
+        self.b_cnt.d.next = ((self.a_x.q.val() - 1) & self.kmask.val()) + 1;
+        // prefix points (tags 16..23) read the beat holding byte x - 1
+        if self.a_tag.q.val().get_bit(4) {
+            self.b_beat.d.next = (self.a_x.q.val() - 1) >> self.kshift.val();
+        } else {
+            self.b_beat.d.next = self.a_x.q.val() >> self.kshift.val();
+        }
+        self.c_v.d.next = self.b_v.q.val();
+        self.c_tag.d.next = self.b_tag.q.val();
+        self.c_lane.d.next = self.b_lane.q.val();
+        self.c_cnt.d.next = self.b_cnt.q.val();
+        self.p_raddr.next = self.cur_base.q.val() + self.b_beat.q.val();
+        self.fram_p.read_address.next = self.p_raddr.val().get_bits::<AW>(0);
+        self.pram.read_address.next = self.p_raddr.val().get_bits::<AW>(0);
+        self.d_v.d.next = self.c_v.q.val();
+        self.d_tag.d.next = self.c_tag.q.val();
+        self.d_lane.d.next = self.c_lane.q.val();
+        self.d_cnt.d.next = self.c_cnt.q.val();
+        self.d_rd.d.next = self.fram_p.read_data.val();
+        self.d_pr.d.next = self.pram.read_data.val();
+        self.q_raw.next = self.d_rd.q.val().get_bits::<16>(0);
         for i in 0..N {
-            if self.q_lane.val().index() == 2 * i {
-                self.q_raw.next = self.fram_p.read_data.val().get_bits::<16>(16 * i);
+            if self.d_lane.q.val().index() == 2 * i {
+                self.q_raw.next = self.d_rd.q.val().get_bits::<16>(16 * i);
             }
         }
-        self.rword.next = (self.q_raw.val() << 8) | (self.q_raw.val() >> 8);
-        self.pt_sum.data.next = self.fram_p.read_data.val();
-        self.pt_sum.count.next = ((self.q_x.q.val() - 1) & self.kmask.val()) + 1;
-        self.pfx.next = self.pram.read_data.val() + self.pt_sum.sum.val();
-        // f_a: a range sum (pfx - pa); f_b: the UDP check; f_c: RCO CHECKSUM_COMPLETE
-        // Each sub-block input is written once: a second write after reading its output
-        // would loop forever in an event-driven Verilog simulator.
-        if self.ps.q.val() == PState::Cs3 {
-            self.f_a.x.next = self.dsum.q.val() - self.pfx.val();
-        } else {
-            self.f_a.x.next = self.pfx.val() - self.pa.q.val();
+        self.pt_sum.data.next = self.d_rd.q.val();
+        self.pt_sum.count.next = self.d_cnt.q.val();
+        self.e_v.d.next = self.d_v.q.val();
+        self.e_tag.d.next = self.d_tag.q.val();
+        self.e_word.d.next = (self.q_raw.val() << 8) | (self.q_raw.val() >> 8);
+        self.e_ls.d.next = self.pt_sum.sum.val();
+        self.e_pr.d.next = self.d_pr.q.val();
+        self.e_pfx.next = self.e_pr.q.val() + self.e_ls.q.val();
+        for i in 0..16 {
+            self.wd[i].clock.next = self.clock.val();
+            self.wd[i].d.next = self.wd[i].q.val();
+            if self.e_v.q.val() && (self.e_tag.q.val().index() == i) {
+                self.wd[i].d.next = self.e_word.q.val();
+            }
         }
-        // 16-bit swap and complement in their own signals: inside a 32-bit expression
-        // Verilog would widen the operand first (rust-hdl wraps at 16 bits)
-        self.p_ulen_sw.next = (self.ulen.q.val() << 8) | (self.ulen.q.val() >> 8);
-        self.p_notold.next = !self.rword.val();
-        self.f_b.x.next = self.asum.q.val() + self.dsum.q.val() + bit_cast::<32, 16>(self.p_ulen_sw.val()) + 0x1100;
-        self.p_cx.next = bit_cast::<32, 16>(self.complete.q.val())
-            + bit_cast::<32, 16>(self.patch_val.q.val())
-            + bit_cast::<32, 16>(self.p_notold.val());
-        self.f_c.x.next = self.p_cx.val();
-        self.s_nz.next = self.f_a.be.val();
-        if !self.f_a.be.val().any() {
+        for i in 0..8 {
+            self.px[i].clock.next = self.clock.val();
+            self.px[i].d.next = self.px[i].q.val();
+            if self.e_v.q.val() && (self.e_tag.q.val().index() == i + 16) {
+                self.px[i].d.next = self.e_pfx.val();
+            }
+        }
+
+        // ---- checksums, free running from px/wd (one adder or fold per register)
+        // IPv4 header: Pfx(l3 + hl) - Pfx(l3) must fold to 0 or 0xFFFF
+        self.ipd.d.next = self.px[1].q.val() - self.px[0].q.val();
+        self.f_ip.x.next = self.ipd.q.val();
+        self.ipf.d.next = self.f_ip.fold.val();
+        // UDP: addresses + datagram + length + 17 (all little-endian slices)
+        self.ua.d.next = self.px[3].q.val() - self.px[2].q.val();
+        self.ud.d.next = self.px[5].q.val() - self.px[4].q.val();
+        self.p_ulen_sw.next = (self.wd[9].q.val() << 8) | (self.wd[9].q.val() >> 8);
+        self.ul.d.next = bit_cast::<32, 16>(self.p_ulen_sw.val()) + 0x1100;
+        self.ub.d.next = self.ua.q.val() + self.ud.q.val();
+        self.uc.d.next = self.ub.q.val() + self.ul.q.val();
+        self.f_u.x.next = self.uc.q.val();
+        self.uf.d.next = self.f_u.fold.val();
+        // CHECKSUM_COMPLETE of the inner frame: Pfx(uend) - Pfx(inner)
+        self.cd.d.next = self.px[5].q.val() - self.px[6].q.val();
+        self.f_cp.x.next = self.cd.q.val();
+        self.cbe.d.next = self.f_cp.be.val();
+        // RCO: S = Pfx(uend) - Pfx(inner + start); new field = ~S (S = 0 read as 0xFFFF)
+        self.sd.d.next = self.px[5].q.val() - self.px[7].q.val();
+        self.f_s.x.next = self.sd.q.val();
+        self.sbe.d.next = self.f_s.be.val();
+        self.s_nz.next = self.sbe.q.val();
+        if !self.sbe.q.val().any() {
             self.s_nz.next = self.ones16.val().get_bits::<16>(0);
         }
         self.p_new.next = !self.s_nz.val();
-        self.p_z.next = self.f_c.fold.val();
-        if !self.f_c.fold.val().any() {
+        self.pnew.d.next = self.p_new.val();
+        // complete = C + new + ~old (old = the field's word), 0 read as 0xFFFF
+        self.p_notold.next = !self.wd[15].q.val();
+        self.cz1.d.next = bit_cast::<32, 16>(self.cbe.q.val()) + bit_cast::<32, 16>(self.pnew.q.val());
+        self.cz2.d.next = self.cz1.q.val() + bit_cast::<32, 16>(self.p_notold.val());
+        self.f_z.x.next = self.cz2.q.val();
+        self.zf.d.next = self.f_z.fold.val();
+        self.p_z.next = self.zf.q.val();
+        if !self.zf.q.val().any() {
             self.p_z.next = self.ones16.val().get_bits::<16>(0);
         }
-        // temporaries
+
+        // ---- temporaries of the states
+        self.iss_v.next = false;
+        self.iss_x.next = 0.into();
+        self.iss_tag.next = 0.into();
+        self.iss_long.next = false;
+        self.p_vlan.next = self.wd[0].q.val() == 0x8100;
         self.p_l3.next = 14.into();
-        self.p_et.next = self.et.q.val();
+        self.p_et.next = self.wd[0].q.val();
+        if self.p_vlan.val() {
+            self.p_l3.next = 18.into();
+            self.p_et.next = self.wd[1].q.val();
+        }
         // part-selects only on signals: Verilog cannot index an expression
-        self.p_hl.next = ((self.rword.val() >> 8) & 0x0F) << 2;
-        self.p_hi8.next = self.rword.val().get_bits::<8>(8);
-        // the extension header's length (fragment headers are 8 bytes), before p_xnext reads it
+        self.p_hl.next = ((self.wd[2].q.val() >> 8) & 0x0F) << 2;
+        self.p_nh6.next = self.wd[5].q.val().get_bits::<8>(8);
+        self.p_xhi.next = self.wd[7].q.val().get_bits::<8>(8);
+        self.p_isext.next = (self.nh.q.val() == 0)
+            || (self.nh.q.val() == 43)
+            || (self.nh.q.val() == 60)
+            || (self.nh.q.val() == 44);
+        // the extension header's length (fragment headers are 8 bytes)
         self.p_xlen.next = 8.into();
         if self.nh.q.val() != 44 {
-            self.p_xlen.next = ((self.rword.val() & 0xFF) + 1) << 3;
+            self.p_xlen.next = ((self.wd[7].q.val() & 0xFF) + 1) << 3;
         }
-        self.p_isext.next = false;
-        self.p_rbyte.next = self.rword.val() & 0xFF;
+        self.p_rbyte.next = self.wd[14].q.val() & 0xFF;
         self.p_start.next = (self.p_rbyte.val() & 0x7F) << 1;
         self.p_field.next = 16.into();
         if self.p_rbyte.val().get_bit(7) {
             self.p_field.next = 6.into();
         }
-        self.p_ilen.next = self.ulen.q.val() - 16;
-        self.p_c.next = self.fl_hi.q.val().get_bit(5);
-        self.p_unparsed.next = false;
-        self.p_xnext.next = self.xoff.q.val() + self.p_xlen.val();
+        self.p_c.next = self.wd[11].q.val().get_bit(5);
+        // unparsed: flags but I (and C once opted in); without opt-in the RCO byte counts
+        // as VNI bits that must be 0
+        if self.remcsum_rx.val() {
+            self.p_unparsed.next = (self.wd[11].q.val() & 0xF7DF).any() || self.wd[12].q.val().any();
+        } else {
+            self.p_unparsed.next =
+                (self.wd[11].q.val() & 0xF7FF).any() || self.wd[12].q.val().any() || self.p_rbyte.val().any();
+        }
 
+        // Word tags (wd index): 0 @12, 1 @16, 2 l3, 3 l3+2, 4 l3+4, 5 l3+6, 6 l3+8, 7 the
+        // IPv6 extension header at xoff, 8..14 udp+2..udp+14, 15 the RCO field (old value).
+        // Prefix tags (px index + 16): 16 Pfx(l3), 17 Pfx(l3 + hl), 18/19 address range
+        // start/end, 20 Pfx(udp), 21 Pfx(uend), 22 Pfx(inner), 23 Pfx(inner + start).
         match self.ps.q.val() {
             PState::Idle => {
                 if self.desc_valid.q.val() {
@@ -667,6 +849,11 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.cur_nb.d.next = self.desc_nb.q.val();
                     self.cur_tl.d.next = self.desc_tl.q.val();
                     self.ps.d.next = PState::Start;
+                }
+            }
+            PState::Wait => {
+                if !self.pend.q.val().any() {
+                    self.ps.d.next = self.ret.q.val();
                 }
             }
             PState::Start => {
@@ -691,43 +878,51 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
                 } else {
+                    self.iss_v.next = true;
                     self.iss_x.next = 12.into();
-                    self.ps.d.next = PState::Et;
+                    self.iss_tag.next = 0.into();
+                    self.ps.d.next = PState::Ist16;
                 }
             }
-            PState::Et => {
-                self.et.d.next = self.rword.val();
+            PState::Ist16 => {
+                self.iss_v.next = true;
                 self.iss_x.next = 16.into();
-                self.ps.d.next = PState::Et2;
+                self.iss_tag.next = 1.into();
+                self.ps.d.next = PState::Wait;
+                self.ret.d.next = PState::Eth;
             }
-            PState::Et2 => {
-                if self.et.q.val() == 0x8100 {
-                    self.p_l3.next = 18.into();
-                    self.p_et.next = self.rword.val();
-                }
+            PState::Eth => {
                 self.l3.d.next = self.p_l3.val();
                 self.l3b.d.next = self.cur_len.q.val() - self.p_l3.val();
-                self.iss_x.next = self.p_l3.val();
-                if (self.et.q.val() == 0x8100) && (self.cur_len.q.val() < 18) {
+                if self.p_vlan.val() {
+                    self.l3x.d.next = 58.into();
+                } else {
+                    self.l3x.d.next = 54.into();
+                }
+                if self.p_vlan.val() && (self.cur_len.q.val() < 18) {
                     self.reason.d.next = 1.into(); // truncated
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
                 } else if self.p_et.val() == 0x0800 {
-                    if self.cur_len.q.val() < self.p_l3.val() + 20 {
+                    if (self.p_vlan.val() && (self.cur_len.q.val() < 38))
+                        || (!self.p_vlan.val() && (self.cur_len.q.val() < 34))
+                    {
                         self.reason.d.next = 1.into(); // truncated
                         self.is_drop.d.next = true;
                         self.ps.d.next = PState::Emit;
                     } else {
-                        self.ps.d.next = PState::V4a;
+                        self.ps.d.next = PState::V4i0;
                     }
                 } else if self.p_et.val() == 0x86DD {
                     self.is_v6.d.next = true;
-                    if self.cur_len.q.val() < self.p_l3.val() + 40 {
+                    if (self.p_vlan.val() && (self.cur_len.q.val() < 58))
+                        || (!self.p_vlan.val() && (self.cur_len.q.val() < 54))
+                    {
                         self.reason.d.next = 1.into(); // truncated
                         self.is_drop.d.next = true;
                         self.ps.d.next = PState::Emit;
                     } else {
-                        self.ps.d.next = PState::V6a;
+                        self.ps.d.next = PState::V6i0;
                     }
                 } else {
                     self.reason.d.next = 2.into(); // not_vxlan
@@ -735,12 +930,54 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.ps.d.next = PState::Emit;
                 }
             }
-            // ---- IPv4: version/IHL, header checksum, lengths, fragment, protocol
+            // ---- IPv4 fields (version/IHL, total length, fragment, protocol, addresses)
+            PState::V4i0 => {
+                self.iss_v.next = true;
+                self.iss_x.next = self.l3.q.val();
+                self.iss_tag.next = 2.into();
+                self.ps.d.next = PState::V4i1;
+            }
+            PState::V4i1 => {
+                self.iss_v.next = true;
+                self.iss_x.next = self.l3.q.val();
+                self.iss_tag.next = 16.into();
+                self.ps.d.next = PState::V4i2;
+            }
+            PState::V4i2 => {
+                self.iss_v.next = true;
+                self.iss_x.next = self.l3.q.val() + 2;
+                self.iss_tag.next = 3.into();
+                self.ps.d.next = PState::V4i3;
+            }
+            PState::V4i3 => {
+                self.iss_v.next = true;
+                self.iss_x.next = self.l3.q.val() + 6;
+                self.iss_tag.next = 5.into();
+                self.ps.d.next = PState::V4i4;
+            }
+            PState::V4i4 => {
+                self.iss_v.next = true;
+                self.iss_x.next = self.l3.q.val() + 8;
+                self.iss_tag.next = 6.into();
+                self.ps.d.next = PState::V4i5;
+            }
+            PState::V4i5 => {
+                self.iss_v.next = true;
+                self.iss_x.next = self.l3.q.val() + 12;
+                self.iss_tag.next = 18.into();
+                self.ps.d.next = PState::V4i6;
+            }
+            PState::V4i6 => {
+                self.iss_v.next = true;
+                self.iss_x.next = self.l3.q.val() + 20;
+                self.iss_tag.next = 19.into();
+                self.ps.d.next = PState::Wait;
+                self.ret.d.next = PState::V4a;
+            }
             PState::V4a => {
                 self.hl.d.next = self.p_hl.val();
-                self.iss_x.next = self.l3.q.val();
-                self.iss_pt.next = true;
-                if ((self.rword.val() >> 12) != 4) || (self.p_hl.val() < 20) {
+                self.udp.d.next = self.l3.q.val() + self.p_hl.val();
+                if ((self.wd[2].q.val() >> 12) != 4) || (self.p_hl.val() < 20) {
                     self.reason.d.next = 3.into(); // ip_header
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
@@ -749,67 +986,55 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
                 } else {
-                    self.ps.d.next = PState::V4b;
+                    // the header's end (= the UDP header) as a prefix point
+                    self.iss_v.next = true;
+                    self.iss_x.next = self.l3.q.val() + self.p_hl.val();
+                    self.iss_tag.next = 17.into();
+                    self.ps.d.next = PState::Ui0;
                 }
             }
-            PState::V4b => {
-                self.pa.d.next = self.pfx.val();
-                self.iss_x.next = self.l3.q.val() + self.hl.q.val();
-                self.iss_pt.next = true;
-                self.ps.d.next = PState::V4c;
+            // ---- IPv6 fields (version, payload length, next header, addresses, first ext)
+            PState::V6i0 => {
+                self.iss_v.next = true;
+                self.iss_x.next = self.l3.q.val();
+                self.iss_tag.next = 2.into();
+                self.ps.d.next = PState::V6i1;
             }
-            PState::V4c => {
-                // the header sum (pfx - pa) must be a multiple of 0xFFFF
-                self.iss_x.next = self.l3.q.val() + 2;
-                if (self.f_a.fold.val() == 0xFFFF) || !self.f_a.fold.val().any() {
-                    self.ps.d.next = PState::V4d;
-                } else {
-                    self.reason.d.next = 4.into(); // ip_csum
-                    self.is_drop.d.next = true;
-                    self.ps.d.next = PState::Emit;
-                }
-            }
-            PState::V4d => {
-                self.ip_end.d.next = self.l3.q.val() + self.rword.val();
-                self.udp.d.next = self.l3.q.val() + self.hl.q.val();
-                self.iss_x.next = self.l3.q.val() + 6;
-                if self.rword.val() < self.hl.q.val() {
-                    self.reason.d.next = 3.into(); // ip_header
-                    self.is_drop.d.next = true;
-                    self.ps.d.next = PState::Emit;
-                } else if self.rword.val() > self.l3b.q.val() {
-                    self.reason.d.next = 1.into(); // truncated
-                    self.is_drop.d.next = true;
-                    self.ps.d.next = PState::Emit;
-                } else {
-                    self.ps.d.next = PState::V4e;
-                }
-            }
-            PState::V4e => {
-                self.iss_x.next = self.l3.q.val() + 8;
-                if (self.rword.val() & 0x3FFF).any() {
-                    self.reason.d.next = 5.into(); // ip_fragment
-                    self.is_drop.d.next = true;
-                    self.ps.d.next = PState::Emit;
-                } else {
-                    self.ps.d.next = PState::V4f;
-                }
-            }
-            PState::V4f => {
-                self.addr_s.d.next = self.l3.q.val() + 12;
-                self.addr_e.d.next = self.l3.q.val() + 20;
-                if (self.rword.val() & 0xFF) != 17 {
-                    self.reason.d.next = 2.into(); // not_vxlan
-                    self.is_drop.d.next = true;
-                    self.ps.d.next = PState::Emit;
-                } else {
-                    self.ps.d.next = PState::Udp0;
-                }
-            }
-            // ---- IPv6: version, payload length, next header, extension headers
-            PState::V6a => {
+            PState::V6i1 => {
+                self.iss_v.next = true;
                 self.iss_x.next = self.l3.q.val() + 4;
-                if (self.rword.val() >> 12) != 6 {
+                self.iss_tag.next = 4.into();
+                self.ps.d.next = PState::V6i2;
+            }
+            PState::V6i2 => {
+                self.iss_v.next = true;
+                self.iss_x.next = self.l3.q.val() + 6;
+                self.iss_tag.next = 5.into();
+                self.ps.d.next = PState::V6i3;
+            }
+            PState::V6i3 => {
+                self.iss_v.next = true;
+                self.iss_x.next = self.l3.q.val() + 8;
+                self.iss_tag.next = 18.into();
+                self.ps.d.next = PState::V6i4;
+            }
+            PState::V6i4 => {
+                self.iss_v.next = true;
+                self.iss_x.next = self.l3x.q.val();
+                self.iss_tag.next = 19.into();
+                self.ps.d.next = PState::V6i5;
+            }
+            PState::V6i5 => {
+                self.iss_v.next = true;
+                self.iss_x.next = self.l3x.q.val();
+                self.iss_tag.next = 7.into();
+                self.ps.d.next = PState::Wait;
+                self.ret.d.next = PState::V6a;
+            }
+            PState::V6a => {
+                self.v6len.d.next = bit_cast::<32, 16>(self.wd[4].q.val()) + 40;
+                self.ip_end.d.next = self.l3x.q.val() + self.wd[4].q.val();
+                if (self.wd[2].q.val() >> 12) != 6 {
                     self.reason.d.next = 3.into(); // ip_header
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
@@ -818,59 +1043,30 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                 }
             }
             PState::V6b => {
-                self.ip_end.d.next = self.l3.q.val() + 40 + self.rword.val();
-                self.iss_x.next = self.l3.q.val() + 6;
-                if !self.rword.val().any() {
+                self.nh.d.next = self.p_nh6.val();
+                self.xoff.d.next = self.l3x.q.val();
+                self.ip_end_m8.d.next = self.ip_end.q.val() - 8;
+                self.walked.d.next = 0.into();
+                self.frag.d.next = false;
+                if !self.wd[4].q.val().any() {
                     self.reason.d.next = 3.into(); // ip_header (jumbogram)
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
-                } else if (bit_cast::<32, 16>(self.rword.val()) + 40) > bit_cast::<32, 16>(self.l3b.q.val()) {
+                } else if self.v6len.q.val() > bit_cast::<32, 16>(self.l3b.q.val()) {
                     self.reason.d.next = 1.into(); // truncated
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
                 } else {
-                    self.ps.d.next = PState::V6c;
+                    self.ps.d.next = PState::V6x;
                 }
             }
-            PState::V6c => {
-                self.nh.d.next = self.p_hi8.val();
-                self.xoff.d.next = self.l3.q.val() + 40;
-                self.walked.d.next = 0.into();
-                self.frag.d.next = false;
-                self.iss_x.next = self.l3.q.val() + 40;
-                self.ps.d.next = PState::V6Ext;
-            }
-            PState::V6Ext => {
-                // rword = next header | length byte of the header at xoff (if it is one)
-                self.p_isext.next = (self.nh.q.val() == 0)
-                    || (self.nh.q.val() == 43)
-                    || (self.nh.q.val() == 60)
-                    || (self.nh.q.val() == 44);
-                self.iss_x.next = self.p_xnext.val();
+            PState::V6x => {
+                // wd[7] = next header | length byte of the header at xoff (if it is one)
+                self.xnext.d.next = self.xoff.q.val() + self.p_xlen.val();
+                self.x8gt.d.next = self.xoff.q.val() > self.ip_end_m8.q.val();
                 self.udp.d.next = self.xoff.q.val();
-                self.addr_s.d.next = self.l3.q.val() + 8;
-                self.addr_e.d.next = self.l3.q.val() + 40;
                 if self.p_isext.val() {
-                    self.nh.d.next = self.p_hi8.val();
-                    self.xoff.d.next = self.p_xnext.val();
-                    self.walked.d.next = self.walked.q.val() + 1;
-                    if self.nh.q.val() == 44 {
-                        self.frag.d.next = true;
-                    }
-                    if self.walked.q.val() == 2 {
-                        // more than IPV6_MAX_EXT_HDRS
-                        self.reason.d.next = 2.into(); // not_vxlan
-                        self.is_drop.d.next = true;
-                        self.ps.d.next = PState::Emit;
-                    } else if (self.xoff.q.val() + 8) > self.ip_end.q.val() {
-                        self.reason.d.next = 1.into(); // truncated
-                        self.is_drop.d.next = true;
-                        self.ps.d.next = PState::Emit;
-                    } else if self.p_xnext.val() > self.ip_end.q.val() {
-                        self.reason.d.next = 1.into(); // truncated
-                        self.is_drop.d.next = true;
-                        self.ps.d.next = PState::Emit;
-                    }
+                    self.ps.d.next = PState::V6y;
                 } else if self.frag.q.val() {
                     self.reason.d.next = 5.into(); // ip_fragment
                     self.is_drop.d.next = true;
@@ -880,13 +1076,166 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
                 } else {
+                    self.ps.d.next = PState::Ui0;
+                }
+            }
+            PState::V6y => {
+                if self.walked.q.val() == 2 {
+                    // more than IPV6_MAX_EXT_HDRS
+                    self.reason.d.next = 2.into(); // not_vxlan
+                    self.is_drop.d.next = true;
+                    self.ps.d.next = PState::Emit;
+                } else if self.x8gt.q.val() || (self.xnext.q.val() > self.ip_end.q.val()) {
+                    self.reason.d.next = 1.into(); // truncated
+                    self.is_drop.d.next = true;
+                    self.ps.d.next = PState::Emit;
+                } else {
+                    self.nh.d.next = self.p_xhi.val();
+                    self.xoff.d.next = self.xnext.q.val();
+                    self.walked.d.next = self.walked.q.val() + 1;
+                    if self.nh.q.val() == 44 {
+                        self.frag.d.next = true;
+                    }
+                    self.iss_v.next = true;
+                    self.iss_x.next = self.xnext.q.val();
+                    self.iss_tag.next = 7.into();
+                    self.ps.d.next = PState::Wait;
+                    self.ret.d.next = PState::V6x;
+                }
+            }
+            // ---- UDP + VXLAN header words, prefix points of the datagram and inner frame
+            PState::Ui0 => {
+                self.iss_v.next = true;
+                self.iss_x.next = self.udp.q.val() + 2;
+                self.iss_tag.next = 8.into();
+                self.ps.d.next = PState::Ui1;
+            }
+            PState::Ui1 => {
+                self.iss_v.next = true;
+                self.iss_x.next = self.udp.q.val() + 4;
+                self.iss_tag.next = 9.into();
+                self.ps.d.next = PState::Ui2;
+            }
+            PState::Ui2 => {
+                self.iss_v.next = true;
+                self.iss_x.next = self.udp.q.val() + 6;
+                self.iss_tag.next = 10.into();
+                self.ps.d.next = PState::Ui3;
+            }
+            PState::Ui3 => {
+                self.iss_v.next = true;
+                self.iss_x.next = self.udp.q.val() + 8;
+                self.iss_tag.next = 11.into();
+                self.ps.d.next = PState::Ui4;
+            }
+            PState::Ui4 => {
+                self.iss_v.next = true;
+                self.iss_x.next = self.udp.q.val() + 10;
+                self.iss_tag.next = 12.into();
+                self.ps.d.next = PState::Ui5;
+            }
+            PState::Ui5 => {
+                self.iss_v.next = true;
+                self.iss_x.next = self.udp.q.val() + 12;
+                self.iss_tag.next = 13.into();
+                self.ps.d.next = PState::Ui6;
+            }
+            PState::Ui6 => {
+                self.iss_v.next = true;
+                self.iss_x.next = self.udp.q.val() + 14;
+                self.iss_tag.next = 14.into();
+                self.ps.d.next = PState::Ui7;
+            }
+            PState::Ui7 => {
+                self.iss_v.next = true;
+                self.iss_x.next = self.udp.q.val();
+                self.iss_tag.next = 20.into();
+                self.ps.d.next = PState::Ui8;
+            }
+            PState::Ui8 => {
+                self.iss_v.next = true;
+                self.iss_x.next = self.udp.q.val() + 16;
+                self.iss_tag.next = 22.into();
+                self.ps.d.next = PState::Wait;
+                self.ret.d.next = PState::Prep;
+            }
+            PState::Prep => {
+                // wd[9] = UDP length, wd[14] = VNI low byte | RCO byte
+                self.uend.d.next = self.udp.q.val() + self.wd[9].q.val();
+                self.uend32.d.next = bit_cast::<32, 16>(self.udp.q.val()) + bit_cast::<32, 16>(self.wd[9].q.val());
+                self.u8r.d.next = self.udp.q.val() + 8;
+                self.inner.d.next = self.udp.q.val() + 16;
+                self.ilen.d.next = self.wd[9].q.val() - 16;
+                self.rco_start.d.next = self.p_start.val();
+                self.rco_off.d.next = self.p_field.val();
+                self.rco_field.d.next = self.p_start.val() + self.p_field.val();
+                self.ps.d.next = PState::Pi0;
+            }
+            PState::Pi0 => {
+                self.rco_end2.d.next = self.rco_field.q.val() + 2;
+                self.iss_v.next = true;
+                self.iss_x.next = self.uend.q.val();
+                self.iss_tag.next = 21.into();
+                self.ps.d.next = PState::Pi1;
+            }
+            PState::Pi1 => {
+                self.iss_v.next = true;
+                self.iss_x.next = self.inner.q.val() + self.rco_start.q.val();
+                self.iss_tag.next = 23.into();
+                self.ps.d.next = PState::Pi2;
+            }
+            PState::Pi2 => {
+                self.iss_v.next = true;
+                self.iss_long.next = true;
+                self.iss_x.next = self.inner.q.val() + self.rco_field.q.val();
+                self.iss_tag.next = 15.into();
+                self.ps.d.next = PState::Wait;
+                if self.is_v6.q.val() {
+                    self.ret.d.next = PState::Udp0;
+                } else {
+                    self.ret.d.next = PState::V4c;
+                }
+            }
+            // ---- checks in golden's order, on registered words and sums
+            PState::V4c => {
+                if (self.ipf.q.val() == 0xFFFF) || !self.ipf.q.val().any() {
+                    self.ps.d.next = PState::V4d;
+                } else {
+                    self.reason.d.next = 4.into(); // ip_csum
+                    self.is_drop.d.next = true;
+                    self.ps.d.next = PState::Emit;
+                }
+            }
+            PState::V4d => {
+                // wd[3] = total length
+                self.ip_end.d.next = self.l3.q.val() + self.wd[3].q.val();
+                if self.wd[3].q.val() < self.hl.q.val() {
+                    self.reason.d.next = 3.into(); // ip_header
+                    self.is_drop.d.next = true;
+                    self.ps.d.next = PState::Emit;
+                } else if self.wd[3].q.val() > self.l3b.q.val() {
+                    self.reason.d.next = 1.into(); // truncated
+                    self.is_drop.d.next = true;
+                    self.ps.d.next = PState::Emit;
+                } else {
+                    self.ps.d.next = PState::V4e;
+                }
+            }
+            PState::V4e => {
+                if (self.wd[5].q.val() & 0x3FFF).any() {
+                    self.reason.d.next = 5.into(); // ip_fragment
+                    self.is_drop.d.next = true;
+                    self.ps.d.next = PState::Emit;
+                } else if (self.wd[6].q.val() & 0xFF) != 17 {
+                    self.reason.d.next = 2.into(); // not_vxlan
+                    self.is_drop.d.next = true;
+                    self.ps.d.next = PState::Emit;
+                } else {
                     self.ps.d.next = PState::Udp0;
                 }
             }
-            // ---- UDP: port, length, checksum (pseudo-header + datagram)
             PState::Udp0 => {
-                self.iss_x.next = self.udp.q.val() + 2;
-                if (self.udp.q.val() + 8) > self.ip_end.q.val() {
+                if self.u8r.q.val() > self.ip_end.q.val() {
                     self.reason.d.next = 1.into(); // truncated
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
@@ -895,23 +1244,12 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                 }
             }
             PState::Udp1 => {
-                self.iss_x.next = self.udp.q.val() + 4;
-                if self.rword.val() != self.port.val() {
+                // wd[8] = destination port, wd[9] = length
+                if self.wd[8].q.val() != self.port.val() {
                     self.reason.d.next = 2.into(); // not_vxlan
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
-                } else {
-                    self.ps.d.next = PState::Udp2;
-                }
-            }
-            PState::Udp2 => {
-                self.ulen.d.next = self.rword.val();
-                self.uend.d.next = self.udp.q.val() + self.rword.val();
-                self.iss_x.next = self.udp.q.val() + 6;
-                if (self.rword.val() < 8)
-                    || ((bit_cast::<32, 16>(self.rword.val()) + bit_cast::<32, 16>(self.udp.q.val()))
-                        > bit_cast::<32, 16>(self.ip_end.q.val()))
-                {
+                } else if (self.wd[9].q.val() < 8) || (self.uend32.q.val() > bit_cast::<32, 16>(self.ip_end.q.val())) {
                     self.reason.d.next = 6.into(); // udp_length
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
@@ -920,10 +1258,16 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                 }
             }
             PState::Udp3 => {
-                if self.rword.val().any() {
-                    self.iss_x.next = self.addr_s.q.val();
-                    self.iss_pt.next = true;
-                    self.ps.d.next = PState::Uc1;
+                // wd[10] = checksum field
+                if self.wd[10].q.val().any() {
+                    if (self.uf.q.val() == 0xFFFF) || !self.uf.q.val().any() {
+                        self.outer_ok.d.next = 1.into();
+                        self.ps.d.next = PState::Vx0;
+                    } else {
+                        self.reason.d.next = 7.into(); // udp_csum
+                        self.is_drop.d.next = true;
+                        self.ps.d.next = PState::Emit;
+                    }
                 } else if self.is_v6.q.val() && !self.udp_zero_csum6_rx.val() {
                     self.reason.d.next = 8.into(); // udp_zero_csum6
                     self.is_drop.d.next = true;
@@ -932,90 +1276,24 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.ps.d.next = PState::Vx0;
                 }
             }
-            PState::Uc1 => {
-                self.pa.d.next = self.pfx.val();
-                self.iss_x.next = self.addr_e.q.val();
-                self.iss_pt.next = true;
-                self.ps.d.next = PState::Uc2;
-            }
-            PState::Uc2 => {
-                self.asum.d.next = self.pfx.val() - self.pa.q.val();
-                self.iss_x.next = self.udp.q.val();
-                self.iss_pt.next = true;
-                self.ps.d.next = PState::Uc3;
-            }
-            PState::Uc3 => {
-                self.pa.d.next = self.pfx.val();
-                self.iss_x.next = self.uend.q.val();
-                self.iss_pt.next = true;
-                self.ps.d.next = PState::Uc4;
-            }
-            PState::Uc4 => {
-                self.dsum.d.next = self.pfx.val() - self.pa.q.val();
-                self.ps.d.next = PState::Uc5;
-            }
-            PState::Uc5 => {
-                if (self.f_b.fold.val() == 0xFFFF) || !self.f_b.fold.val().any() {
-                    self.outer_ok.d.next = 1.into();
-                    self.ps.d.next = PState::Vx0;
-                } else {
-                    self.reason.d.next = 7.into(); // udp_csum
-                    self.is_drop.d.next = true;
-                    self.ps.d.next = PState::Emit;
-                }
-            }
-            // ---- VXLAN header, RCO decode, flag checks
+            // ---- VXLAN header (wd[11] flags high, wd[12] flags low, wd[13..14] VNI | RCO)
             PState::Vx0 => {
-                self.iss_x.next = self.udp.q.val() + 8;
-                if self.ulen.q.val() < 16 {
+                if self.wd[9].q.val() < 16 {
                     self.reason.d.next = 1.into(); // truncated
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
                 } else {
-                    self.ps.d.next = PState::Vx1;
+                    self.ps.d.next = PState::Vx4;
                 }
-            }
-            PState::Vx1 => {
-                self.fl_hi.d.next = self.rword.val();
-                self.iss_x.next = self.udp.q.val() + 10;
-                self.ps.d.next = PState::Vx2;
-            }
-            PState::Vx2 => {
-                self.fl_lo.d.next = self.rword.val();
-                self.iss_x.next = self.udp.q.val() + 12;
-                self.ps.d.next = PState::Vx3;
-            }
-            PState::Vx3 => {
-                self.vni_hi.d.next = self.rword.val();
-                self.iss_x.next = self.udp.q.val() + 14;
-                self.ps.d.next = PState::Vx4;
             }
             PState::Vx4 => {
-                // rword = low half of the VNI word: VNI bits 7:0 | RCO byte
-                self.vni.d.next = (bit_cast::<24, 16>(self.vni_hi.q.val()) << 8)
-                    | bit_cast::<24, 16>(self.rword.val() >> 8);
-                self.inner.d.next = self.udp.q.val() + 16;
-                self.ilen.d.next = self.p_ilen.val();
-                self.rco_start.d.next = self.p_start.val();
-                self.rco_field.d.next = self.p_start.val() + self.p_field.val();
-                self.iss_x.next = self.udp.q.val() + 16;
-                self.iss_pt.next = true;
-                // unparsed: flags but I (and C once opted in); without opt-in the RCO
-                // byte counts as VNI bits that must be 0
-                if self.remcsum_rx.val() {
-                    self.p_unparsed.next = (self.fl_hi.q.val() & 0xF7DF).any() || self.fl_lo.q.val().any();
-                } else {
-                    self.p_unparsed.next =
-                        (self.fl_hi.q.val() & 0xF7FF).any() || self.fl_lo.q.val().any() || self.p_rbyte.val().any();
-                }
-                if !self.fl_hi.q.val().get_bit(11) {
+                self.vni.d.next = (bit_cast::<24, 16>(self.wd[13].q.val()) << 8)
+                    | bit_cast::<24, 16>(self.wd[14].q.val() >> 8);
+                if !self.wd[11].q.val().get_bit(11) {
                     self.reason.d.next = 9.into(); // vxlan_flags
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
-                } else if self.remcsum_rx.val()
-                    && self.p_c.val()
-                    && ((self.p_start.val() + self.p_field.val() + 2) > self.p_ilen.val())
-                {
+                } else if self.remcsum_rx.val() && self.p_c.val() && (self.rco_end2.q.val() > self.ilen.q.val()) {
                     self.reason.d.next = 11.into(); // rco_past_end
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
@@ -1027,7 +1305,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     }
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
-                } else if self.p_ilen.val() < 14 {
+                } else if self.ilen.q.val() < 14 {
                     self.reason.d.next = 1.into(); // truncated
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
@@ -1035,41 +1313,22 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     if self.remcsum_rx.val() && self.p_c.val() {
                         self.rco.d.next = 1.into();
                         if !self.nopartial.val() {
-                            self.cstart.d.next = self.p_start.val();
-                            self.coff.d.next = self.p_field.val();
+                            self.cstart.d.next = self.rco_start.q.val();
+                            self.coff.d.next = self.rco_off.q.val();
                         }
                     }
-                    self.ps.d.next = PState::Cs1;
+                    self.ps.d.next = PState::Cs;
                 }
             }
-            // ---- CHECKSUM_COMPLETE of the inner frame, remcsum_adjust (nopartial)
-            PState::Cs1 => {
-                self.pa.d.next = self.pfx.val(); // Pfx(inner)
-                self.iss_x.next = self.uend.q.val();
-                self.iss_pt.next = true;
-                self.ps.d.next = PState::Cs2;
-            }
-            PState::Cs2 => {
-                self.complete.d.next = self.f_a.be.val(); // fold of Pfx(end) - Pfx(inner)
-                self.dsum.d.next = self.pfx.val(); // keep Pfx(end)
+            // ---- CHECKSUM_COMPLETE, remcsum_adjust (nopartial)
+            PState::Cs => {
                 if self.rco.q.val().any() && self.nopartial.val() {
-                    self.iss_x.next = self.inner.q.val() + self.rco_start.q.val();
-                    self.iss_pt.next = true;
-                    self.ps.d.next = PState::Cs3;
+                    self.complete.d.next = self.p_z.val();
+                    self.patch_val.d.next = self.pnew.q.val();
+                    self.applied.d.next = 1.into();
                 } else {
-                    self.ps.d.next = PState::Emit;
+                    self.complete.d.next = self.cbe.q.val();
                 }
-            }
-            PState::Cs3 => {
-                // f_a holds S = Pfx(end) - Pfx(inner + start) here; new field = ~S (S = 0 read as 0xFFFF)
-                self.patch_val.d.next = self.p_new.val();
-                self.iss_x.next = self.inner.q.val() + self.rco_field.q.val();
-                self.ps.d.next = PState::Cs4;
-            }
-            PState::Cs4 => {
-                // rword = the old field: complete = C + new + ~old (0 read as 0xFFFF)
-                self.complete.d.next = self.p_z.val();
-                self.applied.d.next = 1.into();
                 self.ps.d.next = PState::Emit;
             }
             PState::Emit => {
@@ -1102,15 +1361,18 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                 }
             }
         }
-        if self.iss_pt.val() {
-            self.iss_beat.next = (self.iss_x.val() - 1) >> self.kshift.val();
-        } else {
-            self.iss_beat.next = self.iss_x.val() >> self.kshift.val();
+        // stage A of the read pipeline (after the states wrote iss_*)
+        self.a_v.d.next = self.iss_v.val();
+        self.a_x.d.next = self.iss_x.val();
+        self.a_tag.d.next = self.iss_tag.val();
+        // one issue restarts the drain count; the last read of a packet waits for the sums
+        if self.iss_long.val() {
+            self.pend.d.next = self.settle.val();
+        } else if self.iss_v.val() {
+            self.pend.d.next = self.drain.val();
+        } else if self.pend.q.val().any() {
+            self.pend.d.next = self.pend.q.val() - 1;
         }
-        self.q_x.d.next = self.iss_x.val();
-        self.p_raddr.next = self.cur_base.q.val() + self.iss_beat.val();
-        self.fram_p.read_address.next = self.p_raddr.val().get_bits::<AW>(0);
-        self.pram.read_address.next = self.p_raddr.val().get_bits::<AW>(0);
 
         // ================= output =================
         self.o_issue.next = false;
