@@ -66,7 +66,7 @@ pub const NUM_DROP_REASONS: usize = 12;
 /// IPv6 extension headers walked before a packet counts as not VXLAN (golden's bound).
 pub const IPV6_MAX_EXT_HDRS: u64 = 2;
 /// Entries of the output beat FIFO.
-pub const OUT_FIFO: usize = 4;
+pub const OUT_FIFO: usize = 8;
 /// Entries of the output metadata FIFO (>= frames that can sit in the beat FIFO + 1).
 pub const META_FIFO: usize = 8;
 
@@ -173,27 +173,38 @@ pub struct RxPath<const W: usize, const K: usize, const N: usize, const AW: usiz
     fram_o: RAM<Bits<W>, AW>,
     pram: RAM<Bits<32>, AW>,
 
-    // ---- ingress
+    // ---- ingress (port stage, then stage I1 writes the rings)
     in_sum: LaneSum<W, K, N>,
     wr_ptr: DFF<Bits<16>>,
     free_ptr: DFF<Bits<16>>,
+    room: DFF<Bit>,
     in_base: DFF<Bits<16>>,
     in_pos: DFF<Bits<16>>,
+    in_rem: DFF<Bits<16>>,
+    in_mid: DFF<Bit>,
     in_tl: DFF<Bit>,
+    in_nbc: DFF<Bits<16>>,
     in_acc: DFF<Bits<32>>,
+    i1_v: DFF<Bit>,
+    i1_data: DFF<Bits<W>>,
+    i1_last: DFF<Bit>,
+    i1_we: DFF<Bit>,
+    i1_tl: DFF<Bit>,
+    i1_len: DFF<Bits<16>>,
+    i1_ls: DFF<Bits<32>>,
+    i1_first: DFF<Bit>,
     desc_valid: DFF<Bit>,
     desc_base: DFF<Bits<16>>,
     desc_len: DFF<Bits<16>>,
     desc_nb: DFF<Bits<16>>,
     desc_tl: DFF<Bit>,
+    room_lim: Constant<Bits<16>>,
     in_fire: Signal<Local, Bit>,
     in_cnt: Signal<Local, Bits<16>>,
+    in_remv: Signal<Local, Bits<16>>,
     in_newpos: Signal<Local, Bits<16>>,
     in_tl_now: Signal<Local, Bit>,
-    in_we: Signal<Local, Bit>,
-    in_wr_next: Signal<Local, Bits<16>>,
     in_pw: Signal<Local, Bits<32>>,
-    used: Signal<Local, Bits<16>>,
 
     // ---- parser
     ps: DFF<PState>,
@@ -267,7 +278,6 @@ pub struct RxPath<const W: usize, const K: usize, const N: usize, const AW: usiz
     hl: DFF<Bits<16>>,
     ip_end: DFF<Bits<16>>,
     ip_end_m8: DFF<Bits<16>>,
-    v6len: DFF<Bits<32>>,
     is_v6: DFF<Bit>,
     nh: DFF<Bits<8>>,
     xoff: DFF<Bits<16>>,
@@ -295,6 +305,27 @@ pub struct RxPath<const W: usize, const K: usize, const N: usize, const AW: usiz
     patch_val: DFF<Bits<16>>,
     reason: DFF<Bits<4>>,
     is_drop: DFF<Bit>,
+    // registered compares (free running, or loaded with the descriptor), so a check
+    // state only muxes flags
+    kl14: DFF<Bit>,
+    kl18: DFF<Bit>,
+    kl34: DFF<Bit>,
+    kl38: DFF<Bit>,
+    kl54: DFF<Bit>,
+    kl58: DFF<Bit>,
+    k_l3b_hl: DFF<Bit>,
+    k_tot_hl: DFF<Bit>,
+    k_tot_l3b: DFF<Bit>,
+    k_v6tr: DFF<Bit>,
+    k_xn: DFF<Bit>,
+    k_u8: DFF<Bit>,
+    k_ul8: DFF<Bit>,
+    k_uend: DFF<Bit>,
+    k_ul16: DFF<Bit>,
+    k_rco: DFF<Bit>,
+    k_il14: DFF<Bit>,
+    k_ipok: DFF<Bit>,
+    k_uok: DFF<Bit>,
     // parser temporaries
     p_vlan: Signal<Local, Bit>,
     p_l3: Signal<Local, Bits<16>>,
@@ -329,27 +360,31 @@ pub struct RxPath<const W: usize, const K: usize, const N: usize, const AW: usiz
     res_poff: DFF<Bits<16>>,
     res_pval: DFF<Bits<16>>,
 
-    // ---- output
+    // ---- output (issue -> RAM -> o_rd -> realign into o_bt -> patch and push)
     o_run: DFF<Bit>,
     o_base: DFF<Bits<16>>,
     o_nb: DFF<Bits<16>>,
-    o_q: DFF<Bits<16>>,
-    o_r8: DFF<Bits<16>>,
-    o_rk8: DFF<Bits<16>>,
+    o_src: DFF<Bits<16>>,
+    o_off: DFF<Bits<16>>,
     o_nout: DFF<Bits<16>>,
     o_lastkeep: DFF<Bits<K>>,
     o_issued: DFF<Bits<16>>,
     o_arrived: DFF<Bits<16>>,
-    o_prev: DFF<Bits<W>>,
     o_arr: DFF<Bit>,
+    o_rv: DFF<Bit>,
+    o_rd: DFF<Bits<W>>,
+    o_prev: DFF<Bits<W>>,
+    o_bv: DFF<Bit>,
+    o_bt: DFF<Bits<W>>,
+    o_bpatch: DFF<Bit>,
+    o_blast: DFF<Bit>,
     o_patch: DFF<Bit>,
-    o_pbeat: DFF<Bits<16>>,
-    o_psh: DFF<Bits<16>>,
+    o_pbeat1: DFF<Bits<16>>,
     o_pval: DFF<Bits<W>>,
     o_pmask: DFF<Bits<W>>,
-    o_issue: Signal<Local, Bit>,
+    o_sh: Signal<Local, Bits<16>>,
+    o_shk: Signal<Local, Bits<16>>,
     o_beat: Signal<Local, Bits<W>>,
-    o_j: Signal<Local, Bits<16>>,
     o_lastcnt: Signal<Local, Bits<16>>,
     o_nout_c: Signal<Local, Bits<16>>,
     o_beat2: Signal<Local, Bits<W>>,
@@ -414,27 +449,38 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxPath<W, 
             in_sum: LaneSum::new(),
             wr_ptr: Default::default(),
             free_ptr: Default::default(),
+            room: Default::default(),
             in_base: Default::default(),
             in_pos: Default::default(),
+            in_rem: Default::default(),
+            in_mid: Default::default(),
             in_tl: Default::default(),
+            in_nbc: Default::default(),
             in_acc: Default::default(),
+            i1_v: Default::default(),
+            i1_data: Default::default(),
+            i1_last: Default::default(),
+            i1_we: Default::default(),
+            i1_tl: Default::default(),
+            i1_len: Default::default(),
+            i1_ls: Default::default(),
+            i1_first: Default::default(),
             desc_valid: Default::default(),
             desc_base: Default::default(),
             desc_len: Default::default(),
             desc_nb: Default::default(),
             desc_tl: Default::default(),
+            room_lim: Constant::new((((1u64 << AW) - 2) as u64).into()),
             in_fire: Default::default(),
             in_cnt: Default::default(),
+            in_remv: Default::default(),
             in_newpos: Default::default(),
             in_tl_now: Default::default(),
-            in_we: Default::default(),
-            in_wr_next: Default::default(),
             in_pw: Default::default(),
-            used: Default::default(),
             ps: Default::default(),
             ret: Default::default(),
             pend: Default::default(),
-            drain: Constant::new(4.into()),
+            drain: Constant::new(5.into()),
             settle: Constant::new(10.into()),
             iss_v: Default::default(),
             iss_x: Default::default(),
@@ -500,7 +546,6 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxPath<W, 
             hl: Default::default(),
             ip_end: Default::default(),
             ip_end_m8: Default::default(),
-            v6len: Default::default(),
             is_v6: Default::default(),
             nh: Default::default(),
             xoff: Default::default(),
@@ -528,6 +573,25 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxPath<W, 
             patch_val: Default::default(),
             reason: Default::default(),
             is_drop: Default::default(),
+            kl14: Default::default(),
+            kl18: Default::default(),
+            kl34: Default::default(),
+            kl38: Default::default(),
+            kl54: Default::default(),
+            kl58: Default::default(),
+            k_l3b_hl: Default::default(),
+            k_tot_hl: Default::default(),
+            k_tot_l3b: Default::default(),
+            k_v6tr: Default::default(),
+            k_xn: Default::default(),
+            k_u8: Default::default(),
+            k_ul8: Default::default(),
+            k_uend: Default::default(),
+            k_ul16: Default::default(),
+            k_rco: Default::default(),
+            k_il14: Default::default(),
+            k_ipok: Default::default(),
+            k_uok: Default::default(),
             p_vlan: Default::default(),
             p_l3: Default::default(),
             p_et: Default::default(),
@@ -561,23 +625,27 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxPath<W, 
             o_run: Default::default(),
             o_base: Default::default(),
             o_nb: Default::default(),
-            o_q: Default::default(),
-            o_r8: Default::default(),
-            o_rk8: Default::default(),
+            o_src: Default::default(),
+            o_off: Default::default(),
             o_nout: Default::default(),
             o_lastkeep: Default::default(),
             o_issued: Default::default(),
             o_arrived: Default::default(),
-            o_prev: Default::default(),
             o_arr: Default::default(),
+            o_rv: Default::default(),
+            o_rd: Default::default(),
+            o_prev: Default::default(),
+            o_bv: Default::default(),
+            o_bt: Default::default(),
+            o_bpatch: Default::default(),
+            o_blast: Default::default(),
             o_patch: Default::default(),
-            o_pbeat: Default::default(),
-            o_psh: Default::default(),
+            o_pbeat1: Default::default(),
             o_pval: Default::default(),
             o_pmask: Default::default(),
-            o_issue: Default::default(),
+            o_sh: Default::default(),
+            o_shk: Default::default(),
             o_beat: Default::default(),
-            o_j: Default::default(),
             o_lastcnt: Default::default(),
             o_nout_c: Default::default(),
             o_beat2: Default::default(),
@@ -611,16 +679,18 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, wr_ptr, free_ptr, in_base, in_pos, in_tl, in_acc, desc_valid, desc_base, desc_len,
-            desc_nb, desc_tl, ps, ret, pend, a_v, a_x, a_tag, b_v, b_tag, b_beat, b_lane, b_cnt, c_v, c_tag,
-            c_lane, c_cnt, d_v, d_tag, d_lane, d_cnt, d_rd, d_pr, e_v, e_tag, e_word, e_ls, e_pr, ipd, ipf, ua,
-            ud, ul, ub, uc, uf, cd, cbe, sd, sbe, pnew, cz1, cz2, zf, cur_base, cur_len, cur_nb, cur_tl, l3,
-            l3x, l3b, hl, ip_end, ip_end_m8, v6len, is_v6, nh, xoff, xnext, x8gt, walked, frag, udp, u8r, uend,
-            uend32, outer_ok, vni, inner, ilen, rco_start, rco_off, rco_field, rco_end2, rco, applied, cstart,
-            coff, complete, patch_val, reason, is_drop, res_valid, res_drop, res_reason, res_base, res_nb,
-            res_inner, res_ilen, res_meta, res_patch, res_poff, res_pval, o_run, o_base, o_nb, o_q, o_r8,
-            o_rk8, o_nout, o_lastkeep, o_issued, o_arrived, o_prev, o_arr, o_patch, o_pbeat, o_psh, o_pval,
-            o_pmask, drop_v, drop_r
+            self, clock, wr_ptr, free_ptr, room, in_base, in_pos, in_rem, in_mid, in_tl, in_nbc, in_acc, i1_v,
+            i1_data, i1_last, i1_we, i1_tl, i1_len, i1_ls, i1_first, desc_valid, desc_base, desc_len, desc_nb,
+            desc_tl, ps, ret, pend, a_v, a_x, a_tag, b_v, b_tag, b_beat, b_lane, b_cnt, c_v, c_tag, c_lane,
+            c_cnt, d_v, d_tag, d_lane, d_cnt, d_rd, d_pr, e_v, e_tag, e_word, e_ls, e_pr, ipd, ipf, ua, ud, ul,
+            ub, uc, uf, cd, cbe, sd, sbe, pnew, cz1, cz2, zf, cur_base, cur_len, cur_nb, cur_tl, l3, l3x, l3b,
+            hl, ip_end, ip_end_m8, is_v6, nh, xoff, xnext, x8gt, walked, frag, udp, u8r, uend, uend32,
+            outer_ok, vni, inner, ilen, rco_start, rco_off, rco_field, rco_end2, rco, applied, cstart, coff,
+            complete, patch_val, reason, is_drop, kl14, kl18, kl34, kl38, kl54, kl58, k_l3b_hl, k_tot_hl,
+            k_tot_l3b, k_v6tr, k_xn, k_u8, k_ul8, k_uend, k_ul16, k_rco, k_il14, k_ipok, k_uok, res_valid,
+            res_drop, res_reason, res_base, res_nb, res_inner, res_ilen, res_meta, res_patch, res_poff,
+            res_pval, o_run, o_base, o_nb, o_src, o_off, o_nout, o_lastkeep, o_issued, o_arrived, o_arr, o_rv,
+            o_rd, o_prev, o_bv, o_bt, o_bpatch, o_blast, o_patch, o_pbeat1, o_pval, o_pmask, drop_v, drop_r
         );
         clock!(self, clock, q_data, q_keep, q_last, q_meta);
         self.fram_p.read_clock.next = self.clock.val();
@@ -636,10 +706,12 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         }
 
         // ================= ingress =================
-        self.used.next = self.wr_ptr.q.val() - self.free_ptr.q.val();
-        // stall while the ring is full, or at tlast while the last descriptor is unread
-        self.s_axis.tready.next = (self.used.val() < self.depth.val())
-            && !(self.desc_valid.q.val() && self.s_axis.tlast.val());
+        // Port stage: accept, count bytes, decide too-long (against the bytes still
+        // allowed, `in_rem`, so one compare), lane sum; all registered into i1_*.
+        // `room` is one clock old: it leaves space for the two beats in flight and this one.
+        // A frame already too long is accepted to its end without room (nothing written).
+        self.s_axis.tready.next = (self.room.q.val() || self.in_tl.q.val())
+            && !((self.desc_valid.q.val() || (self.i1_v.q.val() && self.i1_last.q.val())) && self.s_axis.tlast.val());
         self.in_fire.next = self.s_axis.tvalid.val() && self.s_axis.tready.val();
         self.in_cnt.next = self.kbytes.val();
         if self.s_axis.tlast.val() {
@@ -649,48 +721,70 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                 }
             }
         }
+        self.in_remv.next = self.max_frame.val();
+        if self.in_mid.q.val() {
+            self.in_remv.next = self.in_rem.q.val();
+        }
         self.in_newpos.next = self.in_pos.q.val() + self.in_cnt.val();
-        self.in_tl_now.next = self.in_tl.q.val()
-            || (self.in_newpos.val() > self.max_frame.val())
-            || (self.in_newpos.val() < self.in_pos.q.val());
-        self.in_we.next = self.in_fire.val() && !self.in_tl_now.val();
-        if self.in_we.val() {
-            self.in_wr_next.next = self.wr_ptr.q.val() + 1;
-        } else {
-            self.in_wr_next.next = self.wr_ptr.q.val();
-        }
-        // prefix sum of the words before this beat (0 at the first beat)
-        if self.in_pos.q.val().any() {
-            self.in_pw.next = self.in_acc.q.val();
-        } else {
-            self.in_pw.next = 0.into();
-        }
+        self.in_tl_now.next = self.in_tl.q.val() || (self.in_cnt.val() > self.in_remv.val());
         self.in_sum.data.next = self.s_axis.tdata.val();
         self.in_sum.count.next = self.kbytes.val();
-        self.fram_p.write_address.next = self.wr_ptr.q.val().get_bits::<AW>(0);
-        self.fram_p.write_data.next = self.s_axis.tdata.val();
-        self.fram_p.write_enable.next = self.in_we.val();
-        self.fram_o.write_address.next = self.wr_ptr.q.val().get_bits::<AW>(0);
-        self.fram_o.write_data.next = self.s_axis.tdata.val();
-        self.fram_o.write_enable.next = self.in_we.val();
-        self.pram.write_address.next = self.wr_ptr.q.val().get_bits::<AW>(0);
-        self.pram.write_data.next = self.in_pw.val();
-        self.pram.write_enable.next = self.in_we.val();
+        self.i1_v.d.next = self.in_fire.val();
+        self.i1_data.d.next = self.s_axis.tdata.val();
+        self.i1_last.d.next = self.s_axis.tlast.val();
+        self.i1_we.d.next = self.in_fire.val() && !self.in_tl_now.val();
+        self.i1_tl.d.next = self.in_tl_now.val();
+        self.i1_len.d.next = self.in_newpos.val();
+        self.i1_ls.d.next = self.in_sum.sum.val();
+        self.i1_first.d.next = !self.in_mid.q.val();
         if self.in_fire.val() {
-            self.wr_ptr.d.next = self.in_wr_next.val();
-            self.in_acc.d.next = self.in_pw.val() + self.in_sum.sum.val();
             if self.s_axis.tlast.val() {
                 self.in_pos.d.next = 0.into();
                 self.in_tl.d.next = false;
-                self.in_base.d.next = self.in_wr_next.val();
-                self.desc_valid.d.next = true;
-                self.desc_base.d.next = self.in_base.q.val();
-                self.desc_len.d.next = self.in_newpos.val();
-                self.desc_nb.d.next = self.in_wr_next.val() - self.in_base.q.val();
-                self.desc_tl.d.next = self.in_tl_now.val();
+                self.in_mid.d.next = false;
             } else {
                 self.in_pos.d.next = self.in_newpos.val();
                 self.in_tl.d.next = self.in_tl_now.val();
+                self.in_mid.d.next = true;
+                self.in_rem.d.next = self.in_remv.val() - self.in_cnt.val();
+            }
+        }
+        self.room.d.next = (self.wr_ptr.q.val() - self.free_ptr.q.val()) < self.room_lim.val();
+        // Stage I1: ring writes; prefix sum of the words before this beat (0 at the first)
+        if self.i1_first.q.val() {
+            self.in_pw.next = 0.into();
+        } else {
+            self.in_pw.next = self.in_acc.q.val();
+        }
+        self.fram_p.write_address.next = self.wr_ptr.q.val().get_bits::<AW>(0);
+        self.fram_p.write_data.next = self.i1_data.q.val();
+        self.fram_p.write_enable.next = self.i1_we.q.val();
+        self.fram_o.write_address.next = self.wr_ptr.q.val().get_bits::<AW>(0);
+        self.fram_o.write_data.next = self.i1_data.q.val();
+        self.fram_o.write_enable.next = self.i1_we.q.val();
+        self.pram.write_address.next = self.wr_ptr.q.val().get_bits::<AW>(0);
+        self.pram.write_data.next = self.in_pw.val();
+        self.pram.write_enable.next = self.i1_we.q.val();
+        if self.i1_we.q.val() {
+            self.wr_ptr.d.next = self.wr_ptr.q.val() + 1;
+        }
+        if self.i1_v.q.val() {
+            self.in_acc.d.next = self.in_pw.val() + self.i1_ls.q.val();
+            if self.i1_last.q.val() {
+                self.in_nbc.d.next = 0.into();
+                self.desc_valid.d.next = true;
+                self.desc_base.d.next = self.in_base.q.val();
+                self.desc_len.d.next = self.i1_len.q.val();
+                self.desc_tl.d.next = self.i1_tl.q.val();
+                if self.i1_we.q.val() {
+                    self.in_base.d.next = self.wr_ptr.q.val() + 1;
+                    self.desc_nb.d.next = self.in_nbc.q.val() + 1;
+                } else {
+                    self.in_base.d.next = self.wr_ptr.q.val();
+                    self.desc_nb.d.next = self.in_nbc.q.val();
+                }
+            } else if self.i1_we.q.val() {
+                self.in_nbc.d.next = self.in_nbc.q.val() + 1;
             }
         }
 
@@ -795,6 +889,18 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             self.p_z.next = self.ones16.val().get_bits::<16>(0);
         }
 
+        // ---- registered compares of settled operands (one clock behind them)
+        self.k_ipok.d.next = (self.ipf.q.val() == 0xFFFF) || !self.ipf.q.val().any();
+        self.k_uok.d.next = (self.uf.q.val() == 0xFFFF) || !self.uf.q.val().any();
+        self.k_tot_hl.d.next = self.wd[3].q.val() < self.hl.q.val();
+        self.k_tot_l3b.d.next = self.wd[3].q.val() > self.l3b.q.val();
+        self.k_u8.d.next = self.u8r.q.val() > self.ip_end.q.val();
+        self.k_ul8.d.next = self.wd[9].q.val() < 8;
+        self.k_uend.d.next = self.uend32.q.val() > bit_cast::<32, 16>(self.ip_end.q.val());
+        self.k_ul16.d.next = self.wd[9].q.val() < 16;
+        self.k_rco.d.next = self.rco_end2.q.val() > self.ilen.q.val();
+        self.k_il14.d.next = self.ilen.q.val() < 14;
+
         // ---- temporaries of the states
         self.iss_v.next = false;
         self.iss_x.next = 0.into();
@@ -809,6 +915,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         }
         // part-selects only on signals: Verilog cannot index an expression
         self.p_hl.next = ((self.wd[2].q.val() >> 8) & 0x0F) << 2;
+        self.k_l3b_hl.d.next = self.l3b.q.val() < self.p_hl.val();
         self.p_nh6.next = self.wd[5].q.val().get_bits::<8>(8);
         self.p_xhi.next = self.wd[7].q.val().get_bits::<8>(8);
         self.p_isext.next = (self.nh.q.val() == 0)
@@ -848,6 +955,12 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.cur_len.d.next = self.desc_len.q.val();
                     self.cur_nb.d.next = self.desc_nb.q.val();
                     self.cur_tl.d.next = self.desc_tl.q.val();
+                    self.kl14.d.next = self.desc_len.q.val() < 14;
+                    self.kl18.d.next = self.desc_len.q.val() < 18;
+                    self.kl34.d.next = self.desc_len.q.val() < 34;
+                    self.kl38.d.next = self.desc_len.q.val() < 38;
+                    self.kl54.d.next = self.desc_len.q.val() < 54;
+                    self.kl58.d.next = self.desc_len.q.val() < 58;
                     self.ps.d.next = PState::Start;
                 }
             }
@@ -873,7 +986,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.reason.d.next = 0.into(); // too_long
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
-                } else if self.cur_len.q.val() < 14 {
+                } else if self.kl14.q.val() {
                     self.reason.d.next = 1.into(); // truncated
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
@@ -899,13 +1012,12 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                 } else {
                     self.l3x.d.next = 54.into();
                 }
-                if self.p_vlan.val() && (self.cur_len.q.val() < 18) {
+                if self.p_vlan.val() && self.kl18.q.val() {
                     self.reason.d.next = 1.into(); // truncated
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
                 } else if self.p_et.val() == 0x0800 {
-                    if (self.p_vlan.val() && (self.cur_len.q.val() < 38))
-                        || (!self.p_vlan.val() && (self.cur_len.q.val() < 34))
+                    if (self.p_vlan.val() && self.kl38.q.val()) || (!self.p_vlan.val() && self.kl34.q.val())
                     {
                         self.reason.d.next = 1.into(); // truncated
                         self.is_drop.d.next = true;
@@ -915,8 +1027,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     }
                 } else if self.p_et.val() == 0x86DD {
                     self.is_v6.d.next = true;
-                    if (self.p_vlan.val() && (self.cur_len.q.val() < 58))
-                        || (!self.p_vlan.val() && (self.cur_len.q.val() < 54))
+                    if (self.p_vlan.val() && self.kl58.q.val()) || (!self.p_vlan.val() && self.kl54.q.val())
                     {
                         self.reason.d.next = 1.into(); // truncated
                         self.is_drop.d.next = true;
@@ -981,7 +1092,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.reason.d.next = 3.into(); // ip_header
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
-                } else if self.l3b.q.val() < self.p_hl.val() {
+                } else if self.k_l3b_hl.q.val() {
                     self.reason.d.next = 1.into(); // truncated
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
@@ -1032,7 +1143,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                 self.ret.d.next = PState::V6a;
             }
             PState::V6a => {
-                self.v6len.d.next = bit_cast::<32, 16>(self.wd[4].q.val()) + 40;
+                self.k_v6tr.d.next = (bit_cast::<32, 16>(self.wd[4].q.val()) + 40) > bit_cast::<32, 16>(self.l3b.q.val());
                 self.ip_end.d.next = self.l3x.q.val() + self.wd[4].q.val();
                 if (self.wd[2].q.val() >> 12) != 6 {
                     self.reason.d.next = 3.into(); // ip_header
@@ -1052,7 +1163,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.reason.d.next = 3.into(); // ip_header (jumbogram)
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
-                } else if self.v6len.q.val() > bit_cast::<32, 16>(self.l3b.q.val()) {
+                } else if self.k_v6tr.q.val() {
                     self.reason.d.next = 1.into(); // truncated
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
@@ -1064,6 +1175,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                 // wd[7] = next header | length byte of the header at xoff (if it is one)
                 self.xnext.d.next = self.xoff.q.val() + self.p_xlen.val();
                 self.x8gt.d.next = self.xoff.q.val() > self.ip_end_m8.q.val();
+                self.k_xn.d.next = (self.xoff.q.val() + self.p_xlen.val()) > self.ip_end.q.val();
                 self.udp.d.next = self.xoff.q.val();
                 if self.p_isext.val() {
                     self.ps.d.next = PState::V6y;
@@ -1085,7 +1197,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.reason.d.next = 2.into(); // not_vxlan
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
-                } else if self.x8gt.q.val() || (self.xnext.q.val() > self.ip_end.q.val()) {
+                } else if self.x8gt.q.val() || self.k_xn.q.val() {
                     self.reason.d.next = 1.into(); // truncated
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
@@ -1198,7 +1310,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             }
             // ---- checks in golden's order, on registered words and sums
             PState::V4c => {
-                if (self.ipf.q.val() == 0xFFFF) || !self.ipf.q.val().any() {
+                if self.k_ipok.q.val() {
                     self.ps.d.next = PState::V4d;
                 } else {
                     self.reason.d.next = 4.into(); // ip_csum
@@ -1209,11 +1321,11 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             PState::V4d => {
                 // wd[3] = total length
                 self.ip_end.d.next = self.l3.q.val() + self.wd[3].q.val();
-                if self.wd[3].q.val() < self.hl.q.val() {
+                if self.k_tot_hl.q.val() {
                     self.reason.d.next = 3.into(); // ip_header
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
-                } else if self.wd[3].q.val() > self.l3b.q.val() {
+                } else if self.k_tot_l3b.q.val() {
                     self.reason.d.next = 1.into(); // truncated
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
@@ -1235,7 +1347,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                 }
             }
             PState::Udp0 => {
-                if self.u8r.q.val() > self.ip_end.q.val() {
+                if self.k_u8.q.val() {
                     self.reason.d.next = 1.into(); // truncated
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
@@ -1249,7 +1361,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.reason.d.next = 2.into(); // not_vxlan
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
-                } else if (self.wd[9].q.val() < 8) || (self.uend32.q.val() > bit_cast::<32, 16>(self.ip_end.q.val())) {
+                } else if self.k_ul8.q.val() || self.k_uend.q.val() {
                     self.reason.d.next = 6.into(); // udp_length
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
@@ -1260,7 +1372,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             PState::Udp3 => {
                 // wd[10] = checksum field
                 if self.wd[10].q.val().any() {
-                    if (self.uf.q.val() == 0xFFFF) || !self.uf.q.val().any() {
+                    if self.k_uok.q.val() {
                         self.outer_ok.d.next = 1.into();
                         self.ps.d.next = PState::Vx0;
                     } else {
@@ -1278,7 +1390,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             }
             // ---- VXLAN header (wd[11] flags high, wd[12] flags low, wd[13..14] VNI | RCO)
             PState::Vx0 => {
-                if self.wd[9].q.val() < 16 {
+                if self.k_ul16.q.val() {
                     self.reason.d.next = 1.into(); // truncated
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
@@ -1293,7 +1405,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.reason.d.next = 9.into(); // vxlan_flags
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
-                } else if self.remcsum_rx.val() && self.p_c.val() && (self.rco_end2.q.val() > self.ilen.q.val()) {
+                } else if self.remcsum_rx.val() && self.p_c.val() && self.k_rco.q.val() {
                     self.reason.d.next = 11.into(); // rco_past_end
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
@@ -1305,7 +1417,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     }
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
-                } else if self.ilen.q.val() < 14 {
+                } else if self.k_il14.q.val() {
                     self.reason.d.next = 1.into(); // truncated
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
@@ -1375,34 +1487,30 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         }
 
         // ================= output =================
-        self.o_issue.next = false;
+        // A frame reads source beats 0..=nout (one per clock while the beat FIFO has room
+        // for what is in flight), the RAM data is registered (o_rd), output beat j =
+        // bytes [inner + jK, inner + (j+1)K) of source beats j, j+1 is realigned into o_bt,
+        // and pushed (with the RCO patch) one clock later.
         self.drop_v.d.next = false;
         self.o_arr.d.next = false;
-        self.q_data.push.next = false;
-        self.q_keep.push.next = false;
-        self.q_last.push.next = false;
+        self.o_bv.d.next = false;
         self.q_meta.push.next = false;
-        self.q_keep.din.next = self.keep_of[0].val();
-        self.q_last.din.next = false;
         self.q_meta.din.next = self.res_meta.q.val();
         self.o_nout_c.next = (self.res_ilen.q.val() + self.kmask.val()) >> self.kshift.val();
         self.o_lastcnt.next = self.res_ilen.q.val() - ((self.o_nout_c.val() - 1) << self.kshift.val());
         self.o_psh_c.next = (self.res_poff.q.val() & self.kmask.val()) << 3;
         self.o_pv16.next = (self.res_pval.q.val() << 8) | (self.res_pval.q.val() >> 8);
-        // realign: output beat j = bytes [inner + jK, inner + (j+1)K) from source beats j, j+1
-        if self.o_r8.q.val().any() {
-            self.o_beat.next = (self.o_prev.q.val() >> self.o_r8.q.val())
-                | (self.fram_o.read_data.val() << self.o_rk8.q.val());
+        self.o_rv.d.next = self.o_arr.q.val();
+        self.o_rd.d.next = self.fram_o.read_data.val();
+        // shift amounts from the byte offset register, so the low three bits are known 0
+        self.o_sh.next = self.o_off.q.val() << 3;
+        self.o_shk.next = (self.kbytes.val() - self.o_off.q.val()) << 3;
+        if self.o_off.q.val().any() {
+            self.o_beat.next = (self.o_prev.q.val() >> self.o_sh.val()) | (self.o_rd.q.val() << self.o_shk.val());
         } else {
             self.o_beat.next = self.o_prev.q.val();
         }
-        self.o_j.next = self.o_arrived.q.val() - 1;
-        self.o_beat2.next = self.o_beat.val();
-        if self.o_patch.q.val() && (self.o_j.val() == self.o_pbeat.q.val()) {
-            self.o_beat2.next = (self.o_beat.val() & !self.o_pmask.q.val()) | self.o_pval.q.val();
-        }
-        self.q_data.din.next = self.o_beat2.val();
-        self.o_raddr.next = self.o_base.q.val() + self.o_q.q.val() + self.o_issued.q.val();
+        self.o_raddr.next = self.o_src.q.val() + self.o_issued.q.val();
         self.fram_o.read_address.next = self.o_raddr.val().get_bits::<AW>(0);
         if !self.o_run.q.val() {
             // a drop waits until every earlier frame has left, so events stay in order
@@ -1420,9 +1528,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.o_run.d.next = true;
                     self.o_base.d.next = self.res_base.q.val();
                     self.o_nb.d.next = self.res_nb.q.val();
-                    self.o_q.d.next = self.res_inner.q.val() >> self.kshift.val();
-                    self.o_r8.d.next = (self.res_inner.q.val() & self.kmask.val()) << 3;
-                    self.o_rk8.d.next = (self.kbytes.val() - (self.res_inner.q.val() & self.kmask.val())) << 3;
+                    self.o_src.d.next = self.res_base.q.val() + (self.res_inner.q.val() >> self.kshift.val());
+                    self.o_off.d.next = self.res_inner.q.val() & self.kmask.val();
                     self.o_nout.d.next = self.o_nout_c.val();
                     for i in 0..K {
                         if self.o_lastcnt.val().index() == i + 1 {
@@ -1432,39 +1539,49 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.o_issued.d.next = 0.into();
                     self.o_arrived.d.next = 0.into();
                     self.o_patch.d.next = self.res_patch.q.val();
-                    self.o_pbeat.d.next = self.res_poff.q.val() >> self.kshift.val();
+                    self.o_pbeat1.d.next = (self.res_poff.q.val() >> self.kshift.val()) + 1;
                     self.o_pval.d.next = bit_cast::<W, 16>(self.o_pv16.val()) << self.o_psh_c.val();
                     self.o_pmask.d.next = bit_cast::<W, 16>(self.ones16.val().get_bits::<16>(0)) << self.o_psh_c.val();
                 }
             }
         } else {
-            // one source read per clock while the beat FIFO has room for it
-            if (self.o_issued.q.val() <= self.o_nout.q.val()) && (self.q_data.count.val() <= 2) {
-                self.o_issue.next = true;
+            // issue while the beat FIFO has room for the up to four beats in flight
+            if (self.o_issued.q.val() <= self.o_nout.q.val()) && (self.q_data.count.val() <= 3) {
                 self.o_issued.d.next = self.o_issued.q.val() + 1;
                 self.o_arr.d.next = true;
             }
-            if self.o_arr.q.val() {
-                self.o_prev.d.next = self.fram_o.read_data.val();
+            if self.o_rv.q.val() {
+                self.o_prev.d.next = self.o_rd.q.val();
                 self.o_arrived.d.next = self.o_arrived.q.val() + 1;
                 if self.o_arrived.q.val().any() {
-                    self.q_data.push.next = true;
-                    self.q_keep.push.next = true;
-                    self.q_last.push.next = true;
-                    if self.o_j.val() == (self.o_nout.q.val() - 1) {
-                        self.q_keep.din.next = self.o_lastkeep.q.val();
-                        self.q_last.din.next = true;
-                    } else {
-                        // one-trip loop: no const generic in an array index (csum_engine doc)
-                        for n in K..(K + 1) {
-                            self.q_keep.din.next = self.keep_of[n - 1].val();
-                        }
-                    }
+                    self.o_bv.d.next = true;
+                    self.o_bt.d.next = self.o_beat.val();
+                    self.o_bpatch.d.next = self.o_patch.q.val() && (self.o_arrived.q.val() == self.o_pbeat1.q.val());
+                    self.o_blast.d.next = self.o_arrived.q.val() == self.o_nout.q.val();
                 }
                 if self.o_arrived.q.val() == self.o_nout.q.val() {
                     self.o_run.d.next = false;
                     self.free_ptr.d.next = self.o_base.q.val() + self.o_nb.q.val();
                 }
+            }
+        }
+        // push stage (the next frame may already have started: o_pval/o_pmask are only
+        // rewritten at a start, which comes after this frame's last o_bv)
+        self.o_beat2.next = self.o_bt.q.val();
+        if self.o_bpatch.q.val() {
+            self.o_beat2.next = (self.o_bt.q.val() & !self.o_pmask.q.val()) | self.o_pval.q.val();
+        }
+        self.q_data.push.next = self.o_bv.q.val();
+        self.q_keep.push.next = self.o_bv.q.val();
+        self.q_last.push.next = self.o_bv.q.val();
+        self.q_data.din.next = self.o_beat2.val();
+        self.q_last.din.next = self.o_blast.q.val();
+        if self.o_blast.q.val() {
+            self.q_keep.din.next = self.o_lastkeep.q.val();
+        } else {
+            // one-trip loop: no const generic in an array index (csum_engine doc)
+            for n in K..(K + 1) {
+                self.q_keep.din.next = self.keep_of[n - 1].val();
             }
         }
         self.drop_valid.next = self.drop_v.q.val();
