@@ -13,5 +13,6 @@ pub mod nic_top;
 pub mod oc_fold;
 pub mod reg_fifo;
 pub mod rx_path;
+pub mod sdp_ram;
 pub mod stream;
 pub mod tx_encap;
