@@ -317,19 +317,45 @@ pub struct RxPath<const W: usize, const K: usize, const N: usize, const AW: usiz
     k_tot_hl: DFF<Bit>,
     k_tot_l3b: DFF<Bit>,
     k_v6tr: DFF<Bit>,
-    k_xn: DFF<Bit>,
+    xl_raw: DFF<Bits<16>>,
+    k_nout: DFF<Bits<16>>,
+    k_lk: DFF<Bits<K>>,
     k_u8: DFF<Bit>,
     k_ul8: DFF<Bit>,
     k_uend: DFF<Bit>,
     k_ul16: DFF<Bit>,
     k_rco: DFF<Bit>,
+    k_vlan: DFF<Bit>,
+    k_et4: DFF<Bit>,
+    k_et6: DFF<Bit>,
+    k_v4bad: DFF<Bit>,
+    k_v6bad: DFF<Bit>,
+    k_pl0: DFF<Bit>,
+    k_frag: DFF<Bit>,
+    k_proto: DFF<Bit>,
+    k_port: DFF<Bit>,
+    k_cz: DFF<Bit>,
+    k_noi: DFF<Bit>,
+    k_unp: DFF<Bit>,
+    k_rne: DFF<Bit>,
+    k_rcoen: DFF<Bit>,
+    // each late check state's drop decision and reason, from the flags above
+    kd_v4d: DFF<Bit>,
+    kc_v4d: DFF<Bits<4>>,
+    kd_v4e: DFF<Bit>,
+    kc_v4e: DFF<Bits<4>>,
+    kd_u1: DFF<Bit>,
+    kc_u1: DFF<Bits<4>>,
+    kd_u3: DFF<Bit>,
+    kc_u3: DFF<Bits<4>>,
+    kd_vx: DFF<Bit>,
+    kc_vx: DFF<Bits<4>>,
     k_il14: DFF<Bit>,
     k_ipok: DFF<Bit>,
     k_uok: DFF<Bit>,
     // parser temporaries
     p_vlan: Signal<Local, Bit>,
     p_l3: Signal<Local, Bits<16>>,
-    p_et: Signal<Local, Bits<16>>,
     p_hl: Signal<Local, Bits<16>>,
     p_nh6: Signal<Local, Bits<8>>,
     p_xhi: Signal<Local, Bits<8>>,
@@ -354,7 +380,8 @@ pub struct RxPath<const W: usize, const K: usize, const N: usize, const AW: usiz
     res_base: DFF<Bits<16>>,
     res_nb: DFF<Bits<16>>,
     res_inner: DFF<Bits<16>>,
-    res_ilen: DFF<Bits<16>>,
+    res_nout: DFF<Bits<16>>,
+    res_lk: DFF<Bits<K>>,
     res_meta: DFF<Bits<96>>,
     res_patch: DFF<Bit>,
     res_poff: DFF<Bits<16>>,
@@ -386,7 +413,6 @@ pub struct RxPath<const W: usize, const K: usize, const N: usize, const AW: usiz
     o_shk: Signal<Local, Bits<16>>,
     o_beat: Signal<Local, Bits<W>>,
     o_lastcnt: Signal<Local, Bits<16>>,
-    o_nout_c: Signal<Local, Bits<16>>,
     o_beat2: Signal<Local, Bits<W>>,
     o_psh_c: Signal<Local, Bits<16>>,
     o_pv16: Signal<Local, Bits<16>>,
@@ -583,18 +609,43 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxPath<W, 
             k_tot_hl: Default::default(),
             k_tot_l3b: Default::default(),
             k_v6tr: Default::default(),
-            k_xn: Default::default(),
+            xl_raw: Default::default(),
+            k_nout: Default::default(),
+            k_lk: Default::default(),
             k_u8: Default::default(),
             k_ul8: Default::default(),
             k_uend: Default::default(),
             k_ul16: Default::default(),
             k_rco: Default::default(),
+            k_vlan: Default::default(),
+            k_et4: Default::default(),
+            k_et6: Default::default(),
+            k_v4bad: Default::default(),
+            k_v6bad: Default::default(),
+            k_pl0: Default::default(),
+            k_frag: Default::default(),
+            k_proto: Default::default(),
+            k_port: Default::default(),
+            k_cz: Default::default(),
+            k_noi: Default::default(),
+            k_unp: Default::default(),
+            k_rne: Default::default(),
+            k_rcoen: Default::default(),
+            kd_v4d: Default::default(),
+            kc_v4d: Default::default(),
+            kd_v4e: Default::default(),
+            kc_v4e: Default::default(),
+            kd_u1: Default::default(),
+            kc_u1: Default::default(),
+            kd_u3: Default::default(),
+            kc_u3: Default::default(),
+            kd_vx: Default::default(),
+            kc_vx: Default::default(),
             k_il14: Default::default(),
             k_ipok: Default::default(),
             k_uok: Default::default(),
             p_vlan: Default::default(),
             p_l3: Default::default(),
-            p_et: Default::default(),
             p_hl: Default::default(),
             p_nh6: Default::default(),
             p_xhi: Default::default(),
@@ -617,7 +668,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxPath<W, 
             res_base: Default::default(),
             res_nb: Default::default(),
             res_inner: Default::default(),
-            res_ilen: Default::default(),
+            res_nout: Default::default(),
+            res_lk: Default::default(),
             res_meta: Default::default(),
             res_patch: Default::default(),
             res_poff: Default::default(),
@@ -647,7 +699,6 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxPath<W, 
             o_shk: Default::default(),
             o_beat: Default::default(),
             o_lastcnt: Default::default(),
-            o_nout_c: Default::default(),
             o_beat2: Default::default(),
             o_psh_c: Default::default(),
             o_pv16: Default::default(),
@@ -687,8 +738,10 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             hl, ip_end, ip_end_m8, is_v6, nh, xoff, xnext, x8gt, walked, frag, udp, u8r, uend, uend32,
             outer_ok, vni, inner, ilen, rco_start, rco_off, rco_field, rco_end2, rco, applied, cstart, coff,
             complete, patch_val, reason, is_drop, kl14, kl18, kl34, kl38, kl54, kl58, k_l3b_hl, k_tot_hl,
-            k_tot_l3b, k_v6tr, k_xn, k_u8, k_ul8, k_uend, k_ul16, k_rco, k_il14, k_ipok, k_uok, res_valid,
-            res_drop, res_reason, res_base, res_nb, res_inner, res_ilen, res_meta, res_patch, res_poff,
+            k_tot_l3b, k_v6tr, xl_raw, k_nout, k_lk, k_u8, k_ul8, k_uend, k_ul16, k_rco, k_vlan, k_et4, k_et6,
+            k_v4bad, k_v6bad, k_pl0, k_frag, k_proto, k_port, k_cz, k_noi, k_unp, k_rne, k_rcoen, kd_v4d,
+            kc_v4d, kd_v4e, kc_v4e, kd_u1, kc_u1, kd_u3, kc_u3, kd_vx, kc_vx, k_il14, k_ipok, k_uok, res_valid,
+            res_drop, res_reason, res_base, res_nb, res_inner, res_nout, res_lk, res_meta, res_patch, res_poff,
             res_pval, o_run, o_base, o_nb, o_src, o_off, o_nout, o_lastkeep, o_issued, o_arrived, o_arr, o_rv,
             o_rd, o_prev, o_bv, o_bt, o_bpatch, o_blast, o_patch, o_pbeat1, o_pval, o_pmask, drop_v, drop_r
         );
@@ -898,20 +951,33 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         self.k_ul8.d.next = self.wd[9].q.val() < 8;
         self.k_uend.d.next = self.uend32.q.val() > bit_cast::<32, 16>(self.ip_end.q.val());
         self.k_ul16.d.next = self.wd[9].q.val() < 16;
-        self.k_rco.d.next = self.rco_end2.q.val() > self.ilen.q.val();
         self.k_il14.d.next = self.ilen.q.val() < 14;
+        // output beats of the inner frame and the last beat's tkeep
+        self.k_nout.d.next = (self.ilen.q.val() + self.kmask.val()) >> self.kshift.val();
+        self.o_lastcnt.next = (self.ilen.q.val() - 1) & self.kmask.val();
+        for i in 0..K {
+            if self.o_lastcnt.val().index() == i {
+                self.k_lk.d.next = self.keep_of[i].val();
+            }
+        }
 
         // ---- temporaries of the states
         self.iss_v.next = false;
         self.iss_x.next = 0.into();
         self.iss_tag.next = 0.into();
         self.iss_long.next = false;
-        self.p_vlan.next = self.wd[0].q.val() == 0x8100;
+        self.p_vlan.next = self.k_vlan.q.val();
+        self.k_vlan.d.next = self.wd[0].q.val() == 0x8100;
+        if self.wd[0].q.val() == 0x8100 {
+            self.k_et4.d.next = self.wd[1].q.val() == 0x0800;
+            self.k_et6.d.next = self.wd[1].q.val() == 0x86DD;
+        } else {
+            self.k_et4.d.next = self.wd[0].q.val() == 0x0800;
+            self.k_et6.d.next = self.wd[0].q.val() == 0x86DD;
+        }
         self.p_l3.next = 14.into();
-        self.p_et.next = self.wd[0].q.val();
         if self.p_vlan.val() {
             self.p_l3.next = 18.into();
-            self.p_et.next = self.wd[1].q.val();
         }
         // part-selects only on signals: Verilog cannot index an expression
         self.p_hl.next = ((self.wd[2].q.val() >> 8) & 0x0F) << 2;
@@ -923,9 +989,10 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             || (self.nh.q.val() == 60)
             || (self.nh.q.val() == 44);
         // the extension header's length (fragment headers are 8 bytes)
+        self.xl_raw.d.next = ((self.wd[7].q.val() & 0xFF) + 1) << 3;
         self.p_xlen.next = 8.into();
         if self.nh.q.val() != 44 {
-            self.p_xlen.next = ((self.wd[7].q.val() & 0xFF) + 1) << 3;
+            self.p_xlen.next = self.xl_raw.q.val();
         }
         self.p_rbyte.next = self.wd[14].q.val() & 0xFF;
         self.p_start.next = (self.p_rbyte.val() & 0x7F) << 1;
@@ -941,6 +1008,56 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         } else {
             self.p_unparsed.next =
                 (self.wd[11].q.val() & 0xF7FF).any() || self.wd[12].q.val().any() || self.p_rbyte.val().any();
+        }
+        self.k_v4bad.d.next = ((self.wd[2].q.val() >> 12) != 4) || (self.p_hl.val() < 20);
+        self.k_v6bad.d.next = (self.wd[2].q.val() >> 12) != 6;
+        self.k_pl0.d.next = !self.wd[4].q.val().any();
+        self.k_frag.d.next = (self.wd[5].q.val() & 0x3FFF).any();
+        self.k_proto.d.next = (self.wd[6].q.val() & 0xFF) != 17;
+        self.k_port.d.next = self.wd[8].q.val() != self.port.val();
+        self.k_cz.d.next = !self.wd[10].q.val().any();
+        self.k_noi.d.next = !self.wd[11].q.val().get_bit(11);
+        self.k_unp.d.next = self.p_unparsed.val();
+        self.k_rne.d.next = self.p_c.val() && !self.remcsum_rx.val();
+        self.k_rcoen.d.next = self.remcsum_rx.val() && self.p_c.val();
+        self.k_rco.d.next = self.remcsum_rx.val() && self.p_c.val() && (self.rco_end2.q.val() > self.ilen.q.val());
+        // second level (states far enough behind their operands' last change)
+        self.kd_v4d.d.next = self.k_tot_hl.q.val() || self.k_tot_l3b.q.val();
+        if self.k_tot_hl.q.val() {
+            self.kc_v4d.d.next = 3.into(); // ip_header
+        } else {
+            self.kc_v4d.d.next = 1.into(); // truncated
+        }
+        self.kd_v4e.d.next = self.k_frag.q.val() || self.k_proto.q.val();
+        if self.k_frag.q.val() {
+            self.kc_v4e.d.next = 5.into(); // ip_fragment
+        } else {
+            self.kc_v4e.d.next = 2.into(); // not_vxlan
+        }
+        self.kd_u1.d.next = self.k_port.q.val() || self.k_ul8.q.val() || self.k_uend.q.val();
+        if self.k_port.q.val() {
+            self.kc_u1.d.next = 2.into(); // not_vxlan
+        } else {
+            self.kc_u1.d.next = 6.into(); // udp_length
+        }
+        self.kd_u3.d.next = (!self.k_cz.q.val() && !self.k_uok.q.val())
+            || (self.k_cz.q.val() && self.is_v6.q.val() && !self.udp_zero_csum6_rx.val());
+        if self.k_cz.q.val() {
+            self.kc_u3.d.next = 8.into(); // udp_zero_csum6
+        } else {
+            self.kc_u3.d.next = 7.into(); // udp_csum
+        }
+        self.kd_vx.d.next = self.k_noi.q.val() || self.k_rco.q.val() || self.k_unp.q.val() || self.k_il14.q.val();
+        if self.k_noi.q.val() {
+            self.kc_vx.d.next = 9.into(); // vxlan_flags
+        } else if self.k_rco.q.val() {
+            self.kc_vx.d.next = 11.into(); // rco_past_end
+        } else if self.k_unp.q.val() && self.k_rne.q.val() {
+            self.kc_vx.d.next = 10.into(); // rco_not_enabled
+        } else if self.k_unp.q.val() {
+            self.kc_vx.d.next = 9.into(); // vxlan_flags
+        } else {
+            self.kc_vx.d.next = 1.into(); // truncated
         }
 
         // Word tags (wd index): 0 @12, 1 @16, 2 l3, 3 l3+2, 4 l3+4, 5 l3+6, 6 l3+8, 7 the
@@ -1016,7 +1133,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.reason.d.next = 1.into(); // truncated
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
-                } else if self.p_et.val() == 0x0800 {
+                } else if self.k_et4.q.val() {
                     if (self.p_vlan.val() && self.kl38.q.val()) || (!self.p_vlan.val() && self.kl34.q.val())
                     {
                         self.reason.d.next = 1.into(); // truncated
@@ -1025,7 +1142,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     } else {
                         self.ps.d.next = PState::V4i0;
                     }
-                } else if self.p_et.val() == 0x86DD {
+                } else if self.k_et6.q.val() {
                     self.is_v6.d.next = true;
                     if (self.p_vlan.val() && self.kl58.q.val()) || (!self.p_vlan.val() && self.kl54.q.val())
                     {
@@ -1088,7 +1205,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             PState::V4a => {
                 self.hl.d.next = self.p_hl.val();
                 self.udp.d.next = self.l3.q.val() + self.p_hl.val();
-                if ((self.wd[2].q.val() >> 12) != 4) || (self.p_hl.val() < 20) {
+                if self.k_v4bad.q.val() {
                     self.reason.d.next = 3.into(); // ip_header
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
@@ -1145,7 +1262,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             PState::V6a => {
                 self.k_v6tr.d.next = (bit_cast::<32, 16>(self.wd[4].q.val()) + 40) > bit_cast::<32, 16>(self.l3b.q.val());
                 self.ip_end.d.next = self.l3x.q.val() + self.wd[4].q.val();
-                if (self.wd[2].q.val() >> 12) != 6 {
+                if self.k_v6bad.q.val() {
                     self.reason.d.next = 3.into(); // ip_header
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
@@ -1159,7 +1276,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                 self.ip_end_m8.d.next = self.ip_end.q.val() - 8;
                 self.walked.d.next = 0.into();
                 self.frag.d.next = false;
-                if !self.wd[4].q.val().any() {
+                if self.k_pl0.q.val() {
                     self.reason.d.next = 3.into(); // ip_header (jumbogram)
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
@@ -1175,7 +1292,6 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                 // wd[7] = next header | length byte of the header at xoff (if it is one)
                 self.xnext.d.next = self.xoff.q.val() + self.p_xlen.val();
                 self.x8gt.d.next = self.xoff.q.val() > self.ip_end_m8.q.val();
-                self.k_xn.d.next = (self.xoff.q.val() + self.p_xlen.val()) > self.ip_end.q.val();
                 self.udp.d.next = self.xoff.q.val();
                 if self.p_isext.val() {
                     self.ps.d.next = PState::V6y;
@@ -1197,7 +1313,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.reason.d.next = 2.into(); // not_vxlan
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
-                } else if self.x8gt.q.val() || self.k_xn.q.val() {
+                } else if self.x8gt.q.val() || (self.xnext.q.val() > self.ip_end.q.val()) {
                     self.reason.d.next = 1.into(); // truncated
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
@@ -1321,12 +1437,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             PState::V4d => {
                 // wd[3] = total length
                 self.ip_end.d.next = self.l3.q.val() + self.wd[3].q.val();
-                if self.k_tot_hl.q.val() {
-                    self.reason.d.next = 3.into(); // ip_header
-                    self.is_drop.d.next = true;
-                    self.ps.d.next = PState::Emit;
-                } else if self.k_tot_l3b.q.val() {
-                    self.reason.d.next = 1.into(); // truncated
+                if self.kd_v4d.q.val() {
+                    self.reason.d.next = self.kc_v4d.q.val();
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
                 } else {
@@ -1334,12 +1446,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                 }
             }
             PState::V4e => {
-                if (self.wd[5].q.val() & 0x3FFF).any() {
-                    self.reason.d.next = 5.into(); // ip_fragment
-                    self.is_drop.d.next = true;
-                    self.ps.d.next = PState::Emit;
-                } else if (self.wd[6].q.val() & 0xFF) != 17 {
-                    self.reason.d.next = 2.into(); // not_vxlan
+                if self.kd_v4e.q.val() {
+                    self.reason.d.next = self.kc_v4e.q.val();
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
                 } else {
@@ -1357,12 +1465,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             }
             PState::Udp1 => {
                 // wd[8] = destination port, wd[9] = length
-                if self.wd[8].q.val() != self.port.val() {
-                    self.reason.d.next = 2.into(); // not_vxlan
-                    self.is_drop.d.next = true;
-                    self.ps.d.next = PState::Emit;
-                } else if self.k_ul8.q.val() || self.k_uend.q.val() {
-                    self.reason.d.next = 6.into(); // udp_length
+                if self.kd_u1.q.val() {
+                    self.reason.d.next = self.kc_u1.q.val();
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
                 } else {
@@ -1370,21 +1474,15 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                 }
             }
             PState::Udp3 => {
-                // wd[10] = checksum field
-                if self.wd[10].q.val().any() {
-                    if self.k_uok.q.val() {
-                        self.outer_ok.d.next = 1.into();
-                        self.ps.d.next = PState::Vx0;
-                    } else {
-                        self.reason.d.next = 7.into(); // udp_csum
-                        self.is_drop.d.next = true;
-                        self.ps.d.next = PState::Emit;
-                    }
-                } else if self.is_v6.q.val() && !self.udp_zero_csum6_rx.val() {
-                    self.reason.d.next = 8.into(); // udp_zero_csum6
+                // wd[10] = checksum field (0: none)
+                if self.kd_u3.q.val() {
+                    self.reason.d.next = self.kc_u3.q.val();
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
                 } else {
+                    if !self.k_cz.q.val() {
+                        self.outer_ok.d.next = 1.into();
+                    }
                     self.ps.d.next = PState::Vx0;
                 }
             }
@@ -1401,28 +1499,12 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             PState::Vx4 => {
                 self.vni.d.next = (bit_cast::<24, 16>(self.wd[13].q.val()) << 8)
                     | bit_cast::<24, 16>(self.wd[14].q.val() >> 8);
-                if !self.wd[11].q.val().get_bit(11) {
-                    self.reason.d.next = 9.into(); // vxlan_flags
-                    self.is_drop.d.next = true;
-                    self.ps.d.next = PState::Emit;
-                } else if self.remcsum_rx.val() && self.p_c.val() && self.k_rco.q.val() {
-                    self.reason.d.next = 11.into(); // rco_past_end
-                    self.is_drop.d.next = true;
-                    self.ps.d.next = PState::Emit;
-                } else if self.p_unparsed.val() {
-                    if self.p_c.val() && !self.remcsum_rx.val() {
-                        self.reason.d.next = 10.into(); // rco_not_enabled
-                    } else {
-                        self.reason.d.next = 9.into(); // vxlan_flags
-                    }
-                    self.is_drop.d.next = true;
-                    self.ps.d.next = PState::Emit;
-                } else if self.k_il14.q.val() {
-                    self.reason.d.next = 1.into(); // truncated
+                if self.kd_vx.q.val() {
+                    self.reason.d.next = self.kc_vx.q.val();
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
                 } else {
-                    if self.remcsum_rx.val() && self.p_c.val() {
+                    if self.k_rcoen.q.val() {
                         self.rco.d.next = 1.into();
                         if !self.nopartial.val() {
                             self.cstart.d.next = self.rco_start.q.val();
@@ -1451,7 +1533,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.res_base.d.next = self.cur_base.q.val();
                     self.res_nb.d.next = self.cur_nb.q.val();
                     self.res_inner.d.next = self.inner.q.val();
-                    self.res_ilen.d.next = self.ilen.q.val();
+                    self.res_nout.d.next = self.k_nout.q.val();
+                    self.res_lk.d.next = self.k_lk.q.val();
                     self.res_meta.d.next = bit_cast::<96, 24>(self.vni.q.val())
                         | (bit_cast::<96, 1>(self.rco.q.val()) << 24)
                         | (bit_cast::<96, 1>(self.applied.q.val()) << 25)
@@ -1496,8 +1579,6 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         self.o_bv.d.next = false;
         self.q_meta.push.next = false;
         self.q_meta.din.next = self.res_meta.q.val();
-        self.o_nout_c.next = (self.res_ilen.q.val() + self.kmask.val()) >> self.kshift.val();
-        self.o_lastcnt.next = self.res_ilen.q.val() - ((self.o_nout_c.val() - 1) << self.kshift.val());
         self.o_psh_c.next = (self.res_poff.q.val() & self.kmask.val()) << 3;
         self.o_pv16.next = (self.res_pval.q.val() << 8) | (self.res_pval.q.val() >> 8);
         self.o_rv.d.next = self.o_arr.q.val();
@@ -1530,12 +1611,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.o_nb.d.next = self.res_nb.q.val();
                     self.o_src.d.next = self.res_base.q.val() + (self.res_inner.q.val() >> self.kshift.val());
                     self.o_off.d.next = self.res_inner.q.val() & self.kmask.val();
-                    self.o_nout.d.next = self.o_nout_c.val();
-                    for i in 0..K {
-                        if self.o_lastcnt.val().index() == i + 1 {
-                            self.o_lastkeep.d.next = self.keep_of[i].val();
-                        }
-                    }
+                    self.o_nout.d.next = self.res_nout.q.val();
+                    self.o_lastkeep.d.next = self.res_lk.q.val();
                     self.o_issued.d.next = 0.into();
                     self.o_arrived.d.next = 0.into();
                     self.o_patch.d.next = self.res_patch.q.val();
