@@ -2,32 +2,41 @@
 //! counted drop; bit-exact with `rco_golden::rx::rx_decap`.
 //!
 //! # Structure (store and forward, three stages that work on different packets)
-//! 1. **Ingress** (`s_axis`, one beat per clock): each beat goes to a ring of `2^AW` beats,
+//! 1. **Ingress** (`s_axis`, one beat per clock; a port stage registers the beat, its
+//!    lane sum and the too-long decision, stage I1 writes): each beat goes to a ring of `2^AW` beats,
 //!    written twice (`fram_p` for the parser, `fram_o` for the output: one read port
 //!    each), and the plain sum of the packet's words *before* the beat goes to `pram`
 //!    (a prefix-sum ring beside it). The frame's length and beat count go to a
 //!    one-entry descriptor register at `tlast`. A frame longer than `max_frame` stops
 //!    being written but is still accepted to its end (no deadlock), and is dropped.
-//! 2. **Parser** (a state machine reading `fram_p`/`pram` at any offset, one access
-//!    per clock): walks outer Ethernet [802.1Q] / IPv4 (any IHL) | IPv6 (up to
+//! 2. **Parser** (a state machine reading `fram_p`/`pram` at any offset through a
+//!    pipelined read port: one issue per clock, every step registered, the result lands
+//!    in a word/prefix register picked by a tag 6 clocks later): fetches the header
+//!    fields of one layer in a burst, waits, then checks on registered compare flags;
+//!    walks outer Ethernet [802.1Q] / IPv4 (any IHL) | IPv6 (up to
 //!    [`IPV6_MAX_EXT_HDRS`] extension headers of any size) / UDP / VXLAN in golden's
 //!    check order. Every checksum is a difference of two prefix sums,
 //!    `Pfx(x) = pram[beat] + LaneSum(lanes of that beat before x)`: plain integers, so a
 //!    range sum is exact (zero only for all-zero bytes, as `csum_partial`), folded once.
 //!    That gives the IPv4 header check, the UDP check (pseudo-header: address range +
 //!    length + 17), CHECKSUM_COMPLETE of the inner frame, and the RCO sum
-//!    `sum(inner[start..])` for `remcsum_adjust`. About 20-35 clocks per packet,
+//!    `sum(inner[start..])` for `remcsum_adjust`; the folds run free in registered
+//!    steps. 64 clocks per IPv4 packet, 62 per IPv6 (+8 per extension header),
 //!    independent of its length.
-//! 3. **Output**: reads `fram_o` from the inner frame's first byte, realigns it to lane
-//!    0 (two consecutive beats and a shift), patches the inner checksum field (nopartial
+//! 3. **Output**: reads `fram_o` from the inner frame's first byte (RAM data
+//!    registered), realigns it to lane 0 (two consecutive beats and a shift, registered), patches the inner checksum field (nopartial
 //!    RCO), and queues beats in a small FIFO that absorbs `m_axis.tready` back-pressure;
 //!    metadata travels in a parallel FIFO and is valid with every beat of its frame.
 //!    A dropped packet pulses `drop_valid`/`drop_reason` (after all earlier frames have
 //!    left, so events come out in input order) and frees its ring space.
 //!
 //! Throughput: ingress takes a beat every clock while the ring has room; the parser is
-//! the limit for frames shorter than its ~20-35 clocks (e.g. < ~250 bytes at W = 64);
-//! the output needs `inner beats + 2` clocks per frame.
+//! the limit for frames shorter than its ~64 clocks (< ~500 bytes at W = 64); the output
+//! needs `inner beats + 2` clocks per frame.
+//!
+//! Timing (ECP5-85F speed 8, `rco-nic synth --design rx`): no path has more than one
+//! carry chain or a RAM output followed by logic; the block RAM's 4.3 ns clock-to-out
+//! goes straight into a register (`d_rd`, `o_rd`).
 //!
 //! # Drop reasons (codes = index in golden's `DropReason::ALL`)
 //! 0 too_long, 1 truncated, 2 not_vxlan, 3 ip_header, 4 ip_csum, 5 ip_fragment,
@@ -848,9 +857,9 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         //   A iss_* -> a_*, B beat/lane/count, C ring address = cur_base + beat,
         //   D RAM data -> d_rd/d_pr, E lane select + swap -> e_word, LaneSum -> e_ls,
         //   sink: e_word -> wd[tag] or e_pr + e_ls -> px[tag - 16].
-        // A state issuing at clock t finds the result in wd/px from clock t + 6 on
-        // (Wait: `drain` after the last issue), and the free-running checksum folds
-        // below settle `settle` clocks after that.
+        // A state issuing at clock t finds the result in wd/px from clock t + 6 on and
+        // its compare flags from t + 7 (Wait: `drain` = 5 after the last issue); the
+        // free-running checksum folds and second-level flags settle within `settle` = 10.
         self.b_v.d.next = self.a_v.q.val();
         self.b_tag.d.next = self.a_tag.q.val();
         self.b_lane.d.next = self.a_x.q.val() & self.kmask.val();
