@@ -1,19 +1,22 @@
-//! `SdpRam<D, N>`: simple dual-port RAM (one write port, one registered read port, `2^N`
-//! words), the same ports and simulation behaviour as rust-hdl's `RAM`, emitted with the
-//! yosys `no_rw_check` attribute.
+//! `SdpRam<D, N>`: simple dual-port RAM (one write port, one read port, `2^N` words) whose
+//! read data comes out of the block RAM's own output register: read latency 2 (the address
+//! of cycle t is in `read_data` in cycle t+2). Ports as rust-hdl's `RAM`.
 //!
-//! Why: with read and write on one clock, yosys must give `RAM`'s read-before-write
-//! semantics when both ports hit the same address, which a DP16KD does not do across its
-//! ports, so it adds a collision bypass (write-data register + address compare + a mux
-//! after the BRAM output). On ECP5 the DP16KD's clock-to-out (4.3 ns, no output register)
-//! leaves no room for that mux at 180 MHz. A user that never reads a word in the cycle it
-//! is written (the TX ring only reads committed words) declares the collision undefined,
-//! and the BRAM output can go straight into a register.
-//! Simulation: the read samples the memory before the same edge's write (old data), as
-//! `RAM` does; Icarus and Verilator ignore the attribute.
+//! Why (ECP5-85F speed 8): rust-hdl's `RAM` maps to DP16KD without the output register, and
+//! its clock-to-out is 4.3 ns; with the routing to the first fabric register (1.5-1.9 ns
+//! measured) that alone caps the clock at ~165-175 MHz. yosys' DP16KD mapping never uses
+//! `REGMODE = OUTREG`, so for synthesis (`SYNTHESIS` defined, as yosys does) this block
+//! instantiates DP16KDs in 4096 x 4 (N = 12) or 2048 x 9 (N = 11) mode with the output
+//! register; other sizes, Icarus and Verilator get the behavioural model below (two
+//! registers, same latency). A read of the word written in the same cycle returns the old
+//! word in simulation and is undefined in hardware: users must not do it (the TX ring only
+//! reads words committed cycles earlier).
 
 use rust_hdl::prelude::*;
 use std::collections::BTreeMap;
+
+/// Clock edges from `read_address` to `read_data`.
+pub const READ_LATENCY: usize = 2;
 
 #[derive(LogicBlock, Default)]
 pub struct SdpRam<D: Synth, const N: usize> {
@@ -24,14 +27,16 @@ pub struct SdpRam<D: Synth, const N: usize> {
     pub write_clock: Signal<In, Clock>,
     pub write_data: Signal<In, D>,
     pub write_enable: Signal<In, bool>,
-    // (a leading underscore keeps the derive macros off this field)
+    // (a leading underscore keeps the derive macros off these fields)
     _sim: Box<BTreeMap<Bits<N>, D>>,
+    _stage: D,
 }
 
 impl<D: Synth, const N: usize> Logic for SdpRam<D, N> {
     fn update(&mut self) {
         if self.read_clock.pos_edge() {
-            self.read_data.next = *self
+            self.read_data.next = self._stage;
+            self._stage = *self
                 ._sim
                 .get(&self.read_address.val())
                 .unwrap_or(&D::default());
@@ -46,24 +51,77 @@ impl<D: Synth, const N: usize> Logic for SdpRam<D, N> {
     }
 
     fn hdl(&self) -> Verilog {
-        Verilog::Custom(format!(
+        let bits = D::BITS;
+        let behavioural = format!(
             "\
-(* no_rw_check *)
-reg[{D}:0] mem[{last}:0];
-
+reg[{d}:0] mem[{last}:0];
+reg[{d}:0] stage;
 always @(posedge read_clock) begin
-   read_data <= mem[read_address];
+   stage <= mem[read_address];
+   read_data <= stage;
 end
-
 always @(posedge write_clock) begin
    if (write_enable) begin
       mem[write_address] <= write_data;
    end
 end
 ",
-            D = D::BITS - 1,
+            d = bits - 1,
             last = (1usize << N) - 1,
-        ))
+        );
+        // DP16KD geometry: data bits per block and the address' low zero bits
+        let geo = match N {
+            12 => Some((4usize, 2usize)),
+            11 => Some((9, 3)),
+            _ => None,
+        };
+        let Some((dw, low)) = geo else {
+            return Verilog::Custom(behavioural);
+        };
+        let slices = bits.div_ceil(dw);
+        let mut v = String::new();
+        v += &format!("`ifdef SYNTHESIS\nwire [{}:0] dob;\nalways @(*) read_data = dob[{}:0];\n", slices * dw - 1, bits - 1);
+        let ad = |p: &str, sig: &str| -> String {
+            (0..14)
+                .map(|j| {
+                    if j < low {
+                        format!(".AD{p}{j}(1'b0)")
+                    } else {
+                        format!(".AD{p}{j}({sig}[{}])", j - low)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for s in 0..slices {
+            let di = (0..18)
+                .map(|j| {
+                    let b = s * dw + j;
+                    if j < dw && b < bits {
+                        format!(".DIA{j}(write_data[{b}])")
+                    } else {
+                        format!(".DIA{j}(1'b0)")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let dob = (0..dw).map(|j| format!(".DOB{j}(dob[{}])", s * dw + j)).collect::<Vec<_>>().join(", ");
+            v += &format!(
+                "DP16KD #(.DATA_WIDTH_A({dw}), .DATA_WIDTH_B({dw}), .REGMODE_A(\"NOREG\"), .REGMODE_B(\"OUTREG\"), \
+.RESETMODE(\"SYNC\"), .ASYNC_RESET_RELEASE(\"SYNC\"), .CSDECODE_A(\"0b000\"), .CSDECODE_B(\"0b000\"), \
+.WRITEMODE_A(\"NORMAL\"), .WRITEMODE_B(\"NORMAL\"), .GSR(\"AUTO\")) bram_{s} (\n\
+ .CLKA(write_clock), .CEA(1'b1), .OCEA(1'b1), .WEA(write_enable), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),\n\
+ {ada},\n {di},\n\
+ .CLKB(read_clock), .CEB(1'b1), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),\n\
+ {adb},\n {dob}\n);\n",
+                ada = ad("A", "write_address"),
+                adb = ad("B", "read_address"),
+            );
+        }
+        v += "`else\n";
+        v += &behavioural;
+        v += "`endif\n";
+        Verilog::Custom(v)
     }
 }
 
@@ -80,10 +138,10 @@ mod tests {
         assert!(simulate(u, 20));
     }
 
-    /// Writes land, reads are registered (one edge), and a read of the word written at
-    /// the same edge returns the old contents, as rust-hdl's `RAM` (read before write).
+    /// Writes land; a read address shows up READ_LATENCY edges later; reads stream one
+    /// per clock; a read of the word written at the same edge returns the old contents.
     #[test]
-    fn reads_registered_old_data_on_collision() {
+    fn reads_two_edges_later_one_per_clock() {
         let mut u = SdpRam::<Bits<16>, 4>::default();
         u.connect_all();
         for a in 0..16u64 {
@@ -93,27 +151,38 @@ mod tests {
             edge(&mut u);
         }
         u.write_enable.next = false;
-        for a in [5u64, 0, 15] {
-            u.read_address.next = a.into();
+        let addrs = [5u64, 0, 15, 9, 9, 2];
+        let mut got = vec![];
+        for i in 0..addrs.len() + READ_LATENCY {
+            u.read_address.next = addrs[i.min(addrs.len() - 1)].into();
             edge(&mut u);
-            assert_eq!(u.read_data.val().to_u64(), 0x100 + a * 3);
+            if i + 1 >= READ_LATENCY {
+                got.push(u.read_data.val().to_u64());
+            }
         }
+        let want: Vec<u64> = addrs.iter().map(|a| 0x100 + a * 3).collect();
+        assert_eq!(&got[..addrs.len()], &want[..]);
         u.read_address.next = 7.into();
         u.write_address.next = 7.into();
         u.write_data.next = 0xBEEF.into();
         u.write_enable.next = true;
         edge(&mut u);
-        assert_eq!(u.read_data.val().to_u64(), 0x100 + 21, "old data on collision");
         u.write_enable.next = false;
+        edge(&mut u);
+        assert_eq!(u.read_data.val().to_u64(), 0x100 + 21, "old data on collision");
         edge(&mut u);
         assert_eq!(u.read_data.val().to_u64(), 0xBEEF);
     }
 
     #[test]
-    fn verilog_has_the_attribute() {
+    fn verilog_uses_the_output_register_for_synthesis() {
         let mut u = SdpRam::<Bits<64>, 12>::default();
         u.connect_all();
         let v = generate_verilog(&u);
-        assert!(v.contains("(* no_rw_check *)") && v.contains("reg[63:0] mem[4095:0]"));
+        assert_eq!(v.matches("DP16KD #(").count(), 16);
+        assert!(v.contains("REGMODE_B(\"OUTREG\")") && v.contains("`else") && v.contains("reg[63:0] mem[4095:0]"));
+        let mut u = SdpRam::<Bits<16>, 4>::default();
+        u.connect_all();
+        assert!(!generate_verilog(&u).contains("DP16KD"));
     }
 }

@@ -34,10 +34,9 @@
 //!   and a non-RCO CHECKSUM_PARTIAL frame's two patched bytes come from per-beat masks
 //!   (`e_pm`, `e_pv`) prepared from the byte positions the slot precomputed.
 //! * RAM reads are prefetched (`ra`, up to `commit` = the end of the last packet handed to
-//!   F) into a 4-entry queue `q0..q3` through `rq`, one register per bit right at the BRAM
-//!   output (the DP16KD's clock-to-out is 4.3 ns of the 5.5 ns budget, so neither logic nor
-//!   fan-out may follow it; `SdpRam` drops yosys's collision bypass); the egress pops the
-//!   head. Words of a packet are committed at least 6 cycles before it can be
+//!   F) into a 4-entry queue `q0..q3` from [`SdpRam`], whose read data comes from the
+//!   DP16KD's output register (without it the BRAM's 4.3 ns clock-to-out plus routing to a
+//!   fabric register caps the clock at ~170 MHz); the egress pops the head. Words of a packet are committed at least 6 cycles before it can be
 //!   taken, so the queue is never empty when a beat needs a word.
 //! * Packet N+1 is received and summed while N finishes and N-1 is sent; the RAM holds `2^A`
 //!   words, at least two maximum frames; `room` (registered, one word of margin, measured
@@ -308,9 +307,9 @@ pub struct TxEncap<const W: usize, const K: usize, const N: usize, const A: usiz
     is_r1: Signal<Local, Bits<24>>,
     x_r0: Signal<Local, Bits<24>>,
     x_r1: Signal<Local, Bits<24>>,
-    pa1: Signal<Local, Bits<16>>,
-    la8: Signal<Local, Bits<16>>,
-    lb8: Signal<Local, Bits<16>>,
+    f_pa1: DFF<Bits<16>>,
+    f_la8: DFF<Bits<16>>,
+    f_lb8: DFF<Bits<16>>,
     rem: Signal<Local, Bits<16>>,
     placed_u: Signal<Local, Bits<HB>>,
     placed_i: Signal<Local, Bits<HB>>,
@@ -363,7 +362,6 @@ pub struct TxEncap<const W: usize, const K: usize, const N: usize, const A: usiz
     commit: DFF<Bits<16>>,
     q_inflight: DFF<Bit>,
     q_arrive: DFF<Bit>,
-    rq: DFF<Bits<W>>,
     q_filled: DFF<Bits<3>>,
     q_w: DFF<Bits<2>>,
     q_r: DFF<Bits<2>>,
@@ -605,9 +603,9 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             is_r1: Default::default(),
             x_r0: Default::default(),
             x_r1: Default::default(),
-            pa1: Default::default(),
-            la8: Default::default(),
-            lb8: Default::default(),
+            f_pa1: Default::default(),
+            f_la8: Default::default(),
+            f_lb8: Default::default(),
             rem: Default::default(),
             placed_u: Default::default(),
             placed_i: Default::default(),
@@ -656,7 +654,6 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             commit: Default::default(),
             q_inflight: Default::default(),
             q_arrive: Default::default(),
-            rq: Default::default(),
             q_filled: Default::default(),
             q_w: Default::default(),
             q_r: Default::default(),
@@ -702,12 +699,12 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             r_trunc, r_long, r_desc, r_ok, cnt_trunc, cnt_long, cnt_desc, cnt_out, skip, pend,
             f_busy, f_warm, f_got, f_cd, f_h, f_a4, f_a6a, f_a6b, f_u, f_i, f_ulen_le,
             f_iptot_le, f_v6, f_vlan, f_udp_csum, f_complete, f_oddf, f_old_c, f_total, f_pa,
-            f_hlen, f_words, f_pay_le, f_newc, f_newf, g_ua, g_ul, g_is, g_base, g_if, g_icsum,
+            f_hlen, f_words, f_pa1, f_la8, f_lb8, f_pay_le, f_newc, f_newf, g_ua, g_ul, g_is, g_base, g_if, g_icsum,
             g_x, g_uf, g_ucsum, g_nbeats, g_lastkeep, g_nh, g_pab, g_pbb, g_ma, g_mb, g_va,
             g_vb, s_full, s_h, s_nh, s_hdr0, s_words, s_cons0, s_nbeats, s_last0, s_ca, s_cb,
             s_ma, s_mb, s_va, s_vb, s_pm0, s_pv0, s_lastkeep, s_v6, s_vlan, e_state, e_h, e_low,
             e_hleft, e_hdr, e_words, e_cons, e_bleft, e_last, e_ca, e_cb, e_ma, e_mb, e_va, e_vb,
-            e_pm, e_pv, e_lastkeep, e_v6, e_vlan, ra, commit, q_inflight, q_arrive, rq, q_filled, q_w, q_r, q0,
+            e_pm, e_pv, e_lastkeep, e_v6, e_vlan, ra, commit, q_inflight, q_arrive, q_filled, q_w, q_r, q0,
             q1, q2, q3, o_valid, o_data, o_keep, o_last, k_valid, k_data, k_keep, k_last
         );
         self.ram.read_clock.next = self.clock.val();
@@ -1050,6 +1047,10 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             }
             self.f_total.d.next = self.r_total.q.val();
             self.f_pa.d.next = self.r_pa.q.val();
+            // the two patched bytes: beat position and lane (bit offset) of each
+            self.f_pa1.d.next = self.r_pa.q.val() + 1;
+            self.f_la8.d.next = (self.r_pa.q.val() & self.lane_mask.val()) << 3;
+            self.f_lb8.d.next = ((self.r_pa.q.val() + 1) & self.lane_mask.val()) << 3;
             self.f_hlen.d.next = self.p_hlen.q.val();
             self.f_words.d.next = self.i_words.q.val();
             self.f_busy.d.next = true;
@@ -1132,20 +1133,17 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
         if !self.rem.val().any() {
             self.g_lastkeep.d.next = self.ones.val();
         }
-        self.pa1.next = self.f_pa.q.val() + 1;
         self.g_pab.d.next = self.f_pa.q.val() >> self.beat_shift.val();
-        self.g_pbb.d.next = self.pa1.val() >> self.beat_shift.val();
-        self.la8.next = (self.f_pa.q.val() & self.lane_mask.val()) << 3;
-        self.lb8.next = (self.pa1.val() & self.lane_mask.val()) << 3;
+        self.g_pbb.d.next = self.f_pa1.q.val() >> self.beat_shift.val();
         self.g_ma.d.next = 0.into();
         self.g_mb.d.next = 0.into();
         self.g_va.d.next = 0.into();
         self.g_vb.d.next = 0.into();
         if self.f_complete.q.val() {
-            self.g_ma.d.next = bit_cast::<W, 8>(0xFF.into()) << self.la8.val();
-            self.g_mb.d.next = bit_cast::<W, 8>(0xFF.into()) << self.lb8.val();
-            self.g_va.d.next = bit_cast::<W, 16>(self.f_newf.q.val() >> 8) << self.la8.val();
-            self.g_vb.d.next = bit_cast::<W, 16>(self.f_newf.q.val() & 0xFF) << self.lb8.val();
+            self.g_ma.d.next = bit_cast::<W, 8>(0xFF.into()) << self.f_la8.q.val();
+            self.g_mb.d.next = bit_cast::<W, 8>(0xFF.into()) << self.f_lb8.q.val();
+            self.g_va.d.next = bit_cast::<W, 16>(self.f_newf.q.val() >> 8) << self.f_la8.q.val();
+            self.g_vb.d.next = bit_cast::<W, 16>(self.f_newf.q.val() & 0xFF) << self.f_lb8.q.val();
         }
         self.f_ready.next = self.f_busy.q.val() && self.f_got.q.val() && !self.f_cd.q.val().any();
 
@@ -1246,6 +1244,10 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
         self.m_axis.tlast.next = self.o_last.q.val();
         self.m_axis.tuser.next = false;
         self.o_move.next = !self.o_valid.q.val() || self.m_axis.tready.val();
+        // a frame counts as sent when its last beat leaves on m_axis
+        if self.o_valid.q.val() && self.m_axis.tready.val() && self.o_last.q.val() {
+            self.cnt_out.d.next = self.cnt_out.q.val() + 1;
+        }
         if self.o_move.val() {
             if self.k_valid.q.val() {
                 self.o_valid.d.next = true;
@@ -1266,12 +1268,11 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             self.k_last.d.next = self.e_last.q.val();
         }
 
-        // RAM prefetch: the read at `ra` issued in cycle t is in read_data in t+1, in `rq`
-        // (one register per bit right at the BRAM, no enable) in t+2 and in the queue from
-        // t+3; at most 4 words queued or in flight, so one pop per cycle never finds it
-        // empty (1 queued + 2 in flight in the steady state)
+        // RAM prefetch: the read at `ra` issued in cycle t is in read_data (the BRAM's
+        // output register) in t+2 and in the queue from t+3; at most 4 words queued or in
+        // flight, so one pop per cycle never finds it empty (1 queued + 2 in flight in the
+        // steady state)
         self.ram.read_address.next = bit_cast::<A, 16>(self.ra.q.val());
-        self.rq.d.next = self.ram.read_data.val();
         self.issue.next = ((self.q_filled.q.val() < 2)
             || ((self.q_filled.q.val() == 2) && !(self.q_inflight.q.val() && self.q_arrive.q.val()))
             || ((self.q_filled.q.val() == 3) && !self.q_inflight.q.val() && !self.q_arrive.q.val()))
@@ -1284,16 +1285,16 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
         if self.q_arrive.q.val() {
             self.q_w.d.next = self.q_w.q.val() + 1;
             if self.q_w.q.val() == 0 {
-                self.q0.d.next = self.rq.q.val();
+                self.q0.d.next = self.ram.read_data.val();
             }
             if self.q_w.q.val() == 1 {
-                self.q1.d.next = self.rq.q.val();
+                self.q1.d.next = self.ram.read_data.val();
             }
             if self.q_w.q.val() == 2 {
-                self.q2.d.next = self.rq.q.val();
+                self.q2.d.next = self.ram.read_data.val();
             }
             if self.q_w.q.val() == 3 {
-                self.q3.d.next = self.rq.q.val();
+                self.q3.d.next = self.ram.read_data.val();
             }
         }
         self.pop.next = self.fire.val() && self.e_cons.q.val();
@@ -1342,7 +1343,6 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             }
             if self.e_last.q.val() {
                 self.e_state.d.next = OutState::Idle;
-                self.cnt_out.d.next = self.cnt_out.q.val() + 1;
             }
         }
         if self.take.val() {
