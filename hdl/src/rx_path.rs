@@ -35,8 +35,10 @@
 //! needs `inner beats + 2` clocks per frame.
 //!
 //! Timing (ECP5-85F speed 8, `rco-nic synth --design rx`): no path has more than one
-//! carry chain or a RAM output followed by logic; the block RAM's 4.3 ns clock-to-out
-//! goes straight into a register (`d_rd`, `o_rd`).
+//! carry chain or a RAM output followed by logic; the rings are `SdpRam`s, whose read
+//! data comes out of the block RAM's own output register (read latency 2, as a plain RAM
+//! plus a register; without it the 4.3 ns clock-to-out and yosys' read/write bypass
+//! LUT were the critical path at ~154 MHz). `d_rd`/`d_pr`/`o_rd` name that data.
 //!
 //! # Drop reasons (codes = index in golden's `DropReason::ALL`)
 //! 0 too_long, 1 truncated, 2 not_vxlan, 3 ip_header, 4 ip_csum, 5 ip_fragment,
@@ -68,6 +70,7 @@
 use crate::lane_sum::LaneSum;
 use crate::oc_fold::OcFold;
 use crate::reg_fifo::RegFifo;
+use crate::sdp_ram::SdpRam;
 use rust_hdl::prelude::*;
 
 /// Number of drop reasons (and counters).
@@ -178,9 +181,9 @@ pub struct RxPath<const W: usize, const K: usize, const N: usize, const AW: usiz
     ones16: Constant<Bits<W>>,
 
     // ---- rings
-    fram_p: RAM<Bits<W>, AW>,
-    fram_o: RAM<Bits<W>, AW>,
-    pram: RAM<Bits<32>, AW>,
+    fram_p: SdpRam<Bits<W>, AW>,
+    fram_o: SdpRam<Bits<W>, AW>,
+    pram: SdpRam<Bits<32>, AW>,
 
     // ---- ingress (port stage, then stage I1 writes the rings)
     in_sum: LaneSum<W, K, N>,
@@ -242,8 +245,8 @@ pub struct RxPath<const W: usize, const K: usize, const N: usize, const AW: usiz
     d_tag: DFF<Bits<5>>,
     d_lane: DFF<Bits<16>>,
     d_cnt: DFF<Bits<16>>,
-    d_rd: DFF<Bits<W>>,
-    d_pr: DFF<Bits<32>>,
+    d_rd: Signal<Local, Bits<W>>,
+    d_pr: Signal<Local, Bits<32>>,
     q_raw: Signal<Local, Bits<16>>,
     pt_sum: LaneSum<W, K, N>,
     e_v: DFF<Bit>,
@@ -408,7 +411,7 @@ pub struct RxPath<const W: usize, const K: usize, const N: usize, const AW: usiz
     o_arrived: DFF<Bits<16>>,
     o_arr: DFF<Bit>,
     o_rv: DFF<Bit>,
-    o_rd: DFF<Bits<W>>,
+    o_rd: Signal<Local, Bits<W>>,
     o_prev: DFF<Bits<W>>,
     o_bv: DFF<Bit>,
     o_bt: DFF<Bits<W>>,
@@ -742,7 +745,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             self, clock, wr_ptr, free_ptr, room, in_base, in_pos, in_rem, in_mid, in_tl, in_nbc, in_acc, i1_v,
             i1_data, i1_last, i1_we, i1_tl, i1_len, i1_ls, i1_first, desc_valid, desc_base, desc_len, desc_nb,
             desc_tl, ps, ret, pend, a_v, a_x, a_tag, b_v, b_tag, b_beat, b_lane, b_cnt, c_v, c_tag, c_lane,
-            c_cnt, d_v, d_tag, d_lane, d_cnt, d_rd, d_pr, e_v, e_tag, e_word, e_ls, e_pr, ipd, ipf, ua, ud, ul,
+            c_cnt, d_v, d_tag, d_lane, d_cnt,  e_v, e_tag, e_word, e_ls, e_pr, ipd, ipf, ua, ud, ul,
             ub, uc, uf, cd, cbe, sd, sbe, pnew, cz1, cz2, zf, cur_base, cur_len, cur_nb, cur_tl, l3, l3x, l3b,
             hl, ip_end, ip_end_m8, is_v6, nh, xoff, xnext, x8gt, walked, frag, udp, u8r, uend, uend32,
             outer_ok, vni, inner, ilen, rco_start, rco_off, rco_field, rco_end2, rco, applied, cstart, coff,
@@ -752,7 +755,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             kc_v4d, kd_v4e, kc_v4e, kd_u1, kc_u1, kd_u3, kc_u3, kd_vx, kc_vx, k_il14, k_ipok, k_uok, res_valid,
             res_drop, res_reason, res_base, res_nb, res_inner, res_nout, res_lk, res_meta, res_patch, res_poff,
             res_pval, o_run, o_base, o_nb, o_src, o_off, o_nout, o_lastkeep, o_issued, o_arrived, o_arr, o_rv,
-            o_rd, o_prev, o_bv, o_bt, o_bpatch, o_blast, o_patch, o_pbeat1, o_pval, o_pmask, drop_v, drop_r
+            o_prev, o_bv, o_bt, o_bpatch, o_blast, o_patch, o_pbeat1, o_pval, o_pmask, drop_v, drop_r
         );
         clock!(self, clock, q_data, q_keep, q_last, q_meta);
         self.fram_p.read_clock.next = self.clock.val();
@@ -852,8 +855,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
 
         // ================= parser =================
         // Read pipeline (one access per clock, fixed latency, registered at every step;
-        // the block RAM's read data goes straight into a register, its clock-to-out alone
-        // is ~4.3 ns on ECP5):
+        // the ring's read data is the block RAM's output register, `SdpRam` latency 2):
         //   A iss_* -> a_*, B beat/lane/count, C ring address = cur_base + beat,
         //   D RAM data -> d_rd/d_pr, E lane select + swap -> e_word, LaneSum -> e_ls,
         //   sink: e_word -> wd[tag] or e_pr + e_ls -> px[tag - 16].
@@ -881,21 +883,21 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         self.d_tag.d.next = self.c_tag.q.val();
         self.d_lane.d.next = self.c_lane.q.val();
         self.d_cnt.d.next = self.c_cnt.q.val();
-        self.d_rd.d.next = self.fram_p.read_data.val();
-        self.d_pr.d.next = self.pram.read_data.val();
-        self.q_raw.next = self.d_rd.q.val().get_bits::<16>(0);
+        self.d_rd.next = self.fram_p.read_data.val();
+        self.d_pr.next = self.pram.read_data.val();
+        self.q_raw.next = self.d_rd.val().get_bits::<16>(0);
         for i in 0..N {
             if self.d_lane.q.val().index() == 2 * i {
-                self.q_raw.next = self.d_rd.q.val().get_bits::<16>(16 * i);
+                self.q_raw.next = self.d_rd.val().get_bits::<16>(16 * i);
             }
         }
-        self.pt_sum.data.next = self.d_rd.q.val();
+        self.pt_sum.data.next = self.d_rd.val();
         self.pt_sum.count.next = self.d_cnt.q.val();
         self.e_v.d.next = self.d_v.q.val();
         self.e_tag.d.next = self.d_tag.q.val();
         self.e_word.d.next = (self.q_raw.val() << 8) | (self.q_raw.val() >> 8);
         self.e_ls.d.next = self.pt_sum.sum.val();
-        self.e_pr.d.next = self.d_pr.q.val();
+        self.e_pr.d.next = self.d_pr.val();
         self.e_pfx.next = self.e_pr.q.val() + self.e_ls.q.val();
         for i in 0..16 {
             self.wd[i].clock.next = self.clock.val();
@@ -1580,7 +1582,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
 
         // ================= output =================
         // A frame reads source beats 0..=nout (one per clock while the beat FIFO has room
-        // for what is in flight), the RAM data is registered (o_rd), output beat j =
+        // for what is in flight), the RAM data comes registered (o_rd, SdpRam latency 2), output beat j =
         // bytes [inner + jK, inner + (j+1)K) of source beats j, j+1 is realigned into o_bt,
         // and pushed (with the RCO patch) one clock later.
         self.drop_v.d.next = false;
@@ -1591,12 +1593,12 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         self.o_psh_c.next = (self.res_poff.q.val() & self.kmask.val()) << 3;
         self.o_pv16.next = (self.res_pval.q.val() << 8) | (self.res_pval.q.val() >> 8);
         self.o_rv.d.next = self.o_arr.q.val();
-        self.o_rd.d.next = self.fram_o.read_data.val();
+        self.o_rd.next = self.fram_o.read_data.val();
         // shift amounts from the byte offset register, so the low three bits are known 0
         self.o_sh.next = self.o_off.q.val() << 3;
         self.o_shk.next = (self.kbytes.val() - self.o_off.q.val()) << 3;
         if self.o_off.q.val().any() {
-            self.o_beat.next = (self.o_prev.q.val() >> self.o_sh.val()) | (self.o_rd.q.val() << self.o_shk.val());
+            self.o_beat.next = (self.o_prev.q.val() >> self.o_sh.val()) | (self.o_rd.val() << self.o_shk.val());
         } else {
             self.o_beat.next = self.o_prev.q.val();
         }
@@ -1637,7 +1639,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                 self.o_arr.d.next = true;
             }
             if self.o_rv.q.val() {
-                self.o_prev.d.next = self.o_rd.q.val();
+                self.o_prev.d.next = self.o_rd.val();
                 self.o_arrived.d.next = self.o_arrived.q.val() + 1;
                 if self.o_arrived.q.val().any() {
                     self.o_bv.d.next = true;
