@@ -384,6 +384,10 @@ pub struct RxPath<const W: usize, const K: usize, const N: usize, const AW: usiz
     p_ulen_sw: Signal<Local, Bits<16>>,
     p_notold: Signal<Local, Bits<16>>,
     drop_ctr: [DFF<Bits<32>>; NUM_DROP_REASONS],
+    // a drop to count, registered at Emit: the counters' enables come from two flops,
+    // not from the parser state decode (that was the NIC top's critical path)
+    cnt_v: DFF<Bit>,
+    cnt_r: DFF<Bits<4>>,
 
     // ---- parser -> output handoff (one entry)
     res_valid: DFF<Bit>,
@@ -674,6 +678,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxPath<W, 
             p_ulen_sw: Default::default(),
             p_notold: Default::default(),
             drop_ctr: std::array::from_fn(|_| Default::default()),
+            cnt_v: Default::default(),
+            cnt_r: Default::default(),
             res_valid: Default::default(),
             res_drop: Default::default(),
             res_reason: Default::default(),
@@ -744,7 +750,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         dff_setup!(
             self, clock, wr_ptr, free_ptr, room, in_base, in_pos, in_rem, in_mid, in_tl, in_nbc, in_acc, i1_v,
             i1_data, i1_last, i1_we, i1_tl, i1_len, i1_ls, i1_first, desc_valid, desc_base, desc_len, desc_nb,
-            desc_tl, ps, ret, pend, a_v, a_x, a_tag, b_v, b_tag, b_beat, b_lane, b_cnt, c_v, c_tag, c_lane,
+            desc_tl, ps, cnt_v, cnt_r, ret, pend, a_v, a_x, a_tag, b_v, b_tag, b_beat, b_lane, b_cnt, c_v, c_tag, c_lane,
             c_cnt, d_v, d_tag, d_lane, d_cnt,  e_v, e_tag, e_word, e_ls, e_pr, ipd, ipf, ua, ud, ul,
             ub, uc, uf, cd, cbe, sd, sbe, pnew, cz1, cz2, zf, cur_base, cur_len, cur_nb, cur_tl, l3, l3x, l3b,
             hl, ip_end, ip_end_m8, is_v6, nh, xoff, xnext, x8gt, walked, frag, udp, u8r, uend, uend32,
@@ -1071,6 +1077,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             self.kc_vx.d.next = 1.into(); // truncated
         }
 
+        self.cnt_v.d.next = false;
         // Word tags (wd index): 0 @12, 1 @16, 2 l3, 3 l3+2, 4 l3+4, 5 l3+6, 6 l3+8, 7 the
         // IPv6 extension header at xoff, 8..14 udp+2..udp+14, 15 the RCO field (old value).
         // Prefix tags (px index + 16): 16 Pfx(l3), 17 Pfx(l3 + hl), 18/19 address range
@@ -1556,14 +1563,16 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.res_patch.d.next = self.applied.q.val().any();
                     self.res_poff.d.next = self.rco_field.q.val();
                     self.res_pval.d.next = self.patch_val.q.val();
-                    if self.is_drop.q.val() {
-                        for i in 0..NUM_DROP_REASONS {
-                            if self.reason.q.val().index() == i {
-                                self.drop_ctr[i].d.next = self.drop_ctr[i].q.val() + 1;
-                            }
-                        }
-                    }
+                    self.cnt_v.d.next = self.is_drop.q.val();
+                    self.cnt_r.d.next = self.reason.q.val();
                     self.ps.d.next = PState::Idle;
+                }
+            }
+        }
+        if self.cnt_v.q.val() {
+            for i in 0..NUM_DROP_REASONS {
+                if self.cnt_r.q.val().index() == i {
+                    self.drop_ctr[i].d.next = self.drop_ctr[i].q.val() + 1;
                 }
             }
         }
