@@ -1,20 +1,22 @@
 //! `LaneSum`: combinational plain (non-folded) sum of the 16-bit slices of one beat,
-//! counting only the byte lanes below `count`.
+//! counting only the byte lanes whose `keep` bit is set.
 //!
 //! Slices are little-endian (lane `2i` in bits 7:0), the byte swap of the wire's
 //! big-endian words; a plain sum of swapped words is zero exactly when the big-endian
 //! sum is, and congruent to 256 x it mod 0xFFFF, so callers fold and swap once at the
 //! end (see `oc_fold`). `N = W/16` slices of at most 0xFFFF: the sum fits 32 bits.
 //! The RX path uses it for per-beat prefix sums (all lanes) and for the part of a beat
-//! before a byte offset (`count` lanes).
+//! before a byte offset (the low lanes). The lanes come as a mask, not a count, so the
+//! caller can register the decode: a count compare in front of the adder tree was the
+//! NIC top's critical path (two carry chains in series).
 
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
 pub struct LaneSum<const W: usize, const K: usize, const N: usize> {
     pub data: Signal<In, Bits<W>>,
-    /// Lanes `0..count` are summed (`count <= K`; larger counts sum every lane).
-    pub count: Signal<In, Bits<16>>,
+    /// Byte lane `j` is summed when bit `j` is set.
+    pub keep: Signal<In, Bits<K>>,
     pub sum: Signal<Out, Bits<32>>,
     word: [Signal<Local, Bits<32>>; N],
     /// adder tree nodes (see `update`)
@@ -26,7 +28,7 @@ impl<const W: usize, const K: usize, const N: usize> LaneSum<W, K, N> {
         assert!(K * 8 == W && N * 16 == W, "need K = W/8, N = W/16");
         Self {
             data: Default::default(),
-            count: Default::default(),
+            keep: Default::default(),
             sum: Default::default(),
             word: std::array::from_fn(|_| Default::default()),
             acc: std::array::from_fn(|_| Default::default()),
@@ -44,14 +46,12 @@ impl<const W: usize, const K: usize, const N: usize> Logic for LaneSum<W, K, N> 
     #[hdl_gen]
     fn update(&mut self) {
         for i in 0..N {
-            if 2 * i + 1 < self.count.val().index() {
-                self.word[i].next = self.data.val().get_bits::<16>(16 * i).index().to_bits::<32>();
-            } else if 2 * i < self.count.val().index() {
-                self.word[i].next = (self.data.val().get_bits::<16>(16 * i) & 0xFF)
-                    .index()
-                    .to_bits::<32>();
-            } else {
-                self.word[i].next = 0.into();
+            self.word[i].next = 0.into();
+            if self.keep.val().get_bit(2 * i) {
+                self.word[i].next = (self.data.val().get_bits::<16>(16 * i) & 0xFF).index().to_bits::<32>();
+            }
+            if self.keep.val().get_bit(2 * i + 1) {
+                self.word[i].next = self.word[i].val() | (self.data.val().get_bits::<16>(16 * i) & 0xFF00).index().to_bits::<32>();
             }
         }
         // balanced adder tree (log2 N adds deep, as csum_engine's): node[m] for m < N/2
@@ -74,25 +74,26 @@ impl<const W: usize, const K: usize, const N: usize> Logic for LaneSum<W, K, N> 
 mod tests {
     use super::*;
 
-    /// Independent reference: little-endian 16-bit slices of the first `count` bytes.
-    fn ref_sum(lanes: &[u8], count: usize) -> u32 {
+    /// Independent reference: little-endian 16-bit slices of the kept bytes.
+    fn ref_sum(lanes: &[u8], keep: u64) -> u32 {
         let mut s = 0u32;
-        for (i, b) in lanes.iter().enumerate().take(count) {
+        for (i, b) in lanes.iter().enumerate().filter(|(i, _)| keep >> i & 1 == 1) {
             s += if i % 2 == 0 { *b as u32 } else { (*b as u32) << 8 };
         }
         s
     }
 
     #[test]
-    fn sums_prefix_lanes_w64() {
+    fn sums_kept_lanes_w64() {
         let mut u = LaneSum::<64, 8, 4>::new();
         u.connect_all();
         let lanes = [0xFFu8, 0x01, 0x80, 0x7F, 0x12, 0x34, 0xFE, 0xFF];
-        for count in 0..=9 {
+        // every mask: the prefixes the RX path uses and the holes it does not
+        for keep in 0..256u64 {
             u.data.next = crate::stream::tdata_from_lanes::<64>(&lanes);
-            u.count.next = (count as u64).into();
+            u.keep.next = keep.into();
             assert!(simulate(&mut u, 50));
-            assert_eq!(u.sum.val().to_u64() as u32, ref_sum(&lanes, count), "count {count}");
+            assert_eq!(u.sum.val().to_u64() as u32, ref_sum(&lanes, keep), "keep {keep:#04x}");
         }
     }
 

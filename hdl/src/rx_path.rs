@@ -244,7 +244,8 @@ pub struct RxPath<const W: usize, const K: usize, const N: usize, const AW: usiz
     d_v: DFF<Bit>,
     d_tag: DFF<Bits<5>>,
     d_lane: DFF<Bits<16>>,
-    d_cnt: DFF<Bits<16>>,
+    /// the lanes before the byte offset, decoded from `c_cnt` a stage ahead of the sum
+    d_keep: DFF<Bits<K>>,
     d_rd: Signal<Local, Bits<W>>,
     d_pr: Signal<Local, Bits<32>>,
     q_raw: Signal<Local, Bits<16>>,
@@ -407,11 +408,20 @@ pub struct RxPath<const W: usize, const K: usize, const N: usize, const AW: usiz
     o_run: DFF<Bit>,
     o_base: DFF<Bits<16>>,
     o_nb: DFF<Bits<16>>,
-    o_src: DFF<Bits<16>>,
+    /// ring address of the next read (counts up from the inner frame's first beat)
+    o_rptr: DFF<Bits<16>>,
     o_off: DFF<Bits<16>>,
     o_nout: DFF<Bits<16>>,
     o_lastkeep: DFF<Bits<K>>,
-    o_issued: DFF<Bits<16>>,
+    /// reads still to issue after the next one, and whether there is a next one: the
+    /// issue decision is then one flag, not a 16-bit compare (was the NIC's critical path)
+    o_left: DFF<Bits<16>>,
+    o_more: DFF<Bit>,
+    /// FIFO room flags, registered from the counts the FIFOs will have (count, push and
+    /// pop of this clock): constant compares in the start/issue decisions were carry
+    /// chains in front of wide enables
+    o_mroom: DFF<Bit>,
+    o_droom: DFF<Bit>,
     o_arrived: DFF<Bits<16>>,
     o_arr: DFF<Bit>,
     o_rv: DFF<Bit>,
@@ -432,7 +442,6 @@ pub struct RxPath<const W: usize, const K: usize, const N: usize, const AW: usiz
     o_beat2: Signal<Local, Bits<W>>,
     o_psh_c: Signal<Local, Bits<16>>,
     o_pv16: Signal<Local, Bits<16>>,
-    o_raddr: Signal<Local, Bits<16>>,
     drop_v: DFF<Bit>,
     drop_r: DFF<Bits<4>>,
     q_data: RegFifo<Bits<W>, OUT_FIFO>,
@@ -544,7 +553,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxPath<W, 
             d_v: Default::default(),
             d_tag: Default::default(),
             d_lane: Default::default(),
-            d_cnt: Default::default(),
+            d_keep: Default::default(),
             d_rd: Default::default(),
             d_pr: Default::default(),
             q_raw: Default::default(),
@@ -695,11 +704,14 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxPath<W, 
             o_run: Default::default(),
             o_base: Default::default(),
             o_nb: Default::default(),
-            o_src: Default::default(),
+            o_rptr: Default::default(),
             o_off: Default::default(),
             o_nout: Default::default(),
             o_lastkeep: Default::default(),
-            o_issued: Default::default(),
+            o_left: Default::default(),
+            o_more: Default::default(),
+            o_mroom: Default::default(),
+            o_droom: Default::default(),
             o_arrived: Default::default(),
             o_arr: Default::default(),
             o_rv: Default::default(),
@@ -720,7 +732,6 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxPath<W, 
             o_beat2: Default::default(),
             o_psh_c: Default::default(),
             o_pv16: Default::default(),
-            o_raddr: Default::default(),
             drop_v: Default::default(),
             drop_r: Default::default(),
             q_data: RegFifo::new(),
@@ -751,7 +762,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             self, clock, wr_ptr, free_ptr, room, in_base, in_pos, in_rem, in_mid, in_tl, in_nbc, in_acc, i1_v,
             i1_data, i1_last, i1_we, i1_tl, i1_len, i1_ls, i1_first, desc_valid, desc_base, desc_len, desc_nb,
             desc_tl, ps, cnt_v, cnt_r, ret, pend, a_v, a_x, a_tag, b_v, b_tag, b_beat, b_lane, b_cnt, c_v, c_tag, c_lane,
-            c_cnt, d_v, d_tag, d_lane, d_cnt,  e_v, e_tag, e_word, e_ls, e_pr, ipd, ipf, ua, ud, ul,
+            c_cnt, d_v, d_tag, d_lane, d_keep,  e_v, e_tag, e_word, e_ls, e_pr, ipd, ipf, ua, ud, ul,
             ub, uc, uf, cd, cbe, sd, sbe, pnew, cz1, cz2, zf, cur_base, cur_len, cur_nb, cur_tl, l3, l3x, l3b,
             hl, ip_end, ip_end_m8, is_v6, nh, xoff, xnext, x8gt, walked, frag, udp, u8r, uend, uend32,
             outer_ok, vni, inner, ilen, rco_start, rco_off, rco_field, rco_end2, rco, applied, cstart, coff,
@@ -760,7 +771,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             k_v4bad, k_v6bad, k_pl0, k_frag, k_proto, k_port, k_cz, k_noi, k_unp, k_rne, k_rcoen, kd_v4d,
             kc_v4d, kd_v4e, kc_v4e, kd_u1, kc_u1, kd_u3, kc_u3, kd_vx, kc_vx, k_il14, k_ipok, k_uok, res_valid,
             res_drop, res_reason, res_base, res_nb, res_inner, res_nout, res_lk, res_meta, res_patch, res_poff,
-            res_pval, o_run, o_base, o_nb, o_src, o_off, o_nout, o_lastkeep, o_issued, o_arrived, o_arr, o_rv,
+            res_pval, o_run, o_base, o_nb, o_rptr, o_off, o_nout, o_lastkeep, o_left, o_more, o_mroom, o_droom, o_arrived, o_arr, o_rv,
             o_prev, o_bv, o_bt, o_bpatch, o_blast, o_patch, o_pbeat1, o_pval, o_pmask, drop_v, drop_r
         );
         clock!(self, clock, q_data, q_keep, q_last, q_meta);
@@ -799,7 +810,10 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         self.in_newpos.next = self.in_pos.q.val() + self.in_cnt.val();
         self.in_tl_now.next = self.in_tl.q.val() || (self.in_cnt.val() > self.in_remv.val());
         self.in_sum.data.next = self.s_axis.tdata.val();
-        self.in_sum.count.next = self.kbytes.val();
+        // one-trip loop: no const generic in an array index (csum_engine doc)
+        for n in K..(K + 1) {
+            self.in_sum.keep.next = self.keep_of[n - 1].val();
+        }
         self.i1_v.d.next = self.in_fire.val();
         self.i1_data.d.next = self.s_axis.tdata.val();
         self.i1_last.d.next = self.s_axis.tlast.val();
@@ -888,7 +902,12 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         self.d_v.d.next = self.c_v.q.val();
         self.d_tag.d.next = self.c_tag.q.val();
         self.d_lane.d.next = self.c_lane.q.val();
-        self.d_cnt.d.next = self.c_cnt.q.val();
+        self.d_keep.d.next = 0.into();
+        for i in 0..K {
+            if self.c_cnt.q.val().index() == i + 1 {
+                self.d_keep.d.next = self.keep_of[i].val();
+            }
+        }
         self.d_rd.next = self.fram_p.read_data.val();
         self.d_pr.next = self.pram.read_data.val();
         self.q_raw.next = self.d_rd.val().get_bits::<16>(0);
@@ -898,7 +917,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             }
         }
         self.pt_sum.data.next = self.d_rd.val();
-        self.pt_sum.count.next = self.d_cnt.q.val();
+        self.pt_sum.keep.next = self.d_keep.q.val();
         self.e_v.d.next = self.d_v.q.val();
         self.e_tag.d.next = self.d_tag.q.val();
         self.e_word.d.next = (self.q_raw.val() << 8) | (self.q_raw.val() >> 8);
@@ -1611,13 +1630,12 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         } else {
             self.o_beat.next = self.o_prev.q.val();
         }
-        self.o_raddr.next = self.o_src.q.val() + self.o_issued.q.val();
-        self.fram_o.read_address.next = self.o_raddr.val().get_bits::<AW>(0);
+        self.fram_o.read_address.next = self.o_rptr.q.val().get_bits::<AW>(0);
         if !self.o_run.q.val() {
             // a drop waits until every earlier frame has left, so events stay in order
             if self.res_valid.q.val()
                 && (!self.res_drop.q.val() || (self.q_data.empty.val() && self.q_meta.empty.val()))
-                && (self.q_meta.count.val() < 6)
+                && self.o_mroom.q.val()
             {
                 self.res_valid.d.next = false;
                 if self.res_drop.q.val() {
@@ -1629,11 +1647,12 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.o_run.d.next = true;
                     self.o_base.d.next = self.res_base.q.val();
                     self.o_nb.d.next = self.res_nb.q.val();
-                    self.o_src.d.next = self.res_base.q.val() + (self.res_inner.q.val() >> self.kshift.val());
+                    self.o_rptr.d.next = self.res_base.q.val() + (self.res_inner.q.val() >> self.kshift.val());
                     self.o_off.d.next = self.res_inner.q.val() & self.kmask.val();
                     self.o_nout.d.next = self.res_nout.q.val();
                     self.o_lastkeep.d.next = self.res_lk.q.val();
-                    self.o_issued.d.next = 0.into();
+                    self.o_left.d.next = self.res_nout.q.val();
+                    self.o_more.d.next = true;
                     self.o_arrived.d.next = 0.into();
                     self.o_patch.d.next = self.res_patch.q.val();
                     self.o_pbeat1.d.next = (self.res_poff.q.val() >> self.kshift.val()) + 1;
@@ -1643,8 +1662,10 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             }
         } else {
             // issue while the beat FIFO has room for the up to four beats in flight
-            if (self.o_issued.q.val() <= self.o_nout.q.val()) && (self.q_data.count.val() <= 3) {
-                self.o_issued.d.next = self.o_issued.q.val() + 1;
+            if self.o_more.q.val() && self.o_droom.q.val() {
+                self.o_rptr.d.next = self.o_rptr.q.val() + 1;
+                self.o_left.d.next = self.o_left.q.val() - 1;
+                self.o_more.d.next = self.o_left.q.val().any();
                 self.o_arr.d.next = true;
             }
             if self.o_rv.q.val() {
@@ -1692,6 +1713,21 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         self.q_keep.pop.next = !self.q_data.empty.val() && self.m_axis.tready.val();
         self.q_last.pop.next = !self.q_data.empty.val() && self.m_axis.tready.val();
         self.q_meta.pop.next = !self.q_data.empty.val() && self.m_axis.tready.val() && self.q_last.dout.val();
+        // room flags for the next clock (after every push/pop above is written)
+        if self.q_meta.push.val() && !self.q_meta.pop.val() {
+            self.o_mroom.d.next = self.q_meta.count.val() < 5;
+        } else if self.q_meta.pop.val() && !self.q_meta.push.val() {
+            self.o_mroom.d.next = self.q_meta.count.val() < 7;
+        } else {
+            self.o_mroom.d.next = self.q_meta.count.val() < 6;
+        }
+        if self.q_data.push.val() && !self.q_data.pop.val() {
+            self.o_droom.d.next = self.q_data.count.val() <= 2;
+        } else if self.q_data.pop.val() && !self.q_data.push.val() {
+            self.o_droom.d.next = self.q_data.count.val() <= 4;
+        } else {
+            self.o_droom.d.next = self.q_data.count.val() <= 3;
+        }
         self.m_vni.next = self.q_meta.dout.val().get_bits::<24>(0);
         self.m_rco.next = self.q_meta.dout.val().get_bit(24);
         self.m_rco_applied.next = self.q_meta.dout.val().get_bit(25);
