@@ -20,6 +20,8 @@
 //! 3. the exported Verilog without SYNTHESIS (the behavioural model co-simulation uses);
 //! 4. the yosys netlist of the behavioural branch (model cross-check, see above).
 //!
+//! Two mutants of run 1 (OUTREG off; two read address bits swapped) must fail the check.
+//!
 //! Stimulus: write every word once (random data), then random cycles with writes (p=0.6)
 //! and reads (every cycle) at random addresses, 1/4 of them at a recently written address
 //! and 1/8 at the address written in the same cycle. Promised semantics (sdp_ram.rs doc):
@@ -326,6 +328,17 @@ fn compare(run: &str, got: &[String], want: &[Want], old_on_collision: bool) -> 
     (words, coll)
 }
 
+/// Reads in `got` that differ from a defined `want` (X counts as different).
+fn mismatches(got: &[String], want: &[Want]) -> usize {
+    got.iter()
+        .zip(want)
+        .filter(|(g, w)| match w {
+            Want::Word(v) => u128::from_str_radix(g, 16).ok() != Some(*v),
+            _ => false,
+        })
+        .count()
+}
+
 /// yosys `synth_ecp5` of `top.v` into `net_<tag>.v`; `read` is the read_verilog command.
 fn yosys_netlist(dir: &Path, read: &str, tag: &str) -> String {
     let yosys = rco_synth::flow::find_tool("yosys").unwrap();
@@ -380,6 +393,26 @@ fn check_shape(bits: usize, n: usize, random_cycles: usize) -> String {
     let got = icarus(&dir, &["top.v", "dp16kd.v"], &["-DSYNTHESIS"]);
     let (w1, c1) = compare(&format!("{bits}x{n} RTL DP16KD"), &got, &want, false);
 
+    // the check can fail: the output register off (latency 1), or the two lowest read
+    // address bits swapped, must each give mismatches
+    let low = if n == 12 { 2 } else { 3 };
+    let swap = (
+        format!(".ADB{}(read_address[0]), .ADB{}(read_address[1])", low, low + 1),
+        format!(".ADB{}(read_address[1]), .ADB{}(read_address[0])", low, low + 1),
+    );
+    assert!(top.contains(&swap.0), "{bits}x{n}: address mapping not as expected");
+    let mut mutants = vec![];
+    for (what, bad) in [
+        ("NOREG", top.replace("REGMODE_B(\"OUTREG\")", "REGMODE_B(\"NOREG\")")),
+        ("address swap", top.replace(&swap.0, &swap.1)),
+    ] {
+        std::fs::write(dir.join("bad.v"), bad).unwrap();
+        let got = icarus(&dir, &["bad.v", "dp16kd.v"], &["-DSYNTHESIS"]);
+        let m = mismatches(&got, &want);
+        assert!(m > stim.len() / 4, "{bits}x{n}: mutant {what} only {m} mismatches");
+        mutants.push(format!("{what} {m}"));
+    }
+
     // 2. yosys netlist of the same (SYNTHESIS defined by read_verilog)
     let net = yosys_netlist(&dir, "read_verilog", "dp");
     let n_dp = net.matches("DP16KD #(").count();
@@ -403,7 +436,7 @@ fn check_shape(bits: usize, n: usize, random_cycles: usize) -> String {
     // most cycles compared, collisions exercised, and the same ones in both models
     assert!(w1 > stim.len() / 2 && c1 > 50 && c3 == c1, "{bits}x{n}: weak check ({w1} words, {c1} collisions)");
     std::fs::remove_dir_all(&dir).unwrap();
-    format!("{bits}x{n}: {} cycles, compared RTL-DP16KD {w1}, netlist {w2}, behavioural {w3}, yosys-inferred {w4}; {c1} same-cycle collisions", stim.len())
+    format!("{bits}x{n}: {} cycles, compared RTL-DP16KD {w1}, netlist {w2}, behavioural {w3}, yosys-inferred {w4}; {c1} same-cycle collisions; mutant mismatches: {}", stim.len(), mutants.join(", "))
 }
 
 #[test]
