@@ -10,7 +10,8 @@
 //! register; other sizes, Icarus and Verilator get the behavioural model below (two
 //! registers, same latency). A read of the word written in the same cycle returns the old
 //! word in simulation and is undefined in hardware: users must not do it (the TX ring only
-//! reads words committed cycles earlier).
+//! reads words committed cycles earlier). `tests/sdp_ram_netlist.rs` simulates the DP16KD
+//! instances (and their yosys netlist) against a reference memory, as it does this model.
 
 use rust_hdl::prelude::*;
 use std::collections::BTreeMap;
@@ -123,6 +124,30 @@ end
         v += "`endif\n";
         Verilog::Custom(v)
     }
+}
+
+/// `(data bits, address bits)` of the `SdpRam`s the NIC instantiates in DP16KDs: TX rings
+/// of `TxEncap64` (64, 12) and `TxEncap128` (128, 11), RX frame rings (64, 11) and the RX
+/// parse-info ring (32, 11) of `RxPath64`. (Smaller rings use the behavioural model.)
+pub const DP16KD_SHAPES: [(usize, usize); 4] = [(64, 12), (128, 11), (64, 11), (32, 11)];
+
+/// Verilog (top module `top`, ports as the struct) of `SdpRam<Bits<bits>, n>` for the
+/// shapes in [`DP16KD_SHAPES`] and the small (16, 4) one; `None` otherwise. For netlist
+/// tests of the DP16KD instantiation (tests/sdp_ram_netlist.rs).
+pub fn shape_verilog(bits: usize, n: usize) -> Option<String> {
+    fn v<const B: usize, const N: usize>() -> String {
+        let mut u = SdpRam::<Bits<B>, N>::default();
+        u.connect_all();
+        generate_verilog(&u)
+    }
+    Some(match (bits, n) {
+        (64, 12) => v::<64, 12>(),
+        (128, 11) => v::<128, 11>(),
+        (64, 11) => v::<64, 11>(),
+        (32, 11) => v::<32, 11>(),
+        (16, 4) => v::<16, 4>(),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
