@@ -74,6 +74,7 @@ pub struct NicTop<
     pub tx_drop_truncated: Signal<Out, Bits<32>>,
     pub tx_drop_too_long: Signal<Out, Bits<32>>,
     pub tx_drop_bad_desc: Signal<Out, Bits<32>>,
+    pub tx_drop_bad_keep: Signal<Out, Bits<32>>,
     pub tx_frames_out: Signal<Out, Bits<32>>,
     // blocks
     tx: TxEncap<W, K, N, TA, HB>,
@@ -138,6 +139,7 @@ impl<
             tx_drop_truncated: Default::default(),
             tx_drop_too_long: Default::default(),
             tx_drop_bad_desc: Default::default(),
+            tx_drop_bad_keep: Default::default(),
             tx_frames_out: Default::default(),
             tx: TxEncap::new(max_frame),
             rx: RxPath::new(),
@@ -207,6 +209,7 @@ impl<
         self.tx_drop_truncated.next = self.tx.drop_truncated.val();
         self.tx_drop_too_long.next = self.tx.drop_too_long.val();
         self.tx_drop_bad_desc.next = self.tx.drop_bad_desc.val();
+        self.tx_drop_bad_keep.next = self.tx.drop_bad_keep.val();
         self.tx_frames_out.next = self.tx.frames_out.val();
 
         // RX
