@@ -7,7 +7,8 @@
 //! recomputed where the case must get past them. Each case also states the verdict the
 //! spec (Linux, spec/rco.md) gives, and the test checks golden against it.
 //!
-//! `tkeep` holes (outside golden's model) are driven through `loopback_tb::rx_raw_beats`.
+//! `tkeep` holes (outside golden's model) are driven through `loopback_tb::rx_raw_beats`:
+//! every one is a `bad_keep` drop, and the good frame after it comes out as golden says.
 
 use rco_golden::csum::{csum_ipv6_magic, csum_partial, csum_tcpudp_magic, ip_fast_csum, put_sum16};
 use rco_golden::rng::SplitMix64;
@@ -474,11 +475,13 @@ fn run_corpus(width: usize, backpressure: f64, seed: u64) {
         }
     }
     assert_eq!(run.counters, counts, "W={width}: per-reason counters");
-    // every drop reason but udp_csum's neighbours is exercised; print the class table
+    // every drop reason a byte array can have is exercised (bad_keep: the tkeep tests
+    // below); print the class table
     let used: Vec<String> =
         DropReason::ALL.iter().zip(&counts).filter(|(_, n)| **n > 0).map(|(r, n)| format!("{r}={n}")).collect();
     eprintln!("W={width}: {} cases + {} good frames, drops {}", cases.len(), cases.len(), used.join(" "));
-    assert_eq!(used.len(), DropReason::ALL.len(), "a drop reason is not exercised: {used:?}");
+    let framed: Vec<_> = DropReason::ALL.iter().filter(|r| **r != BadKeep).collect();
+    assert_eq!(used.len(), framed.len(), "a drop reason is not exercised: {used:?}");
 }
 
 #[test]
@@ -511,85 +514,137 @@ fn corpus_is_well_formed() {
 
 // ---------------------------------------------------------------- tkeep holes
 //
-// The stream contract (hdl/src/stream.rs) is tkeep all ones on every beat but the last,
-// whose kept lanes are contiguous from lane 0. What RxPath does with a beat that breaks
-// it (read from rx_path.rs ingress and checked here): a non-last beat counts as K bytes
-// whatever its tkeep; a last beat counts up to its highest kept lane (holes below it are
-// data). The frame the hardware judges is therefore `hw_view` below, and its verdict is
-// golden's verdict on that view; no hang, and the next good frame is unaffected.
+// The stream contract (hdl/src/stream.rs): tkeep all ones on every beat but the last, whose
+// kept lanes are contiguous from lane 0 and not empty. A frame whose beats break it is
+// dropped as `bad_keep` (before every other check, too_long included), consumed to its end,
+// counted once; the frame after it is judged on its own. The expectations come from what
+// each case mangled: `bad_keep` for a mangled frame, golden `rx_decap` for the good ones.
 
-/// The bytes RxPath takes from beats with arbitrary tkeep (see above).
-fn hw_view(beats: &[Beat]) -> Vec<u8> {
-    let mut v = Vec::new();
-    for b in beats {
-        let n = if b.last && b.keep != 0 { 64 - b.keep.leading_zeros() as usize } else { b.data.len() };
-        v.extend_from_slice(&b.data[..n]);
+/// `tkeep` of a full beat of `k` lanes.
+fn all_lanes(k: usize) -> u64 {
+    if k >= 64 {
+        !0
+    } else {
+        (1 << k) - 1
     }
+}
+
+/// Null lanes `lo..hi` of a beat, with junk in them (what a MAC might leave there).
+fn null_lanes(b: &mut Beat, lo: usize, hi: usize, junk: bool) {
+    for l in lo..hi {
+        b.keep &= !(1u64 << l);
+        if junk {
+            b.data[l] = 0xA5;
+        }
+    }
+}
+
+/// The tkeep cases at `k` lanes: (name, beats, what the test expects). Each mangled frame
+/// is followed by a good one (they cycle through `good_frames`).
+fn tkeep_cases(k: usize) -> Vec<(String, Vec<Beat>, RxResult)> {
+    let cfg = RxConfig::default();
+    let good = base(false, false, true, false).f;
+    let mut zero_csum = good.clone();
+    zero_csum[14 + 20 + 6..14 + 20 + 8].fill(0);
+    assert!(rx_decap(&zero_csum, &cfg).is_ok(), "zero outer checksum (IPv4) is accepted");
+    let mut long = base(true, false, true, false).f;
+    long.resize(cfg.max_frame + 3 * k, 0x3C);
+    type Edit = Box<dyn Fn(&mut Vec<Beat>)>;
+    let mid = |b: &Vec<Beat>| b.len() / 2;
+    let cases: Vec<(&str, &[u8], Edit)> = vec![
+        // a hole in a beat before the last, bytes still there or junk
+        ("hole_mid_data_intact", &good, Box::new(move |b| { let m = mid(b); null_lanes(&mut b[m], k / 2, k, false) })),
+        ("hole_mid_junk", &good, Box::new(move |b| { let m = mid(b); null_lanes(&mut b[m], k / 2, k, true) })),
+        // junk in low null lanes, zero outer checksum: before bad_keep this was delivered
+        ("hole_mid_junk_zero_csum", &zero_csum, Box::new(move |b| { let m = mid(b); null_lanes(&mut b[m], 0, k / 2, true) })),
+        ("hole_mid_top_lane", &good, Box::new(move |b| { let m = mid(b); null_lanes(&mut b[m], k - 1, k, true) })),
+        ("mid_keep_zero", &good, Box::new(move |b| { let m = mid(b); null_lanes(&mut b[m], 0, k, true) })),
+        ("header_beat_keep_zero", &good, Box::new(move |b| null_lanes(&mut b[1], 0, k, false))),
+        ("first_beat_hole", &good, Box::new(move |b| null_lanes(&mut b[0], 3, 4, false))),
+        // the last beat: a kept lane above a null one, lane 0 null, nothing kept
+        ("last_keep_noncontiguous", &good, Box::new(move |b| {
+            let n = b.len() - 1;
+            b[n].keep = 1 | 1 << (k - 1);
+        })),
+        ("last_keep_no_lane0", &good, Box::new(move |b| {
+            let n = b.len() - 1;
+            b[n].keep &= !1;
+            b[n].keep |= 2;
+        })),
+        ("last_keep_zero_in_place", &good, Box::new(move |b| {
+            let n = b.len() - 1;
+            b[n].keep = 0;
+        })),
+        ("last_keep_zero_extra_beat", &good, Box::new(move |b| {
+            // the frame's bytes whole, then a null beat that only carries tlast
+            let n = b.len() - 1;
+            b[n].last = false;
+            b.push(Beat { data: vec![0x77; k], keep: 0, last: true });
+        })),
+        ("lone_null_beat", &good[..1], Box::new(move |b| {
+            b[0].keep = 0;
+        })),
+        // a frame short enough to be truncated, and one too long: bad_keep goes first
+        ("short_and_last_keep_gap", &good[..10], Box::new(move |b| {
+            let n = b.len() - 1;
+            b[n].keep = 0b101;
+        })),
+        ("too_long_and_hole", &long, Box::new(move |b| null_lanes(&mut b[2], 1, 2, false))),
+        ("too_long_and_last_keep_zero", &long, Box::new(move |b| {
+            let n = b.len() - 1;
+            b[n].keep = 0;
+        })),
+    ];
+    let goods = good_frames();
+    let mut v = Vec::new();
+    for (i, (name, f, edit)) in cases.into_iter().enumerate() {
+        let mut b = packet_beats(f, k);
+        edit(&mut b);
+        assert!(
+            b.iter().enumerate().any(|(j, x)| if j + 1 < b.len() { x.keep != all_lanes(k) } else { x.keep == 0 || x.keep & (x.keep + 1) != 0 }),
+            "{name}: the edit breaks the contract"
+        );
+        v.push((name.to_string(), b, Err(BadKeep)));
+        let g = &goods[i % goods.len()];
+        v.push((format!("good after {name}"), packet_beats(g, k), rx_decap(g, &cfg)));
+    }
+    // the zero-checksum frame itself, whole, is good
+    v.push(("zero_csum_whole".into(), packet_beats(&zero_csum, k), rx_decap(&zero_csum, &cfg)));
     v
 }
 
-/// The bytes AXI4-Stream semantics deliver (null bytes, tkeep low, removed).
-fn axi_view(beats: &[Beat]) -> Vec<u8> {
-    beats.iter().flat_map(|b| b.data.iter().enumerate().filter(|(i, _)| b.keep >> i & 1 == 1).map(|(_, x)| *x)).collect()
-}
-
-#[test]
-fn tkeep_holes_no_hang_and_next_frame_right() {
-    const K: usize = 8;
-    let good = base(false, false, true, false).f;
-    let mut zero_csum = good.clone();
-    let u = 14 + 20;
-    zero_csum[u + 6] = 0;
-    zero_csum[u + 7] = 0;
-    let mut pkts: Vec<(String, Vec<Beat>)> = Vec::new();
-    let mut push = |name: &str, f: &[u8], edit: &dyn Fn(&mut Vec<Beat>)| {
-        let mut b = packet_beats(f, K);
-        edit(&mut b);
-        pkts.push((name.into(), b));
-        pkts.push((format!("good after {name}"), packet_beats(&good, K)));
-    };
-    // hole in a non-last beat, data intact in the null lanes
-    push("hole_mid_data_intact", &good, &|b| b[7].keep = 0x0F);
-    // hole in a non-last beat with junk in the null lanes: outer checksum catches it
-    push("hole_mid_junk", &good, &|b| {
-        b[7].keep = 0x0F;
-        b[7].data[4..].copy_from_slice(&[0xAA; 4]);
-    });
-    // same with a zero outer checksum (IPv4): nothing catches junk in null lanes
-    push("hole_mid_junk_zero_csum", &zero_csum, &|b| {
-        b[9].keep = 0xF0;
-        b[9].data[..4].copy_from_slice(&[0xAA; 4]);
-    });
-    // a non-contiguous last keep
-    push("last_keep_noncontiguous", &good, &|b| {
-        let n = b.len() - 1;
-        b[n].keep = 0b1000_0101;
-    });
-    // a last beat with no byte kept (AXI: a null beat that only ends the packet)
-    push("last_keep_zero", &good, &|b| {
-        b.push(Beat { data: vec![0; K], keep: 0, last: true });
-        let n = b.len() - 2;
-        b[n].last = false;
-        b[n].keep = 0xFF;
-    });
-    // a header beat entirely null
-    push("header_beat_keep_zero", &good, &|b| b[2].keep = 0);
-    let beats: Vec<_> = pkts.iter().map(|(_, b)| b.clone()).collect();
-    let cfg = RxConfig::default();
-    let (got, counters) = rx_raw_beats(&beats, &cfg, 64, 0.3, 9).unwrap();
-    assert_eq!(got.len(), pkts.len(), "one result per packet");
+fn run_tkeep(width: usize, backpressure: f64, seed: u64) {
+    let k = width / 8;
+    let cases = tkeep_cases(k);
+    let beats: Vec<Vec<Beat>> = cases.iter().map(|(_, b, _)| b.clone()).collect();
+    let (got, counters) = rx_raw_beats(&beats, &RxConfig::default(), width, backpressure, seed).unwrap();
+    assert_eq!(got.len(), cases.len(), "W={width}: one result per frame");
+    let mut bad = Vec::new();
     let mut counts = vec![0u64; DropReason::ALL.len()];
-    for ((name, b), g) in pkts.iter().zip(&got) {
-        let hw_judged = rx_decap(&hw_view(b), &cfg);
-        let axi = rx_decap(&axi_view(b), &cfg);
-        eprintln!("{name}: hw {} | golden(hw view) {} | golden(AXI view) {}", show(g), show(&hw_judged), show(&axi));
-        assert_eq!(g, &hw_judged, "{name}");
-        if name.starts_with("good") {
-            assert_eq!(g, &rx_decap(&good, &cfg), "{name}");
+    for ((name, _, want), g) in cases.iter().zip(&got) {
+        if g != want {
+            bad.push(format!("{name}: hw {} / expected {}", show(g), show(want)));
         }
-        if let Err(e) = g {
+        if let Err(e) = want {
             counts[DropReason::ALL.iter().position(|r| r == e).unwrap()] += 1;
         }
     }
-    assert_eq!(counters, counts);
+    assert!(bad.is_empty(), "W={width}:\n{}", bad.join("\n"));
+    assert_eq!(counters, counts, "W={width}: per-reason counters");
+    eprintln!("W={width}: {} tkeep cases, bad_keep={}", cases.len(), counts[DropReason::ALL.iter().position(|r| *r == BadKeep).unwrap()]);
+}
+
+#[test]
+fn tkeep_bad_keep_w64_backpressure() {
+    run_tkeep(64, 0.3, 9);
+}
+
+#[test]
+fn tkeep_bad_keep_w128_backpressure() {
+    run_tkeep(128, 0.2, 10);
+}
+
+#[test]
+fn tkeep_bad_keep_w256_backpressure() {
+    run_tkeep(256, 0.4, 11);
 }

@@ -2,7 +2,8 @@
 //! Verilog and Verilator, against the golden model: the committed RX vectors
 //! (golden/vectors/rx.jsonl, every malformation class), the real Linux captures
 //! (nopartial and partial receivers) and random golden TX traffic, with random
-//! `m_axis.tready` back-pressure. Expected results come from `rco_golden` (the vectors'
+//! `m_axis.tready` back-pressure, plus four frames with a tkeep that breaks the stream
+//! contract (`bad_keep`). Expected results come from `rco_golden` (the vectors'
 //! stored expectations and `rx_decap`), never from the design. Ignored by default
 //! (external tools); `scripts/test-all.sh` runs them.
 
@@ -12,7 +13,8 @@ use rco_golden::rx::rx_decap;
 use rco_golden::types::{DropReason, RxConfig};
 use rco_golden::vectors::RxVector;
 use rco_sim::csum_cosim::{run_iverilog, run_verilator, scratch_dir, CosimRun};
-use rco_sim::rx_cosim::{prepare, read_events};
+use rco_sim::loopback_tb::{packet_beats, Beat};
+use rco_sim::rx_cosim::{prepare_beats, read_events};
 use rco_sim::rx_model::RxResult;
 use rco_synth::Design;
 
@@ -43,12 +45,43 @@ fn jobs() -> (Vec<(Vec<u8>, RxConfig)>, Vec<RxResult>) {
     (jobs, expect)
 }
 
+/// Frames whose tkeep breaks the stream contract, each a `bad_keep` drop, spliced in after
+/// frame `at` of `jobs` (as beats of `width / 8` lanes), with the good frames around them.
+fn with_bad_keep(width: usize, jobs: Vec<(Vec<u8>, RxConfig)>, expect: &mut Vec<RxResult>) -> Vec<(Vec<Beat>, RxConfig)> {
+    let k = width / 8;
+    let mut v: Vec<(Vec<Beat>, RxConfig)> = jobs.into_iter().map(|(f, c)| (packet_beats(&f, k), c)).collect();
+    let cfg = RxConfig::default();
+    let good = pcap_frames(&kernel_capture("v4-outer.pcap")).into_iter().find(|f| f.len() > 3 * k).unwrap();
+    let mut bad = Vec::new();
+    let mut b = packet_beats(&good, k);
+    b[1].keep &= !(1 << (k - 1)); // hole in a non-last beat
+    bad.push(b);
+    let mut b = packet_beats(&good, k);
+    b[2].keep = 0; // a null beat inside the frame
+    bad.push(b);
+    let mut b = packet_beats(&good, k);
+    let n = b.len() - 1;
+    b[n].keep = 1 | 1 << (k - 1); // last beat not contiguous
+    bad.push(b);
+    let mut b = packet_beats(&good, k);
+    b[n].last = false;
+    b.push(Beat { data: vec![0; k], keep: 0, last: true }); // null last beat
+    bad.push(b);
+    let at = 5;
+    for (i, b) in bad.into_iter().enumerate() {
+        v.insert(at + 2 * i, (b, cfg.clone()));
+        expect.insert(at + 2 * i, Err(DropReason::BadKeep));
+    }
+    v
+}
+
 fn cosim(width: usize, tag: &str, run: fn(&std::path::Path) -> anyhow::Result<CosimRun>) {
-    let (jobs, expect) = jobs();
+    let (jobs, mut expect) = jobs();
+    let jobs = with_bad_keep(width, jobs, &mut expect);
     let dir = scratch_dir(tag);
     let top = Design::RxPath.module_name(width);
     let verilog = Design::RxPath.verilog(width).unwrap();
-    prepare(&dir, &verilog, &top, width, &jobs, 20, 2_000_000, false).unwrap();
+    prepare_beats(&dir, &verilog, &top, width, &jobs, 20, 2_000_000, false).unwrap();
     let r = run(&dir).unwrap();
     assert_eq!((r.errors, r.pulses, r.expected), (0, jobs.len() as u64, jobs.len() as u64), "{}", r.output);
     let (got, counters) = read_events(&dir, width).unwrap();

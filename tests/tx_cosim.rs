@@ -1,13 +1,16 @@
 //! Cosimulation of the *emitted Verilog* of the TX block (`TxEncap`) under Icarus Verilog
 //! and Verilator against golden vectors: `golden/vectors/tx.jsonl` plus seeded cases with
-//! every TX fault (`rco_sim::tx_tb::cases`), outcomes compared with golden `tx_encap`.
+//! every TX fault (`rco_sim::tx_tb::cases`), outcomes compared with golden `tx_encap`; four
+//! of them get a tkeep that breaks the stream contract and must be `bad_keep` drops.
 //! Ignored by default because they need the external simulators.
 
 use rco_golden::tx::tx_encap;
 use rco_golden::types::{TxDescriptor, DEFAULT_MAX_FRAME};
 use rco_golden::vectors::TxVector;
 use rco_sim::csum_cosim::{run_iverilog, run_verilator, scratch_dir, CosimRun};
-use rco_sim::tx_cosim::{collect, prepare, raw_verilog};
+use rco_golden::types::TxError;
+use rco_sim::loopback_tb::{packet_beats, Beat};
+use rco_sim::tx_cosim::{collect, prepare_beats, raw_verilog};
 use rco_synth::Design;
 
 fn cases(extra: usize) -> Vec<(Vec<u8>, TxDescriptor)> {
@@ -41,14 +44,41 @@ fn check(width: usize, bp: f64, tool: fn(&std::path::Path) -> anyhow::Result<Cos
     let top = Design::TxEncap.module_name(width);
     let v = Design::TxEncap.verilog(width).unwrap();
     assert_eq!(v, rco_synth::rename_top(&raw_verilog(width, DEFAULT_MAX_FRAME).unwrap(), &top));
-    prepare(&dir, &v, &top, width, &cases, bp).unwrap();
+    // beats; frames 12.. 15 get a tkeep that breaks the stream contract (bad_keep)
+    let k = width / 8;
+    let mut beats: Vec<(Vec<Beat>, TxDescriptor)> = cases.iter().map(|(f, d)| {
+        let b = if f.is_empty() { vec![Beat { data: vec![0; k], keep: 0, last: true }] } else { packet_beats(f, k) };
+        (b, d.clone())
+    }).collect();
+    let mut bad_keep = vec![false; cases.len()];
+    let mut n_bk = 0;
+    for i in 12..cases.len() {
+        let b = &mut beats[i].0;
+        if b.len() < 3 {
+            continue;
+        }
+        let n = b.len() - 1;
+        match n_bk {
+            0 => b[1].keep &= !(1 << (k / 2)),
+            1 => b[n / 2].keep = 0,
+            2 => b[n].keep = 1 | 1 << (k - 1),
+            _ => b[n].keep = 0,
+        }
+        bad_keep[i] = true;
+        n_bk += 1;
+        if n_bk == 4 {
+            break;
+        }
+    }
+    assert_eq!(n_bk, 4);
+    prepare_beats(&dir, &v, &top, width, &beats, bp).unwrap();
     let r = tool(&dir).unwrap();
     assert_eq!(r.errors, 0, "{}", r.output);
     assert_eq!((r.pulses, r.expected), (cases.len() as u64, cases.len() as u64));
     let got = collect(&dir, cases.len(), width).unwrap();
     let mut drops = 0;
     for (i, ((f, d), g)) in cases.iter().zip(&got).enumerate() {
-        let want = tx_encap(f, d, DEFAULT_MAX_FRAME);
+        let want = if bad_keep[i] { Err(TxError::BadKeep) } else { tx_encap(f, d, DEFAULT_MAX_FRAME) };
         drops += want.is_err() as usize;
         assert_eq!(g, &want, "{} case {i}", r.tool);
     }

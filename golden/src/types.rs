@@ -134,10 +134,16 @@ pub enum DropReason {
     RcoNotEnabled,
     /// RCO start/offset past the end of the inner frame.
     RcoPastEnd,
+    /// Hardware only (`rx_decap` never returns it: a byte array has no framing): the
+    /// AXI4-Stream beats broke the packed-stream contract (`tkeep` not all ones on a beat
+    /// before the last, or the last beat's kept lanes empty or not contiguous from lane 0).
+    /// Checked before every other reason, `too_long` included: the length of such a frame
+    /// is not defined.
+    BadKeep,
 }
 
 impl DropReason {
-    pub const ALL: [DropReason; 12] = [
+    pub const ALL: [DropReason; 13] = [
         DropReason::TooLong,
         DropReason::Truncated,
         DropReason::NotVxlan,
@@ -150,6 +156,7 @@ impl DropReason {
         DropReason::VxlanFlags,
         DropReason::RcoNotEnabled,
         DropReason::RcoPastEnd,
+        DropReason::BadKeep,
     ];
 
     pub fn name(self) -> &'static str {
@@ -166,6 +173,7 @@ impl DropReason {
             DropReason::VxlanFlags => "vxlan_flags",
             DropReason::RcoNotEnabled => "rco_not_enabled",
             DropReason::RcoPastEnd => "rco_past_end",
+            DropReason::BadKeep => "bad_keep",
         }
     }
 }
@@ -186,6 +194,10 @@ pub enum TxError {
     TooLong,
     /// CHECKSUM_PARTIAL with the checksum field outside the frame.
     BadDescriptor,
+    /// Hardware only (`tx_encap` never returns it): the host stream's `tkeep` broke the
+    /// packed-stream contract (as `DropReason::BadKeep`); a lone beat with no lane kept is
+    /// the empty frame, not a framing error. Checked before the other errors.
+    BadKeep,
 }
 
 impl std::fmt::Display for TxError {
@@ -194,6 +206,7 @@ impl std::fmt::Display for TxError {
             TxError::Truncated => "truncated",
             TxError::TooLong => "too_long",
             TxError::BadDescriptor => "bad_descriptor",
+            TxError::BadKeep => "bad_keep",
         })
     }
 }

@@ -74,6 +74,7 @@ pub struct NicTop<
     pub tx_drop_truncated: Signal<Out, Bits<32>>,
     pub tx_drop_too_long: Signal<Out, Bits<32>>,
     pub tx_drop_bad_desc: Signal<Out, Bits<32>>,
+    pub tx_drop_bad_keep: Signal<Out, Bits<32>>,
     pub tx_frames_out: Signal<Out, Bits<32>>,
     // blocks
     tx: TxEncap<W, K, N, TA, HB>,
@@ -138,6 +139,7 @@ impl<
             tx_drop_truncated: Default::default(),
             tx_drop_too_long: Default::default(),
             tx_drop_bad_desc: Default::default(),
+            tx_drop_bad_keep: Default::default(),
             tx_frames_out: Default::default(),
             tx: TxEncap::new(max_frame),
             rx: RxPath::new(),
@@ -207,6 +209,7 @@ impl<
         self.tx_drop_truncated.next = self.tx.drop_truncated.val();
         self.tx_drop_too_long.next = self.tx.drop_too_long.val();
         self.tx_drop_bad_desc.next = self.tx.drop_bad_desc.val();
+        self.tx_drop_bad_keep.next = self.tx.drop_bad_keep.val();
         self.tx_frames_out.next = self.tx.frames_out.val();
 
         // RX
@@ -317,9 +320,27 @@ mod tests {
     /// Run `frames` (each with its descriptor's `rco` request) through TX -> RX with the
     /// given configuration and 30 % back-pressure on the RX output. Panics on deadlock.
     fn run(frames: &[(Vec<u8>, bool)], rco_tx: bool, rco_rx: bool) -> Out {
+        run_edited(frames, rco_tx, rco_rx, &|_, _| {})
+    }
+
+    /// [`run`] with frame `i`'s host beats changed by `edit(i, beats)` first.
+    fn run_edited(
+        frames: &[(Vec<u8>, bool)],
+        rco_tx: bool,
+        rco_rx: bool,
+        edit: &dyn Fn(usize, &mut Vec<crate::stream::Beat>),
+    ) -> Out {
         let mut uut = Nic::new(MAX_FRAME_STD);
         uut.connect_all();
-        let beats: Vec<_> = frames.iter().map(|(f, _)| packet_beats(f, K)).collect();
+        let beats: Vec<_> = frames
+            .iter()
+            .enumerate()
+            .map(|(i, (f, _))| {
+                let mut b = packet_beats(f, K);
+                edit(i, &mut b);
+                b
+            })
+            .collect();
         let (mut di, mut fi, mut bi) = (0, 0, 0);
         let mut out = vec![];
         let mut cur = vec![];
@@ -408,7 +429,8 @@ mod tests {
                 .iter()
                 .map(|c| c.val().to_u64())
                 .sum::<u64>()
-                + u.tx_drop_truncated.val().to_u64();
+                + u.tx_drop_truncated.val().to_u64()
+                + u.tx_drop_bad_keep.val().to_u64();
             if fi == frames.len() && out.len() as u64 + drops == frames.len() as u64 {
                 idle += 1;
                 if idle > 50 {
@@ -468,6 +490,37 @@ mod tests {
         // a frame shorter than an Ethernet header is a TX drop
         let r = run(&[(vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10], true)], true, true);
         assert_eq!(r.uut.tx_drop_truncated.val().to_u64(), 1);
+    }
+
+    /// Host frames whose tkeep breaks the stream contract are TX `bad_keep` drops, counted
+    /// once each; the frames between them go through TX and RX unharmed.
+    #[test]
+    fn tx_bad_keep_is_counted_and_the_next_frame_is_right() {
+        let cases: Vec<_> = [200usize, 90, 300, 120, 64, 77]
+            .iter()
+            .enumerate()
+            .map(|(i, l)| host_frame(*l, 9 + i as u8))
+            .collect();
+        let frames: Vec<_> = cases.iter().map(|(f, _)| (f.clone(), true)).collect();
+        let r = run_edited(&frames, true, true, &|i, b| {
+            let n = b.len() - 1;
+            match i {
+                0 => b[2].keep = 0x0F,              // hole in a middle beat
+                2 => b[n].keep = 0b1000_0001,       // last beat not contiguous
+                4 => b[n].keep = 0,                 // last beat empty
+                _ => {}
+            }
+        });
+        assert_eq!(r.uut.tx_drop_bad_keep.val().to_u64(), 3);
+        assert_eq!(r.uut.tx_drop_truncated.val().to_u64(), 0);
+        let want: Vec<_> = cases.iter().skip(1).step_by(2).map(|(_, d)| d.clone()).collect();
+        assert_eq!(r.frames.len(), want.len());
+        for ((got, vni, rco, applied), w) in r.frames.iter().zip(&want) {
+            assert_eq!(got, w);
+            assert_eq!((*vni, *rco, *applied), (VNI, true, true));
+        }
+        assert_eq!(r.uut.tx_frames_out.val().to_u64(), 3);
+        assert!(r.uut.rx_drop_count.iter().all(|c| c.val().to_u64() == 0));
     }
 
     #[test]

@@ -9,6 +9,12 @@
 //!    (a prefix-sum ring beside it). The frame's length and beat count go to a
 //!    one-entry descriptor register at `tlast`. A frame longer than `max_frame` stops
 //!    being written but is still accepted to its end (no deadlock), and is dropped.
+//!    A beat that breaks the packed-stream contract (`tkeep` not all ones before the
+//!    last beat; the last beat's lanes empty or not contiguous from lane 0) sets a sticky
+//!    per-frame flag that rides in the descriptor (`desc_bk`): the parser drops the frame
+//!    as `bad_keep` before any other check, `too_long` included (the length of such a
+//!    frame is not defined: null lanes count as bytes). The flag is an OR tree of the
+//!    port's `tkeep`, registered, then one OR into the sticky bit.
 //! 2. **Parser** (a state machine reading `fram_p`/`pram` at any offset through a
 //!    pipelined read port: one issue per clock, every step registered, the result lands
 //!    in a word/prefix register picked by a tag 6 clocks later): fetches the header
@@ -43,7 +49,8 @@
 //! # Drop reasons (codes = index in golden's `DropReason::ALL`)
 //! 0 too_long, 1 truncated, 2 not_vxlan, 3 ip_header, 4 ip_csum, 5 ip_fragment,
 //! 6 udp_length, 7 udp_csum, 8 udp_zero_csum6, 9 vxlan_flags, 10 rco_not_enabled,
-//! 11 rco_past_end. Each has a 32-bit counter (`drop_count`).
+//! 11 rco_past_end, 12 bad_keep (hardware only: golden's byte arrays have no tkeep).
+//! Each has a 32-bit counter (`drop_count`).
 //!
 //! # Checksum representation (see `lane_sum`, `oc_fold`)
 //! Sums are of little-endian 16-bit slices; a fold then byte swap gives the kernel's
@@ -73,8 +80,9 @@ use crate::reg_fifo::RegFifo;
 use crate::sdp_ram::SdpRam;
 use rust_hdl::prelude::*;
 
-/// Number of drop reasons (and counters).
-pub const NUM_DROP_REASONS: usize = 12;
+/// Number of drop reasons (and counters): golden's `DropReason::ALL.len()` (checked by
+/// `rco-sim`'s tests; `hdl/` does not import golden).
+pub const NUM_DROP_REASONS: usize = 13;
 /// IPv6 extension headers walked before a packet counts as not VXLAN (golden's bound).
 pub const IPV6_MAX_EXT_HDRS: u64 = 2;
 /// Entries of the output beat FIFO.
@@ -94,6 +102,7 @@ pub const DROP_UDP_ZERO_CSUM6: u64 = 8;
 pub const DROP_VXLAN_FLAGS: u64 = 9;
 pub const DROP_RCO_NOT_ENABLED: u64 = 10;
 pub const DROP_RCO_PAST_END: u64 = 11;
+pub const DROP_BAD_KEEP: u64 = 12;
 
 /// Parser states: `*i*` states issue one read each, `Wait` lets them land, the rest check.
 #[derive(Copy, Clone, PartialEq, Debug, LogicState)]
@@ -210,6 +219,13 @@ pub struct RxPath<const W: usize, const K: usize, const N: usize, const AW: usiz
     desc_len: DFF<Bits<16>>,
     desc_nb: DFF<Bits<16>>,
     desc_tl: DFF<Bit>,
+    /// bad keep: this beat's (port stage), the frame's so far (sticky), the descriptor's
+    i1_bk: DFF<Bit>,
+    in_bk: DFF<Bit>,
+    desc_bk: DFF<Bit>,
+    in_kn: Signal<Local, Bits<K>>,
+    in_kgap: Signal<Local, Bits<K>>,
+    in_kbad: Signal<Local, Bit>,
     room_lim: Constant<Bits<16>>,
     in_fire: Signal<Local, Bit>,
     in_cnt: Signal<Local, Bits<16>>,
@@ -285,6 +301,7 @@ pub struct RxPath<const W: usize, const K: usize, const N: usize, const AW: usiz
     cur_len: DFF<Bits<16>>,
     cur_nb: DFF<Bits<16>>,
     cur_tl: DFF<Bit>,
+    cur_bk: DFF<Bit>,
     l3: DFF<Bits<16>>,
     l3x: DFF<Bits<16>>,
     l3b: DFF<Bits<16>>,
@@ -521,6 +538,12 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxPath<W, 
             desc_len: Default::default(),
             desc_nb: Default::default(),
             desc_tl: Default::default(),
+            i1_bk: Default::default(),
+            in_bk: Default::default(),
+            desc_bk: Default::default(),
+            in_kn: Default::default(),
+            in_kgap: Default::default(),
+            in_kbad: Default::default(),
             room_lim: Constant::new((((1u64 << AW) - 2) as u64).into()),
             in_fire: Default::default(),
             in_cnt: Default::default(),
@@ -591,6 +614,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxPath<W, 
             cur_len: Default::default(),
             cur_nb: Default::default(),
             cur_tl: Default::default(),
+            cur_bk: Default::default(),
             l3: Default::default(),
             l3x: Default::default(),
             l3b: Default::default(),
@@ -761,9 +785,9 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         dff_setup!(
             self, clock, wr_ptr, free_ptr, room, in_base, in_pos, in_rem, in_mid, in_tl, in_nbc, in_acc, i1_v,
             i1_data, i1_last, i1_we, i1_tl, i1_len, i1_ls, i1_first, desc_valid, desc_base, desc_len, desc_nb,
-            desc_tl, ps, cnt_v, cnt_r, ret, pend, a_v, a_x, a_tag, b_v, b_tag, b_beat, b_lane, b_cnt, c_v, c_tag, c_lane,
+            desc_tl, i1_bk, in_bk, desc_bk, ps, cnt_v, cnt_r, ret, pend, a_v, a_x, a_tag, b_v, b_tag, b_beat, b_lane, b_cnt, c_v, c_tag, c_lane,
             c_cnt, d_v, d_tag, d_lane, d_keep,  e_v, e_tag, e_word, e_ls, e_pr, ipd, ipf, ua, ud, ul,
-            ub, uc, uf, cd, cbe, sd, sbe, pnew, cz1, cz2, zf, cur_base, cur_len, cur_nb, cur_tl, l3, l3x, l3b,
+            ub, uc, uf, cd, cbe, sd, sbe, pnew, cz1, cz2, zf, cur_base, cur_len, cur_nb, cur_tl, cur_bk, l3, l3x, l3b,
             hl, ip_end, ip_end_m8, is_v6, nh, xoff, xnext, x8gt, walked, frag, udp, u8r, uend, uend32,
             outer_ok, vni, inner, ilen, rco_start, rco_off, rco_field, rco_end2, rco, applied, cstart, coff,
             complete, patch_val, reason, is_drop, kl14, kl18, kl34, kl38, kl54, kl58, k_l3b_hl, k_tot_hl,
@@ -822,6 +846,16 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         self.i1_len.d.next = self.in_newpos.val();
         self.i1_ls.d.next = self.in_sum.sum.val();
         self.i1_first.d.next = !self.in_mid.q.val();
+        // tkeep contract (stream.rs): all ones before the last beat; the last beat's lanes
+        // contiguous from lane 0 and not empty (no lane 0 or a kept lane above a null one)
+        self.in_kn.next = !self.s_axis.tkeep.val();
+        self.in_kgap.next = (self.s_axis.tkeep.val() >> 1) & self.in_kn.val();
+        if self.s_axis.tlast.val() {
+            self.in_kbad.next = self.in_kn.val().get_bit(0) || self.in_kgap.val().any();
+        } else {
+            self.in_kbad.next = self.in_kn.val().any();
+        }
+        self.i1_bk.d.next = self.in_kbad.val();
         if self.in_fire.val() {
             if self.s_axis.tlast.val() {
                 self.in_pos.d.next = 0.into();
@@ -861,6 +895,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                 self.desc_base.d.next = self.in_base.q.val();
                 self.desc_len.d.next = self.i1_len.q.val();
                 self.desc_tl.d.next = self.i1_tl.q.val();
+                self.desc_bk.d.next = self.in_bk.q.val() || self.i1_bk.q.val();
+                self.in_bk.d.next = false;
                 if self.i1_we.q.val() {
                     self.in_base.d.next = self.wr_ptr.q.val() + 1;
                     self.desc_nb.d.next = self.in_nbc.q.val() + 1;
@@ -868,8 +904,11 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.in_base.d.next = self.wr_ptr.q.val();
                     self.desc_nb.d.next = self.in_nbc.q.val();
                 }
-            } else if self.i1_we.q.val() {
-                self.in_nbc.d.next = self.in_nbc.q.val() + 1;
+            } else {
+                self.in_bk.d.next = self.in_bk.q.val() || self.i1_bk.q.val();
+                if self.i1_we.q.val() {
+                    self.in_nbc.d.next = self.in_nbc.q.val() + 1;
+                }
             }
         }
 
@@ -1109,6 +1148,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.cur_len.d.next = self.desc_len.q.val();
                     self.cur_nb.d.next = self.desc_nb.q.val();
                     self.cur_tl.d.next = self.desc_tl.q.val();
+                    self.cur_bk.d.next = self.desc_bk.q.val();
                     self.kl14.d.next = self.desc_len.q.val() < 14;
                     self.kl18.d.next = self.desc_len.q.val() < 18;
                     self.kl34.d.next = self.desc_len.q.val() < 34;
@@ -1136,7 +1176,11 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                 self.inner.d.next = 0.into();
                 self.ilen.d.next = 0.into();
                 self.is_v6.d.next = false;
-                if self.cur_tl.q.val() {
+                if self.cur_bk.q.val() {
+                    self.reason.d.next = 12.into(); // bad_keep
+                    self.is_drop.d.next = true;
+                    self.ps.d.next = PState::Emit;
+                } else if self.cur_tl.q.val() {
                     self.reason.d.next = 0.into(); // too_long
                     self.is_drop.d.next = true;
                     self.ps.d.next = PState::Emit;
@@ -1753,7 +1797,7 @@ mod tests {
         std::fs::write(std::env::temp_dir().join("rco_rx_path_w64.v"), &v).unwrap();
         assert!(v.contains("module top"));
         assert!(v.contains("reg[63:0] mem[2047:0]"));
-        assert!(v.contains("drop_count$11"));
+        assert!(v.contains("drop_count$12"));
     }
 
     #[test]

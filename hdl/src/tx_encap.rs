@@ -57,6 +57,10 @@
 //! past the buffer are consumed, not stored); `drop_bad_desc`: partial with the checksum
 //! field outside the frame. `max_frame + 60 <= 65535` is checked at construction, so the
 //! outer length can never overflow (golden's second `TooLong` condition).
+//! `drop_bad_keep` (hardware only, before the others): a beat broke the packed-stream
+//! contract, `tkeep` not all ones before the last beat or the last beat's lanes not
+//! contiguous from lane 0 / empty; a lone null beat is the empty frame (`drop_truncated`).
+//! The check is an OR tree of the port's `tkeep` into a sticky per-frame flag (`i_bk`).
 //!
 //! # Latency, throughput
 //! First output beat [`LATENCY`] = 10 cycles after the last input beat when the block is
@@ -132,6 +136,7 @@ pub struct TxEncap<const W: usize, const K: usize, const N: usize, const A: usiz
     pub drop_truncated: Signal<Out, Bits<32>>,
     pub drop_too_long: Signal<Out, Bits<32>>,
     pub drop_bad_desc: Signal<Out, Bits<32>>,
+    pub drop_bad_keep: Signal<Out, Bits<32>>,
     pub frames_out: Signal<Out, Bits<32>>,
     // parameters
     max_frame: Constant<Bits<16>>,
@@ -205,6 +210,12 @@ pub struct TxEncap<const W: usize, const K: usize, const N: usize, const A: usiz
     i_pos: DFF<Bits<16>>,
     i_stop: DFF<Bit>,
     i_over: DFF<Bit>,
+    /// the frame's tkeep broke the contract so far; no beat of the frame taken yet
+    i_bk: DFF<Bit>,
+    i_fresh: DFF<Bit>,
+    t_kn: Signal<Local, Bits<K>>,
+    t_kgap: Signal<Local, Bits<K>>,
+    t_kbad: Signal<Local, Bit>,
     i_len: DFF<Bits<16>>,
     i_old_hi: DFF<Bits<8>>,
     i_old_lo: DFF<Bits<8>>,
@@ -225,6 +236,7 @@ pub struct TxEncap<const W: usize, const K: usize, const N: usize, const A: usiz
     r_trunc: DFF<Bit>,
     r_long: DFF<Bit>,
     r_desc: DFF<Bit>,
+    r_bk: DFF<Bit>,
     r_ok: DFF<Bit>,
     udp_len: Signal<Local, Bits<16>>,
     ip_total: Signal<Local, Bits<16>>,
@@ -244,6 +256,7 @@ pub struct TxEncap<const W: usize, const K: usize, const N: usize, const A: usiz
     cnt_trunc: DFF<Bits<32>>,
     cnt_long: DFF<Bits<32>>,
     cnt_desc: DFF<Bits<32>>,
+    cnt_bk: DFF<Bits<32>>,
     cnt_out: DFF<Bits<32>>,
     // engine pulses: `skip` the next one (a dropped packet's), `pend` one not yet taken by F
     skip: DFF<Bit>,
@@ -437,6 +450,7 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             drop_truncated: Default::default(),
             drop_too_long: Default::default(),
             drop_bad_desc: Default::default(),
+            drop_bad_keep: Default::default(),
             frames_out: Default::default(),
             max_frame: c16(max_frame),
             max_last: c16(max_words * K - K),
@@ -505,6 +519,11 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             i_pos: Default::default(),
             i_stop: Default::default(),
             i_over: Default::default(),
+            i_bk: Default::default(),
+            i_fresh: Default::default(),
+            t_kn: Default::default(),
+            t_kgap: Default::default(),
+            t_kbad: Default::default(),
             i_len: Default::default(),
             i_old_hi: Default::default(),
             i_old_lo: Default::default(),
@@ -524,6 +543,7 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             r_trunc: Default::default(),
             r_long: Default::default(),
             r_desc: Default::default(),
+            r_bk: Default::default(),
             r_ok: Default::default(),
             udp_len: Default::default(),
             ip_total: Default::default(),
@@ -543,6 +563,7 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             cnt_trunc: Default::default(),
             cnt_long: Default::default(),
             cnt_desc: Default::default(),
+            cnt_bk: Default::default(),
             cnt_out: Default::default(),
             skip: Default::default(),
             pend: Default::default(),
@@ -694,9 +715,9 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             d_src_mac, d_vlan, d_tci, d_ipv6, d_src_ip, d_dst_ip, d_sport, d_dport, d_ttl,
             d_ip_id, d_flow, d_rco, d_udp_csum, p_s01, p_s23, p_s45, p_s67, p_d01, p_d23, p_d45,
             p_d67, p_ports, p_vni, p_ipid, p_vx0, p_vx3, p_use_rco, p_hlen, p_f2, q_a4, q_a6a,
-            q_a6b, q_u, q_i, wr_ptr, i_first_ptr, i_words, i_pos, i_stop, i_over, i_len,
+            q_a6b, q_u, q_i, wr_ptr, i_first_ptr, i_words, i_pos, i_stop, i_over, i_bk, i_fresh, i_len,
             i_old_hi, i_old_lo, i_prev_a, room, r_udp_len_le, r_ip_total_le, r_total, r_pa,
-            r_trunc, r_long, r_desc, r_ok, cnt_trunc, cnt_long, cnt_desc, cnt_out, skip, pend,
+            r_trunc, r_long, r_desc, r_bk, r_ok, cnt_trunc, cnt_long, cnt_desc, cnt_bk, cnt_out, skip, pend,
             f_busy, f_warm, f_got, f_cd, f_h, f_a4, f_a6a, f_a6b, f_u, f_i, f_ulen_le,
             f_iptot_le, f_v6, f_vlan, f_udp_csum, f_complete, f_oddf, f_old_c, f_total, f_pa,
             f_hlen, f_words, f_pa1, f_la8, f_lb8, f_pay_le, f_newc, f_newf, g_ua, g_ul, g_is, g_base, g_if, g_icsum,
@@ -758,6 +779,17 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             if self.s_axis.tkeep.val().get_bit(i) {
                 self.cnt[i].next = (i + 1).to_bits::<16>();
             }
+        }
+
+        // tkeep contract (stream.rs): all ones before the last beat; the last beat's lanes
+        // contiguous from lane 0 (a kept lane above a null one is a gap) and not empty,
+        // except a lone null beat (the empty frame, judged truncated as golden does)
+        self.t_kn.next = !self.s_axis.tkeep.val();
+        self.t_kgap.next = (self.s_axis.tkeep.val() >> 1) & self.t_kn.val();
+        if self.s_axis.tlast.val() {
+            self.t_kbad.next = (self.t_kn.val().get_bit(0) && !self.i_fresh.q.val()) || self.t_kgap.val().any();
+        } else {
+            self.t_kbad.next = self.t_kn.val().any();
         }
 
         // the two original bytes of the inner checksum field, as they stream past: byte a
@@ -867,10 +899,13 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             && !self.err_long.val()
             && self.d_partial.q.val()
             && (self.p_f2.q.val() > bit_cast::<32, 16>(self.i_len.q.val()));
-        self.r_trunc.d.next = self.err_trunc.val();
-        self.r_long.d.next = self.err_long.val();
-        self.r_desc.d.next = self.err_desc.val();
-        self.r_ok.d.next = !self.err_trunc.val() && !self.err_long.val() && !self.err_desc.val();
+        // a bad keep goes before all of them (the frame's length is not defined)
+        self.r_trunc.d.next = self.err_trunc.val() && !self.i_bk.q.val();
+        self.r_long.d.next = self.err_long.val() && !self.i_bk.q.val();
+        self.r_desc.d.next = self.err_desc.val() && !self.i_bk.q.val();
+        self.r_bk.d.next = self.i_bk.q.val();
+        self.r_ok.d.next =
+            !self.err_trunc.val() && !self.err_long.val() && !self.err_desc.val() && !self.i_bk.q.val();
 
         match self.i_state.q.val() {
             InState::Idle => {}
@@ -882,6 +917,8 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
                         self.i_words.d.next = self.i_words.q.val() + 1;
                     }
                     self.i_over.d.next = self.i_stop.q.val();
+                    self.i_bk.d.next = self.i_bk.q.val() || self.t_kbad.val();
+                    self.i_fresh.d.next = false;
                     // the buffer is full after the beat at max_last
                     if self.i_pos.q.val() == self.max_last.val() {
                         self.i_stop.d.next = true;
@@ -913,6 +950,9 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
                     if self.r_desc.q.val() {
                         self.cnt_desc.d.next = self.cnt_desc.q.val() + 1;
                     }
+                    if self.r_bk.q.val() {
+                        self.cnt_bk.d.next = self.cnt_bk.q.val() + 1;
+                    }
                 }
                 if self.handoff.val() {
                     self.i_state.d.next = InState::Idle;
@@ -942,6 +982,8 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             self.i_pos.d.next = 0.into();
             self.i_stop.d.next = false;
             self.i_over.d.next = false;
+            self.i_bk.d.next = false;
+            self.i_fresh.d.next = true;
             self.i_prev_a.d.next = false;
             self.i_words.d.next = 0.into();
             self.i_first_ptr.d.next = self.wr_ptr.q.val();
@@ -950,6 +992,7 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
         self.drop_truncated.next = self.cnt_trunc.q.val();
         self.drop_too_long.next = self.cnt_long.q.val();
         self.drop_bad_desc.next = self.cnt_desc.q.val();
+        self.drop_bad_keep.next = self.cnt_bk.q.val();
         self.frames_out.next = self.cnt_out.q.val();
 
         // ================= finish stage F =================

@@ -113,9 +113,12 @@ pub struct LoopRun {
     pub out_beats: u64,
     /// RX per-reason drop counters at the end (`DropReason::ALL` order).
     pub rx_counters: Vec<u64>,
-    /// TX drop counters at the end: truncated, too_long, bad_desc.
-    pub tx_counters: [u64; 3],
+    /// TX drop counters at the end, in [`TX_ERRORS`] order.
+    pub tx_counters: [u64; TX_ERRORS.len()],
 }
+
+/// The TX drop counters' errors, in the order `tx_counters` holds them.
+pub const TX_ERRORS: [TxError; 4] = [TxError::Truncated, TxError::TooLong, TxError::BadDescriptor, TxError::BadKeep];
 
 /// Stimulus options.
 #[derive(Clone, Debug)]
@@ -235,7 +238,7 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
     let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
     let mut done = 0usize;
     let mut frame_buf: Vec<u8> = Vec::new();
-    let mut tx_last = [0u64; 3];
+    let mut tx_last = [0u64; TX_ERRORS.len()];
     let mut run = LoopRun::default();
     let mut last_progress = 0u64;
     let mut idle_now = false;
@@ -328,9 +331,10 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
             uut.tx.drop_truncated.val().to_u64(),
             uut.tx.drop_too_long.val().to_u64(),
             uut.tx.drop_bad_desc.val().to_u64(),
+            uut.tx.drop_bad_keep.val().to_u64(),
         ];
         let mut tx_drop = false;
-        for (i, err) in [TxError::Truncated, TxError::TooLong, TxError::BadDescriptor].into_iter().enumerate() {
+        for (i, err) in TX_ERRORS.into_iter().enumerate() {
             if tx_now[i] != tx_last[i] {
                 anyhow::ensure!(tx_now[i] == tx_last[i] + 1 && di > 0, "loopback: TX drop counter jumped");
                 anyhow::ensure!(outcomes[di - 1].is_none(), "loopback: two outcomes for case {}", di - 1);
@@ -541,13 +545,13 @@ pub fn against_host(host: &[u8], desc: &TxDescriptor, got: &[u8]) -> Option<Stri
 pub fn check(cases: &[(Vec<u8>, TxDescriptor)], run: &LoopRun, cfg: &RxConfig) -> usize {
     let mut bad = 0;
     let mut want_counts = vec![0u64; NUM_DROP_REASONS];
-    let mut want_tx = [0u64; 3];
+    let mut want_tx = [0u64; TX_ERRORS.len()];
     for (i, ((host, desc), got)) in cases.iter().zip(&run.outcomes).enumerate() {
         let want = golden_outcome(host, desc, cfg);
         match &want {
             Outcome::Rx(Err(r)) => want_counts[DropReason::ALL.iter().position(|x| x == r).unwrap()] += 1,
             Outcome::Tx(e) => {
-                want_tx[[TxError::Truncated, TxError::TooLong, TxError::BadDescriptor].iter().position(|x| x == e).unwrap()] += 1
+                want_tx[TX_ERRORS.iter().position(|x| x == e).unwrap()] += 1
             }
             _ => {}
         }
@@ -623,7 +627,7 @@ pub fn run(opts: &SimOpts) -> anyhow::Result<SimSummary> {
 /// `reason=count` for every non-zero RX and TX drop counter, or `none`.
 pub fn drops_by_class(run: &LoopRun) -> String {
     let rx = DropReason::ALL.iter().zip(&run.rx_counters).map(|(r, n)| (format!("rx_{r}"), *n));
-    let tx = ["truncated", "too_long", "bad_desc"].iter().zip(run.tx_counters).map(|(r, n)| (format!("tx_{r}"), n));
+    let tx = ["truncated", "too_long", "bad_desc", "bad_keep"].iter().zip(run.tx_counters).map(|(r, n)| (format!("tx_{r}"), n));
     let v: Vec<String> = rx.chain(tx).filter(|(_, n)| *n > 0).map(|(r, n)| format!("{r}={n}")).collect();
     if v.is_empty() {
         "none".into()

@@ -14,7 +14,7 @@
 
 use crate::rx_model::RxResult;
 use rco_golden::types::{DropReason, RxConfig, RxMeta};
-use rco_hdl::stream::{packet_beats, tdata_hex};
+use rco_hdl::stream::{packet_beats, tdata_hex, Beat};
 use std::path::Path;
 
 /// Write `stim.hex`, `tb.v` and `dut.v` into `dir` for `jobs` at `width` bits.
@@ -30,16 +30,34 @@ pub fn prepare(
     max_cycles: u64,
     vcd: bool,
 ) -> anyhow::Result<()> {
+    anyhow::ensure!(jobs.iter().all(|(f, _)| !f.is_empty()), "cosim: empty frame");
+    let jobs: Vec<(Vec<Beat>, RxConfig)> = jobs.iter().map(|(f, c)| (packet_beats(f, width / 8), c.clone())).collect();
+    prepare_beats(dir, verilog, top, width, &jobs, backpressure_pct, max_cycles, vcd)
+}
+
+/// [`prepare`] with every frame's beats given (any `tkeep`), `width / 8` lanes each.
+#[allow(clippy::too_many_arguments)]
+pub fn prepare_beats(
+    dir: &Path,
+    verilog: &str,
+    top: &str,
+    width: usize,
+    jobs: &[(Vec<Beat>, RxConfig)],
+    backpressure_pct: u32,
+    max_cycles: u64,
+    vcd: bool,
+) -> anyhow::Result<()> {
     let k = width / 8;
     std::fs::create_dir_all(dir)?;
     let mut stim = String::new();
     let mut nb = 0usize;
     let mut prev: Option<&RxConfig> = None;
-    for (f, cfg) in jobs {
-        anyhow::ensure!(!f.is_empty() && cfg.max_frame <= 0xFFFF, "cosim: empty frame or max_frame too large");
+    for (beats, cfg) in jobs {
+        anyhow::ensure!(cfg.max_frame <= 0xFFFF, "cosim: max_frame too large");
+        anyhow::ensure!(!beats.is_empty() && beats.iter().all(|b| b.data.len() == k), "cosim: beats of {k} lanes");
         let drain = prev != Some(cfg);
         prev = Some(cfg);
-        for (i, b) in packet_beats(f, k).iter().enumerate() {
+        for (i, b) in beats.iter().enumerate() {
             let ctrl = ((drain && i == 0) as u8) << 2 | b.last as u8;
             let flags = (cfg.remcsum_rx as u8) << 3 | (cfg.nopartial as u8) << 2 | (cfg.udp_zero_csum6_rx as u8) << 1;
             stim.push_str(&format!(

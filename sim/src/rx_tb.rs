@@ -182,3 +182,37 @@ mod tests {
         assert_eq!(run.results, expect);
     }
 }
+
+#[cfg(test)]
+mod codes {
+    use rco_golden::types::DropReason;
+    use rco_hdl::rx_path::*;
+
+    /// The hardware's drop codes are the index in golden's `DropReason::ALL` (`hdl/`
+    /// cannot import golden, so its constants are checked here).
+    #[test]
+    fn drop_codes_are_golden_indices() {
+        assert_eq!(NUM_DROP_REASONS, DropReason::ALL.len());
+        let codes = [
+            (DROP_TOO_LONG, DropReason::TooLong),
+            (DROP_TRUNCATED, DropReason::Truncated),
+            (DROP_NOT_VXLAN, DropReason::NotVxlan),
+            (DROP_IP_HEADER, DropReason::IpHeader),
+            (DROP_IP_CSUM, DropReason::IpCsum),
+            (DROP_IP_FRAGMENT, DropReason::IpFragment),
+            (DROP_UDP_LENGTH, DropReason::UdpLength),
+            (DROP_UDP_CSUM, DropReason::UdpCsum),
+            (DROP_UDP_ZERO_CSUM6, DropReason::UdpZeroCsum6),
+            (DROP_VXLAN_FLAGS, DropReason::VxlanFlags),
+            (DROP_RCO_NOT_ENABLED, DropReason::RcoNotEnabled),
+            (DROP_RCO_PAST_END, DropReason::RcoPastEnd),
+            (DROP_BAD_KEEP, DropReason::BadKeep),
+        ];
+        assert_eq!(codes.len(), DropReason::ALL.len());
+        for (c, r) in codes {
+            assert_eq!(DropReason::ALL[c as usize], r);
+        }
+        // the drop_reason port (4 bits) holds every code
+        assert!(DropReason::ALL.len() <= 16);
+    }
+}

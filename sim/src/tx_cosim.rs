@@ -93,13 +93,28 @@ pub fn prepare(
     bp: f64,
 ) -> anyhow::Result<()> {
     let k = width / 8;
+    let cases: Vec<(Vec<Beat>, TxDescriptor)> = cases.iter().map(|(f, d)| (frame_beats(f, k), d.clone())).collect();
+    prepare_beats(dir, verilog, top, width, &cases, bp)
+}
+
+/// [`prepare`] with every case's input beats given (any `tkeep`), `width / 8` lanes each.
+pub fn prepare_beats(
+    dir: &Path,
+    verilog: &str,
+    top: &str,
+    width: usize,
+    cases: &[(Vec<Beat>, TxDescriptor)],
+    bp: f64,
+) -> anyhow::Result<()> {
+    let k = width / 8;
+    anyhow::ensure!(cases.iter().flat_map(|(b, _)| b).all(|b| b.data.len() == k), "tx cosim: beats of {k} lanes");
     std::fs::create_dir_all(dir)?;
     let mut desc = String::new();
     let mut beats = String::new();
     let mut nbeats = 0;
-    for (f, d) in cases {
+    for (bs, d) in cases {
         writeln!(desc, "{}", desc_word(d))?;
-        for b in frame_beats(f, k) {
+        for b in bs {
             writeln!(beats, "{:02x}{:0kw$x}{}", b.last as u8, b.keep, tdata_hex(&b.data), kw = k / 4)?;
             nbeats += 1;
         }
@@ -131,8 +146,8 @@ module tb;
     wire desc_ready, s_tready, m_tvalid, m_tlast, m_tuser;
     wire [W-1:0] m_tdata;
     wire [K-1:0] m_tkeep;
-    wire [31:0] d_trunc, d_long, d_desc, f_out;
-    reg [31:0] p_trunc = 0, p_long = 0, p_desc = 0;
+    wire [31:0] d_trunc, d_long, d_desc, d_bk, f_out;
+    reg [31:0] p_trunc = 0, p_long = 0, p_desc = 0, p_bk = 0;
     integer c = 0, di = 0, bi = 0, errors = 0, fd, seed = 7;
 
     {top} dut(
@@ -150,7 +165,7 @@ module tb;
         .m_axis$tdata(m_tdata), .m_axis$tkeep(m_tkeep), .m_axis$tvalid(m_tvalid),
         .m_axis$tready(mready), .m_axis$tlast(m_tlast), .m_axis$tuser(m_tuser),
         .drop_truncated(d_trunc), .drop_too_long(d_long), .drop_bad_desc(d_desc),
-        .frames_out(f_out));
+        .drop_bad_keep(d_bk), .frames_out(f_out));
 
     initial begin
         $readmemh("desc.hex", descm);
@@ -166,15 +181,16 @@ module tb;
         if (d_trunc != p_trunc) $fwrite(fd, "D truncated %0d\n", di);
         if (d_long != p_long) $fwrite(fd, "D too_long %0d\n", di);
         if (d_desc != p_desc) $fwrite(fd, "D bad_descriptor %0d\n", di);
-        p_trunc = d_trunc; p_long = d_long; p_desc = d_desc;
-        if (bi >= NBEAT && di >= NCASE && f_out + d_trunc + d_long + d_desc == NCASE) begin
-            $display("COSIM cycles=%0d pulses=%0d expected=%0d errors=%0d", c, f_out + d_trunc + d_long + d_desc, NCASE, errors);
+        if (d_bk != p_bk) $fwrite(fd, "D bad_keep %0d\n", di);
+        p_trunc = d_trunc; p_long = d_long; p_desc = d_desc; p_bk = d_bk;
+        if (bi >= NBEAT && di >= NCASE && f_out + d_trunc + d_long + d_desc + d_bk == NCASE) begin
+            $display("COSIM cycles=%0d pulses=%0d expected=%0d errors=%0d", c, f_out + d_trunc + d_long + d_desc + d_bk, NCASE, errors);
             $fclose(fd);
             $finish;
         end
         if (c >= BOUND) begin
             errors = errors + 1;
-            $display("COSIM cycles=%0d pulses=%0d expected=%0d errors=%0d", c, f_out + d_trunc + d_long + d_desc, NCASE, errors);
+            $display("COSIM cycles=%0d pulses=%0d expected=%0d errors=%0d", c, f_out + d_trunc + d_long + d_desc + d_bk, NCASE, errors);
             $fclose(fd);
             $finish;
         end
@@ -220,7 +236,9 @@ pub fn collect(dir: &Path, ncase: usize, width: usize) -> anyhow::Result<Vec<Res
                 let e = match *kind {
                     "truncated" => TxError::Truncated,
                     "too_long" => TxError::TooLong,
-                    _ => TxError::BadDescriptor,
+                    "bad_keep" => TxError::BadKeep,
+                    "bad_descriptor" => TxError::BadDescriptor,
+                    _ => anyhow::bail!("tx cosim: drop kind {kind}"),
                 };
                 anyhow::ensure!(n > 0 && n <= ncase && outcome[n - 1].is_none(), "bad drop line {line}");
                 outcome[n - 1] = Some(Err(e));

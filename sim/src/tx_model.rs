@@ -83,6 +83,32 @@ pub fn run_width(
     }
 }
 
+/// As [`run_width`] with the input beats given explicitly (any `tkeep`, e.g. holes that a
+/// byte string cannot express); beats have `width / 8` lanes.
+pub fn run_width_beats(
+    cases: &[(Vec<Beat>, TxDescriptor)],
+    opts: &DriveOpts,
+    width: usize,
+) -> anyhow::Result<TxRun> {
+    anyhow::ensure!(
+        (14..=MAX_FRAME_LIMIT).contains(&opts.max_frame),
+        "max_frame {} outside 14..={MAX_FRAME_LIMIT}",
+        opts.max_frame
+    );
+    anyhow::ensure!(
+        cases.iter().all(|(b, _)| !b.is_empty() && b.iter().all(|x| x.data.len() * 8 == width)),
+        "tx hardware: beats of {} lanes",
+        width / 8
+    );
+    match width {
+        64 => drive_beats::<64, 8, 4, 12, 640>(cases, opts, None),
+        128 => drive_beats::<128, 16, 8, 11, 640>(cases, opts, None),
+        256 => drive_beats::<256, 32, 16, 10, 768>(cases, opts, None),
+        512 => drive_beats::<512, 64, 32, 9, 1024>(cases, opts, None),
+        w => anyhow::bail!("tx hardware: width {w} is not built (64, 128, 256 or 512)"),
+    }
+}
+
 /// Lane-order bits of a byte string (wire byte 0 in bits 7:0), zero-extended to `B` bits.
 fn lane_bits<const B: usize>(bytes: &[u8]) -> Bits<B> {
     let mut v = bytes.to_vec();
@@ -144,6 +170,16 @@ pub fn drive<const W: usize, const K: usize, const N: usize, const A: usize, con
     opts: &DriveOpts,
     vcd_out: Option<&mut dyn Write>,
 ) -> anyhow::Result<TxRun> {
+    let cases: Vec<(Vec<Beat>, TxDescriptor)> = cases.iter().map(|(f, d)| (frame_beats(f, K), d.clone())).collect();
+    drive_beats::<W, K, N, A, HB>(&cases, opts, vcd_out)
+}
+
+/// [`drive`] with the input beats of every case given (`K` lanes each).
+pub fn drive_beats<const W: usize, const K: usize, const N: usize, const A: usize, const HB: usize>(
+    cases: &[(Vec<Beat>, TxDescriptor)],
+    opts: &DriveOpts,
+    vcd_out: Option<&mut dyn Write>,
+) -> anyhow::Result<TxRun> {
     let mut uut = TxEncap::<W, K, N, A, HB>::new(opts.max_frame);
     uut.connect_all();
     rust_hdl::core::check_error::check_all(&uut)
@@ -151,7 +187,7 @@ pub fn drive<const W: usize, const K: usize, const N: usize, const A: usize, con
     let mut vcd = vcd_out.map(|w| write_vcd_dump(write_vcd_header(w, &uut), &uut));
     let mut rng = rco_golden::rng::SplitMix64::new(opts.seed ^ 0x7458_656E_6361_7053);
 
-    let beats: Vec<Vec<Beat>> = cases.iter().map(|(f, _)| frame_beats(f, K)).collect();
+    let beats: Vec<&Vec<Beat>> = cases.iter().map(|(b, _)| b).collect();
     let total_in: u64 = beats.iter().map(|b| b.len() as u64).sum();
     let bound = 10_000
         + (40 * cases.len() as u64 + 4 * total_in) * if opts.backpressure > 0.0 { (1.0 / (1.0 - opts.backpressure)).ceil() as u64 + 1 } else { 1 };
@@ -162,7 +198,7 @@ pub fn drive<const W: usize, const K: usize, const N: usize, const A: usize, con
     let mut frames: Vec<Vec<u8>> = Vec::new();
     let mut cur: Vec<u8> = Vec::new();
     let mut run = TxRun::default();
-    let mut last_counts = [0u64; 3];
+    let mut last_counts = [0u64; 4];
     let (mut first_out, mut last_out) = (None::<u64>, 0u64);
     let mut ready_hist: Vec<bool> = Vec::new();
     let mut last_progress = 0u64;
@@ -253,8 +289,12 @@ pub fn drive<const W: usize, const K: usize, const N: usize, const A: usize, con
             uut.drop_truncated.val().to_u64(),
             uut.drop_too_long.val().to_u64(),
             uut.drop_bad_desc.val().to_u64(),
+            uut.drop_bad_keep.val().to_u64(),
         ];
-        for (i, err) in [TxError::Truncated, TxError::TooLong, TxError::BadDescriptor].into_iter().enumerate() {
+        for (i, err) in [TxError::Truncated, TxError::TooLong, TxError::BadDescriptor, TxError::BadKeep]
+            .into_iter()
+            .enumerate()
+        {
             if counts[i] != last_counts[i] {
                 anyhow::ensure!(counts[i] == last_counts[i] + 1 && di > 0, "drop counter jumped");
                 anyhow::ensure!(outcome[di - 1].is_none(), "two outcomes for case {}", di - 1);

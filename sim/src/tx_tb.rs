@@ -131,6 +131,7 @@ fn write_gtkw(vcd: &std::path::Path, w: usize) -> anyhow::Result<()> {
                 t("uut.drop_truncated[31:0]", Fmt::Dec),
                 t("uut.drop_too_long[31:0]", Fmt::Dec),
                 t("uut.drop_bad_desc[31:0]", Fmt::Dec),
+                t("uut.drop_bad_keep[31:0]", Fmt::Dec),
                 t("uut.frames_out[31:0]", Fmt::Dec),
             ],
         },

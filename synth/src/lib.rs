@@ -143,7 +143,7 @@ impl Design {
                     "out",
                     "m_axis",
                     width,
-                    &[("drop_truncated[31:0]", Fmt::Dec), ("drop_too_long[31:0]", Fmt::Dec), ("drop_bad_desc[31:0]", Fmt::Dec)],
+                    &[("drop_truncated[31:0]", Fmt::Dec), ("drop_too_long[31:0]", Fmt::Dec), ("drop_bad_desc[31:0]", Fmt::Dec), ("drop_bad_keep[31:0]", Fmt::Dec)],
                 ),
             ],
             Design::CsumEngine => vec![

@@ -1,0 +1,143 @@
+//! `tkeep` that breaks the packed-stream contract on the TX host stream (hdl/src/stream.rs:
+//! all ones before the last beat, the last beat's lanes contiguous from lane 0 and not
+//! empty), through the TX hardware cycle by cycle (`rco_sim::tx_model`) with back-pressure
+//! and idle input cycles: every such frame is a `bad_keep` drop (counted by
+//! `drop_bad_keep`, before the other errors), and the good frame after it comes out as
+//! golden `tx_encap` makes it. A lone null beat is the empty frame: truncated, as golden.
+//! Expectations come from what each case mangled (and golden for the good frames).
+
+use rco_golden::rng::SplitMix64;
+use rco_golden::tx::tx_encap;
+use rco_golden::types::{TxDescriptor, TxError};
+use rco_golden::vectors::{gen_descriptor, gen_host_frame};
+use rco_sim::loopback_tb::{packet_beats, Beat};
+use rco_sim::tx_model::{run_width_beats, DriveOpts};
+
+/// Buffer size of the runs (short too-long frames).
+const MAX_FRAME: usize = 2048;
+
+/// Good host frames with their descriptors, at least `min_len` bytes.
+fn good_cases(seed: u64, n: usize, min_len: usize) -> Vec<(Vec<u8>, TxDescriptor)> {
+    let mut rng = SplitMix64::new(seed);
+    let mut v = Vec::new();
+    while v.len() < n {
+        let (f, p) = gen_host_frame(&mut rng, 600);
+        let d = gen_descriptor(&mut rng, p);
+        if f.len() >= min_len && tx_encap(&f, &d, MAX_FRAME).is_ok() {
+            v.push((f, d));
+        }
+    }
+    v
+}
+
+fn all_lanes(k: usize) -> u64 {
+    if k >= 64 {
+        !0
+    } else {
+        (1 << k) - 1
+    }
+}
+
+/// Null lanes `lo..hi` of a beat, junk in them.
+fn null_lanes(b: &mut Beat, lo: usize, hi: usize, junk: bool) {
+    for l in lo..hi {
+        b.keep &= !(1u64 << l);
+        if junk {
+            b.data[l] = 0x5A;
+        }
+    }
+}
+
+type Expect = Result<Vec<u8>, TxError>;
+
+fn cases(k: usize) -> Vec<(String, Vec<Beat>, TxDescriptor, Expect)> {
+    let goods = good_cases(0x7EE9, 6, 3 * k + 1);
+    let (f0, d0) = goods[0].clone();
+    let mut long = f0.clone();
+    long.resize(MAX_FRAME + 2 * k, 0xC3);
+    // a partial descriptor whose field lies past the end (bad_descriptor on its own)
+    let mut bad_desc = d0.clone();
+    bad_desc.partial = true;
+    bad_desc.csum_start = f0.len() as u16 - 4;
+    bad_desc.csum_offset = 6;
+    assert_eq!(tx_encap(&f0, &bad_desc, MAX_FRAME), Err(TxError::BadDescriptor));
+    type Edit = Box<dyn Fn(&mut Vec<Beat>)>;
+    let mid = |b: &Vec<Beat>| b.len() / 2;
+    let last = |b: &Vec<Beat>| b.len() - 1;
+    let bk = Err(TxError::BadKeep);
+    let list: Vec<(&str, Vec<u8>, TxDescriptor, Edit, Expect)> = vec![
+        ("hole_mid_data_intact", f0.clone(), d0.clone(), Box::new(move |b| { let m = mid(b); null_lanes(&mut b[m], k / 2, k, false) }), bk.clone()),
+        ("hole_mid_junk", f0.clone(), d0.clone(), Box::new(move |b| { let m = mid(b); null_lanes(&mut b[m], 0, k / 2, true) }), bk.clone()),
+        ("hole_mid_top_lane", f0.clone(), d0.clone(), Box::new(move |b| { let m = mid(b); null_lanes(&mut b[m], k - 1, k, true) }), bk.clone()),
+        ("mid_keep_zero", f0.clone(), d0.clone(), Box::new(move |b| { let m = mid(b); null_lanes(&mut b[m], 0, k, true) }), bk.clone()),
+        ("first_beat_hole", f0.clone(), d0.clone(), Box::new(move |b| null_lanes(&mut b[0], 2, 3, false)), bk.clone()),
+        ("last_keep_noncontiguous", f0.clone(), d0.clone(), Box::new(move |b| { let n = last(b); b[n].keep = 1 | 1 << (k - 1) }), bk.clone()),
+        ("last_keep_no_lane0", f0.clone(), d0.clone(), Box::new(move |b| { let n = last(b); b[n].keep = (b[n].keep & !1) | 2 }), bk.clone()),
+        ("last_keep_zero_in_place", f0.clone(), d0.clone(), Box::new(move |b| { let n = last(b); b[n].keep = 0 }), bk.clone()),
+        ("last_keep_zero_extra_beat", f0.clone(), d0.clone(), Box::new(move |b| {
+            let n = last(b);
+            b[n].last = false;
+            b.push(Beat { data: vec![0x11; k], keep: 0, last: true });
+        }), bk.clone()),
+        // bad_keep before truncated, too_long and bad_descriptor
+        ("short_and_last_keep_gap", f0[..10].to_vec(), d0.clone(), Box::new(move |b| { let n = last(b); b[n].keep = 0b1001 }), bk.clone()),
+        ("too_long_and_hole", long.clone(), d0.clone(), Box::new(move |b| null_lanes(&mut b[1], 0, 1, false)), bk.clone()),
+        ("too_long_and_last_keep_zero", long.clone(), d0.clone(), Box::new(move |b| { let n = last(b); b[n].keep = 0 }), bk.clone()),
+        ("bad_desc_and_hole", f0.clone(), bad_desc.clone(), Box::new(move |b| { let m = mid(b); null_lanes(&mut b[m], 1, 2, true) }), bk.clone()),
+        // the empty frame (one beat, nothing kept) is legal framing: golden's verdict
+        ("lone_null_beat", f0[..1].to_vec(), d0.clone(), Box::new(move |b| b[0].keep = 0), tx_encap(&[], &d0, MAX_FRAME)),
+    ];
+    assert_eq!(tx_encap(&[], &d0, MAX_FRAME), Err(TxError::Truncated));
+    let mut v = Vec::new();
+    for (i, (name, f, d, edit, want)) in list.into_iter().enumerate() {
+        let mut b = packet_beats(&f, k);
+        edit(&mut b);
+        v.push((name.to_string(), b, d, want));
+        let (g, gd) = &goods[1 + i % (goods.len() - 1)];
+        v.push((format!("good after {name}"), packet_beats(g, k), gd.clone(), tx_encap(g, gd, MAX_FRAME)));
+    }
+    // the frames the bad ones were made from, unmangled, are good
+    v.push(("f0_whole".into(), packet_beats(&f0, k), d0.clone(), tx_encap(&f0, &d0, MAX_FRAME)));
+    assert!(v.iter().filter(|c| c.3.is_ok()).all(|c| c.1.iter().all(|b| b.last || b.keep == all_lanes(k))));
+    v
+}
+
+fn run(width: usize, backpressure: f64, seed: u64) {
+    let k = width / 8;
+    let cases = cases(k);
+    let jobs: Vec<(Vec<Beat>, TxDescriptor)> = cases.iter().map(|(_, b, d, _)| (b.clone(), d.clone())).collect();
+    let opts = DriveOpts { max_frame: MAX_FRAME, backpressure, idle: 0.1, seed };
+    let r = run_width_beats(&jobs, &opts, width).unwrap();
+    assert_eq!(r.results.len(), cases.len());
+    let mut bad = Vec::new();
+    for ((name, _, _, want), got) in cases.iter().zip(&r.results) {
+        if got != want {
+            let s = |x: &Expect| match x {
+                Ok(f) => format!("frame {} bytes", f.len()),
+                Err(e) => format!("drop {e}"),
+            };
+            bad.push(format!("{name}: hw {} / expected {}", s(got), s(want)));
+        }
+    }
+    assert!(bad.is_empty(), "W={width}:\n{}", bad.join("\n"));
+    let n_bk = cases.iter().filter(|c| c.3 == Err(TxError::BadKeep)).count();
+    let n_drop = cases.iter().filter(|c| c.3.is_err()).count();
+    // every drop stepped exactly one counter once (tx_model attributes counter steps)
+    assert_eq!(r.drops as usize, n_drop, "W={width}: drop counter steps");
+    eprintln!("W={width}: {} cases, bad_keep={n_bk}, drops={n_drop}, {} cycles", cases.len(), r.cycles);
+}
+
+#[test]
+fn tx_bad_keep_w64_backpressure() {
+    run(64, 0.3, 1);
+}
+
+#[test]
+fn tx_bad_keep_w128_backpressure() {
+    run(128, 0.2, 2);
+}
+
+#[test]
+fn tx_bad_keep_w256_backpressure() {
+    run(256, 0.4, 3);
+}
