@@ -18,6 +18,10 @@ pub struct RegFifo<D: Synth, const Q: usize> {
     rd: DFF<Bits<8>>,
     wr: DFF<Bits<8>>,
     cnt: DFF<Bits<8>>,
+    /// not-empty as its own flip-flop (0 after reset): it gates the consumer's pop (and through it the
+    /// read pointers), where a zero test of `cnt` added LUT levels to the NIC's
+    /// critical path
+    nonempty: DFF<Bit>,
     head: Signal<Local, D>,
     wrap: Constant<Bits<8>>,
 }
@@ -37,6 +41,7 @@ impl<D: Synth, const Q: usize> RegFifo<D, Q> {
             rd: Default::default(),
             wr: Default::default(),
             cnt: Default::default(),
+            nonempty: Default::default(),
             head: Default::default(),
             wrap: Constant::new(((Q - 1) as u64).into()),
         }
@@ -52,7 +57,7 @@ impl<D: Synth, const Q: usize> Default for RegFifo<D, Q> {
 impl<D: Synth, const Q: usize> Logic for RegFifo<D, Q> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, rd, wr, cnt);
+        dff_setup!(self, clock, rd, wr, cnt, nonempty);
         // the head is picked in a local and the output written once: a port written twice
         // per evaluation glitches, and an event-driven simulator re-evaluates the parent
         self.head.next = self.slot[0].q.val();
@@ -74,13 +79,15 @@ impl<D: Synth, const Q: usize> Logic for RegFifo<D, Q> {
         }
         if self.push.val() && !self.pop.val() {
             self.cnt.d.next = self.cnt.q.val() + 1;
+            self.nonempty.d.next = true;
         }
         if self.pop.val() && !self.push.val() {
             self.cnt.d.next = self.cnt.q.val() - 1;
+            self.nonempty.d.next = self.cnt.q.val() != 1;
         }
         self.dout.next = self.head.val();
         self.count.next = self.cnt.q.val();
-        self.empty.next = !self.cnt.q.val().any();
+        self.empty.next = !self.nonempty.q.val();
     }
 }
 
@@ -104,6 +111,7 @@ mod tests {
             u.din.next = (cyc as u64).into();
             assert!(simulate(&mut u, 100));
             assert_eq!(u.count.val().to_u64() as usize, model.len());
+            assert_eq!(u.empty.val(), model.is_empty());
             if let Some(h) = model.front() {
                 assert_eq!(u.dout.val().to_u64() as u32, *h);
             }
