@@ -17,6 +17,7 @@ use rco_golden::tx::tx_encap;
 use rco_golden::types::{DropReason, RxConfig, TxDescriptor, DEFAULT_MAX_FRAME};
 use rco_golden::vectors::gen_host_frame;
 use rco_golden::wire::IpAddrs;
+use rco_hdl::stream::lane_mask;
 use rco_sim::loopback_tb::{packet_beats, rx_raw_beats, Beat};
 use rco_sim::rx_model::{run_width, Drive, RxResult};
 use DropReason::*;
@@ -520,25 +521,6 @@ fn corpus_is_well_formed() {
 // counted once; the frame after it is judged on its own. The expectations come from what
 // each case mangled: `bad_keep` for a mangled frame, golden `rx_decap` for the good ones.
 
-/// `tkeep` of a full beat of `k` lanes.
-fn all_lanes(k: usize) -> u64 {
-    if k >= 64 {
-        !0
-    } else {
-        (1 << k) - 1
-    }
-}
-
-/// Null lanes `lo..hi` of a beat, with junk in them (what a MAC might leave there).
-fn null_lanes(b: &mut Beat, lo: usize, hi: usize, junk: bool) {
-    for l in lo..hi {
-        b.keep &= !(1u64 << l);
-        if junk {
-            b.data[l] = 0xA5;
-        }
-    }
-}
-
 /// The tkeep cases at `k` lanes: (name, beats, what the test expects). Each mangled frame
 /// is followed by a good one (they cycle through `good_frames`).
 fn tkeep_cases(k: usize) -> Vec<(String, Vec<Beat>, RxResult)> {
@@ -553,14 +535,14 @@ fn tkeep_cases(k: usize) -> Vec<(String, Vec<Beat>, RxResult)> {
     let mid = |b: &Vec<Beat>| b.len() / 2;
     let cases: Vec<(&str, &[u8], Edit)> = vec![
         // a hole in a beat before the last, bytes still there or junk
-        ("hole_mid_data_intact", &good, Box::new(move |b| { let m = mid(b); null_lanes(&mut b[m], k / 2, k, false) })),
-        ("hole_mid_junk", &good, Box::new(move |b| { let m = mid(b); null_lanes(&mut b[m], k / 2, k, true) })),
+        ("hole_mid_data_intact", &good, Box::new(move |b| { let m = mid(b); b[m].null_lanes(k / 2, k, None) })),
+        ("hole_mid_junk", &good, Box::new(move |b| { let m = mid(b); b[m].null_lanes(k / 2, k, Some(0xA5)) })),
         // junk in low null lanes, zero outer checksum: before bad_keep this was delivered
-        ("hole_mid_junk_zero_csum", &zero_csum, Box::new(move |b| { let m = mid(b); null_lanes(&mut b[m], 0, k / 2, true) })),
-        ("hole_mid_top_lane", &good, Box::new(move |b| { let m = mid(b); null_lanes(&mut b[m], k - 1, k, true) })),
-        ("mid_keep_zero", &good, Box::new(move |b| { let m = mid(b); null_lanes(&mut b[m], 0, k, true) })),
-        ("header_beat_keep_zero", &good, Box::new(move |b| null_lanes(&mut b[1], 0, k, false))),
-        ("first_beat_hole", &good, Box::new(move |b| null_lanes(&mut b[0], 3, 4, false))),
+        ("hole_mid_junk_zero_csum", &zero_csum, Box::new(move |b| { let m = mid(b); b[m].null_lanes(0, k / 2, Some(0xA5)) })),
+        ("hole_mid_top_lane", &good, Box::new(move |b| { let m = mid(b); b[m].null_lanes(k - 1, k, Some(0xA5)) })),
+        ("mid_keep_zero", &good, Box::new(move |b| { let m = mid(b); b[m].null_lanes(0, k, Some(0xA5)) })),
+        ("header_beat_keep_zero", &good, Box::new(move |b| b[1].null_lanes(0, k, None))),
+        ("first_beat_hole", &good, Box::new(move |b| b[0].null_lanes(3, 4, None))),
         // the last beat: a kept lane above a null one, lane 0 null, nothing kept
         ("last_keep_noncontiguous", &good, Box::new(move |b| {
             let n = b.len() - 1;
@@ -589,7 +571,7 @@ fn tkeep_cases(k: usize) -> Vec<(String, Vec<Beat>, RxResult)> {
             let n = b.len() - 1;
             b[n].keep = 0b101;
         })),
-        ("too_long_and_hole", &long, Box::new(move |b| null_lanes(&mut b[2], 1, 2, false))),
+        ("too_long_and_hole", &long, Box::new(move |b| b[2].null_lanes(1, 2, None))),
         ("too_long_and_last_keep_zero", &long, Box::new(move |b| {
             let n = b.len() - 1;
             b[n].keep = 0;
@@ -601,7 +583,7 @@ fn tkeep_cases(k: usize) -> Vec<(String, Vec<Beat>, RxResult)> {
         let mut b = packet_beats(f, k);
         edit(&mut b);
         assert!(
-            b.iter().enumerate().any(|(j, x)| if j + 1 < b.len() { x.keep != all_lanes(k) } else { x.keep == 0 || x.keep & (x.keep + 1) != 0 }),
+            b.iter().enumerate().any(|(j, x)| if j + 1 < b.len() { x.keep != lane_mask(k) } else { x.keep == 0 || x.keep & (x.keep + 1) != 0 }),
             "{name}: the edit breaks the contract"
         );
         v.push((name.to_string(), b, Err(BadKeep)));

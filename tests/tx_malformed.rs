@@ -10,6 +10,7 @@ use rco_golden::rng::SplitMix64;
 use rco_golden::tx::tx_encap;
 use rco_golden::types::{TxDescriptor, TxError};
 use rco_golden::vectors::{gen_descriptor, gen_host_frame};
+use rco_hdl::stream::lane_mask;
 use rco_sim::loopback_tb::{packet_beats, Beat};
 use rco_sim::tx_model::{run_width_beats, DriveOpts};
 
@@ -30,24 +31,6 @@ fn good_cases(seed: u64, n: usize, min_len: usize) -> Vec<(Vec<u8>, TxDescriptor
     v
 }
 
-fn all_lanes(k: usize) -> u64 {
-    if k >= 64 {
-        !0
-    } else {
-        (1 << k) - 1
-    }
-}
-
-/// Null lanes `lo..hi` of a beat, junk in them.
-fn null_lanes(b: &mut Beat, lo: usize, hi: usize, junk: bool) {
-    for l in lo..hi {
-        b.keep &= !(1u64 << l);
-        if junk {
-            b.data[l] = 0x5A;
-        }
-    }
-}
-
 type Expect = Result<Vec<u8>, TxError>;
 
 fn cases(k: usize) -> Vec<(String, Vec<Beat>, TxDescriptor, Expect)> {
@@ -66,11 +49,11 @@ fn cases(k: usize) -> Vec<(String, Vec<Beat>, TxDescriptor, Expect)> {
     let last = |b: &Vec<Beat>| b.len() - 1;
     let bk = Err(TxError::BadKeep);
     let list: Vec<(&str, Vec<u8>, TxDescriptor, Edit, Expect)> = vec![
-        ("hole_mid_data_intact", f0.clone(), d0.clone(), Box::new(move |b| { let m = mid(b); null_lanes(&mut b[m], k / 2, k, false) }), bk.clone()),
-        ("hole_mid_junk", f0.clone(), d0.clone(), Box::new(move |b| { let m = mid(b); null_lanes(&mut b[m], 0, k / 2, true) }), bk.clone()),
-        ("hole_mid_top_lane", f0.clone(), d0.clone(), Box::new(move |b| { let m = mid(b); null_lanes(&mut b[m], k - 1, k, true) }), bk.clone()),
-        ("mid_keep_zero", f0.clone(), d0.clone(), Box::new(move |b| { let m = mid(b); null_lanes(&mut b[m], 0, k, true) }), bk.clone()),
-        ("first_beat_hole", f0.clone(), d0.clone(), Box::new(move |b| null_lanes(&mut b[0], 2, 3, false)), bk.clone()),
+        ("hole_mid_data_intact", f0.clone(), d0.clone(), Box::new(move |b| { let m = mid(b); b[m].null_lanes(k / 2, k, None) }), bk.clone()),
+        ("hole_mid_junk", f0.clone(), d0.clone(), Box::new(move |b| { let m = mid(b); b[m].null_lanes(0, k / 2, Some(0x5A)) }), bk.clone()),
+        ("hole_mid_top_lane", f0.clone(), d0.clone(), Box::new(move |b| { let m = mid(b); b[m].null_lanes(k - 1, k, Some(0x5A)) }), bk.clone()),
+        ("mid_keep_zero", f0.clone(), d0.clone(), Box::new(move |b| { let m = mid(b); b[m].null_lanes(0, k, Some(0x5A)) }), bk.clone()),
+        ("first_beat_hole", f0.clone(), d0.clone(), Box::new(move |b| b[0].null_lanes(2, 3, None)), bk.clone()),
         ("last_keep_noncontiguous", f0.clone(), d0.clone(), Box::new(move |b| { let n = last(b); b[n].keep = 1 | 1 << (k - 1) }), bk.clone()),
         ("last_keep_no_lane0", f0.clone(), d0.clone(), Box::new(move |b| { let n = last(b); b[n].keep = (b[n].keep & !1) | 2 }), bk.clone()),
         ("last_keep_zero_in_place", f0.clone(), d0.clone(), Box::new(move |b| { let n = last(b); b[n].keep = 0 }), bk.clone()),
@@ -81,9 +64,9 @@ fn cases(k: usize) -> Vec<(String, Vec<Beat>, TxDescriptor, Expect)> {
         }), bk.clone()),
         // bad_keep before truncated, too_long and bad_descriptor
         ("short_and_last_keep_gap", f0[..10].to_vec(), d0.clone(), Box::new(move |b| { let n = last(b); b[n].keep = 0b1001 }), bk.clone()),
-        ("too_long_and_hole", long.clone(), d0.clone(), Box::new(move |b| null_lanes(&mut b[1], 0, 1, false)), bk.clone()),
+        ("too_long_and_hole", long.clone(), d0.clone(), Box::new(move |b| b[1].null_lanes(0, 1, None)), bk.clone()),
         ("too_long_and_last_keep_zero", long.clone(), d0.clone(), Box::new(move |b| { let n = last(b); b[n].keep = 0 }), bk.clone()),
-        ("bad_desc_and_hole", f0.clone(), bad_desc.clone(), Box::new(move |b| { let m = mid(b); null_lanes(&mut b[m], 1, 2, true) }), bk.clone()),
+        ("bad_desc_and_hole", f0.clone(), bad_desc.clone(), Box::new(move |b| { let m = mid(b); b[m].null_lanes(1, 2, Some(0x5A)) }), bk.clone()),
         // the empty frame (one beat, nothing kept) is legal framing: golden's verdict
         ("lone_null_beat", f0[..1].to_vec(), d0.clone(), Box::new(move |b| b[0].keep = 0), tx_encap(&[], &d0, MAX_FRAME)),
     ];
@@ -98,7 +81,7 @@ fn cases(k: usize) -> Vec<(String, Vec<Beat>, TxDescriptor, Expect)> {
     }
     // the frames the bad ones were made from, unmangled, are good
     v.push(("f0_whole".into(), packet_beats(&f0, k), d0.clone(), tx_encap(&f0, &d0, MAX_FRAME)));
-    assert!(v.iter().filter(|c| c.3.is_ok()).all(|c| c.1.iter().all(|b| b.last || b.keep == all_lanes(k))));
+    assert!(v.iter().filter(|c| c.3.is_ok()).all(|c| c.1.iter().all(|b| b.last || b.keep == lane_mask(k))));
     v
 }
 

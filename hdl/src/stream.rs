@@ -42,6 +42,19 @@ pub struct Beat {
     pub last: bool,
 }
 
+impl Beat {
+    /// Clear `tkeep` for lanes `lo..hi` (a hole that breaks the stream contract), writing
+    /// `junk` into their bytes if given: what a MAC may leave in lanes it marks null.
+    pub fn null_lanes(&mut self, lo: usize, hi: usize, junk: Option<u8>) {
+        for l in lo..hi {
+            self.keep &= !(1u64 << l);
+            if let Some(j) = junk {
+                self.data[l] = j;
+            }
+        }
+    }
+}
+
 /// Split a packet into beats of `bytes_per_beat` lanes (`<= 64`); the tail is zero-padded.
 pub fn packet_beats(pkt: &[u8], bytes_per_beat: usize) -> Vec<Beat> {
     assert!(bytes_per_beat <= 64 && !pkt.is_empty());
@@ -107,6 +120,10 @@ mod tests {
         assert_eq!(b[2].keep, 0b111);
         assert_eq!(b[2].data, vec![17, 18, 19, 0, 0, 0, 0, 0]);
         assert!(b[2].last && !b[1].last);
+        let mut h = b[1].clone();
+        h.null_lanes(2, 4, Some(0xA5));
+        assert_eq!(h.keep, 0b1111_0011);
+        assert_eq!(h.data, vec![9, 10, 0xA5, 0xA5, 13, 14, 15, 16]);
     }
 
     #[test]
