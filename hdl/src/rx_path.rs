@@ -241,11 +241,20 @@ pub struct RxPath<const W: usize, const K: usize, const N: usize, const AW: usiz
     drain: Constant<Bits<5>>,
     settle: Constant<Bits<5>>,
     iss_v: Signal<Local, Bit>,
-    iss_x: Signal<Local, Bits<16>>,
+    /// a read's byte position as base + offset (and offset - 1 for the byte before it),
+    /// added in stage B: the state decode then only drives muxes, where yosys shared one
+    /// `base + constant` adder behind it (the NIC's critical path, ps -> adder -> a_x)
+    iss_b: Signal<Local, Bits<16>>,
+    iss_o: Signal<Local, Bits<16>>,
+    iss_om1: Signal<Local, Bits<16>>,
     iss_tag: Signal<Local, Bits<5>>,
     iss_long: Signal<Local, Bit>,
     a_v: DFF<Bit>,
-    a_x: DFF<Bits<16>>,
+    a_b: DFF<Bits<16>>,
+    a_o: DFF<Bits<16>>,
+    a_om1: DFF<Bits<16>>,
+    ax: Signal<Local, Bits<16>>,
+    axm1: Signal<Local, Bits<16>>,
     a_tag: DFF<Bits<5>>,
     b_v: DFF<Bit>,
     b_tag: DFF<Bits<5>>,
@@ -326,6 +335,8 @@ pub struct RxPath<const W: usize, const K: usize, const N: usize, const AW: usiz
     rco_start: DFF<Bits<16>>,
     rco_off: DFF<Bits<16>>,
     rco_field: DFF<Bits<16>>,
+    rco_sm1: DFF<Bits<16>>,
+    rco_fm1: DFF<Bits<16>>,
     rco_end2: DFF<Bits<16>>,
     rco: DFF<Bits<1>>,
     applied: DFF<Bits<1>>,
@@ -387,6 +398,7 @@ pub struct RxPath<const W: usize, const K: usize, const N: usize, const AW: usiz
     p_vlan: Signal<Local, Bit>,
     p_l3: Signal<Local, Bits<16>>,
     p_hl: Signal<Local, Bits<16>>,
+    p_hlm1: Signal<Local, Bits<16>>,
     p_nh6: Signal<Local, Bits<8>>,
     p_xhi: Signal<Local, Bits<8>>,
     p_xlen: Signal<Local, Bits<16>>,
@@ -557,11 +569,17 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxPath<W, 
             drain: Constant::new(5.into()),
             settle: Constant::new(10.into()),
             iss_v: Default::default(),
-            iss_x: Default::default(),
+            iss_b: Default::default(),
+            iss_o: Default::default(),
+            iss_om1: Default::default(),
             iss_tag: Default::default(),
             iss_long: Default::default(),
             a_v: Default::default(),
-            a_x: Default::default(),
+            a_b: Default::default(),
+            a_o: Default::default(),
+            a_om1: Default::default(),
+            ax: Default::default(),
+            axm1: Default::default(),
             a_tag: Default::default(),
             b_v: Default::default(),
             b_tag: Default::default(),
@@ -639,6 +657,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxPath<W, 
             rco_start: Default::default(),
             rco_off: Default::default(),
             rco_field: Default::default(),
+            rco_sm1: Default::default(),
+            rco_fm1: Default::default(),
             rco_end2: Default::default(),
             rco: Default::default(),
             applied: Default::default(),
@@ -696,6 +716,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxPath<W, 
             p_vlan: Default::default(),
             p_l3: Default::default(),
             p_hl: Default::default(),
+            p_hlm1: Default::default(),
             p_nh6: Default::default(),
             p_xhi: Default::default(),
             p_xlen: Default::default(),
@@ -785,11 +806,11 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         dff_setup!(
             self, clock, wr_ptr, free_ptr, room, in_base, in_pos, in_rem, in_mid, in_tl, in_nbc, in_acc, i1_v,
             i1_data, i1_last, i1_we, i1_tl, i1_len, i1_ls, i1_first, desc_valid, desc_base, desc_len, desc_nb,
-            desc_tl, i1_bk, in_bk, desc_bk, ps, cnt_v, cnt_r, ret, pend, a_v, a_x, a_tag, b_v, b_tag, b_beat, b_lane, b_cnt, c_v, c_tag, c_lane,
+            desc_tl, i1_bk, in_bk, desc_bk, ps, cnt_v, cnt_r, ret, pend, a_v, a_b, a_o, a_om1, a_tag, b_v, b_tag, b_beat, b_lane, b_cnt, c_v, c_tag, c_lane,
             c_cnt, d_v, d_tag, d_lane, d_keep,  e_v, e_tag, e_word, e_ls, e_pr, ipd, ipf, ua, ud, ul,
             ub, uc, uf, cd, cbe, sd, sbe, pnew, cz1, cz2, zf, cur_base, cur_len, cur_nb, cur_tl, cur_bk, l3, l3x, l3b,
             hl, ip_end, ip_end_m8, is_v6, nh, xoff, xnext, x8gt, walked, frag, udp, u8r, uend, uend32,
-            outer_ok, vni, inner, ilen, rco_start, rco_off, rco_field, rco_end2, rco, applied, cstart, coff,
+            outer_ok, vni, inner, ilen, rco_start, rco_off, rco_field, rco_sm1, rco_fm1, rco_end2, rco, applied, cstart, coff,
             complete, patch_val, reason, is_drop, kl14, kl18, kl34, kl38, kl54, kl58, k_l3b_hl, k_tot_hl,
             k_tot_l3b, k_v6tr, xl_raw, k_nout, k_lk, k_u8, k_ul8, k_uend, k_ul16, k_rco, k_vlan, k_et4, k_et6,
             k_v4bad, k_v6bad, k_pl0, k_frag, k_proto, k_port, k_cz, k_noi, k_unp, k_rne, k_rcoen, kd_v4d,
@@ -923,13 +944,15 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         // free-running checksum folds and second-level flags settle within `settle` = 10.
         self.b_v.d.next = self.a_v.q.val();
         self.b_tag.d.next = self.a_tag.q.val();
-        self.b_lane.d.next = self.a_x.q.val() & self.kmask.val();
-        self.b_cnt.d.next = ((self.a_x.q.val() - 1) & self.kmask.val()) + 1;
+        self.ax.next = self.a_b.q.val() + self.a_o.q.val();
+        self.axm1.next = self.a_b.q.val() + self.a_om1.q.val();
+        self.b_lane.d.next = self.ax.val() & self.kmask.val();
+        self.b_cnt.d.next = (self.axm1.val() & self.kmask.val()) + 1;
         // prefix points (tags 16..23) read the beat holding byte x - 1
         if self.a_tag.q.val().get_bit(4) {
-            self.b_beat.d.next = (self.a_x.q.val() - 1) >> self.kshift.val();
+            self.b_beat.d.next = self.axm1.val() >> self.kshift.val();
         } else {
-            self.b_beat.d.next = self.a_x.q.val() >> self.kshift.val();
+            self.b_beat.d.next = self.ax.val() >> self.kshift.val();
         }
         self.c_v.d.next = self.b_v.q.val();
         self.c_tag.d.next = self.b_tag.q.val();
@@ -1038,7 +1061,9 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
 
         // ---- temporaries of the states
         self.iss_v.next = false;
-        self.iss_x.next = 0.into();
+        self.iss_b.next = 0.into();
+        self.iss_o.next = 0.into();
+        self.iss_om1.next = 0.into();
         self.iss_tag.next = 0.into();
         self.iss_long.next = false;
         self.p_vlan.next = self.k_vlan.q.val();
@@ -1056,6 +1081,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         }
         // part-selects only on signals: Verilog cannot index an expression
         self.p_hl.next = ((self.wd[2].q.val() >> 8) & 0x0F) << 2;
+        self.p_hlm1.next = self.p_hl.val() - 1;
         self.k_l3b_hl.d.next = self.l3b.q.val() < self.p_hl.val();
         self.p_nh6.next = self.wd[5].q.val().get_bits::<8>(8);
         self.p_xhi.next = self.wd[7].q.val().get_bits::<8>(8);
@@ -1190,14 +1216,18 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                     self.ps.d.next = PState::Emit;
                 } else {
                     self.iss_v.next = true;
-                    self.iss_x.next = 12.into();
+                    self.iss_b.next = 0.into();
+                    self.iss_o.next = 12.into();
+                    self.iss_om1.next = 11.into();
                     self.iss_tag.next = 0.into();
                     self.ps.d.next = PState::Ist16;
                 }
             }
             PState::Ist16 => {
                 self.iss_v.next = true;
-                self.iss_x.next = 16.into();
+                self.iss_b.next = 0.into();
+                self.iss_o.next = 16.into();
+                self.iss_om1.next = 15.into();
                 self.iss_tag.next = 1.into();
                 self.ps.d.next = PState::Wait;
                 self.ret.d.next = PState::Eth;
@@ -1242,43 +1272,57 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             // ---- IPv4 fields (version/IHL, total length, fragment, protocol, addresses)
             PState::V4i0 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.l3.q.val();
+                self.iss_b.next = self.l3.q.val();
+                self.iss_o.next = 0.into();
+                self.iss_om1.next = 65535.into();
                 self.iss_tag.next = 2.into();
                 self.ps.d.next = PState::V4i1;
             }
             PState::V4i1 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.l3.q.val();
+                self.iss_b.next = self.l3.q.val();
+                self.iss_o.next = 0.into();
+                self.iss_om1.next = 65535.into();
                 self.iss_tag.next = 16.into();
                 self.ps.d.next = PState::V4i2;
             }
             PState::V4i2 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.l3.q.val() + 2;
+                self.iss_b.next = self.l3.q.val();
+                self.iss_o.next = 2.into();
+                self.iss_om1.next = 1.into();
                 self.iss_tag.next = 3.into();
                 self.ps.d.next = PState::V4i3;
             }
             PState::V4i3 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.l3.q.val() + 6;
+                self.iss_b.next = self.l3.q.val();
+                self.iss_o.next = 6.into();
+                self.iss_om1.next = 5.into();
                 self.iss_tag.next = 5.into();
                 self.ps.d.next = PState::V4i4;
             }
             PState::V4i4 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.l3.q.val() + 8;
+                self.iss_b.next = self.l3.q.val();
+                self.iss_o.next = 8.into();
+                self.iss_om1.next = 7.into();
                 self.iss_tag.next = 6.into();
                 self.ps.d.next = PState::V4i5;
             }
             PState::V4i5 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.l3.q.val() + 12;
+                self.iss_b.next = self.l3.q.val();
+                self.iss_o.next = 12.into();
+                self.iss_om1.next = 11.into();
                 self.iss_tag.next = 18.into();
                 self.ps.d.next = PState::V4i6;
             }
             PState::V4i6 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.l3.q.val() + 20;
+                self.iss_b.next = self.l3.q.val();
+                self.iss_o.next = 20.into();
+                self.iss_om1.next = 19.into();
                 self.iss_tag.next = 19.into();
                 self.ps.d.next = PState::Wait;
                 self.ret.d.next = PState::V4a;
@@ -1297,7 +1341,9 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                 } else {
                     // the header's end (= the UDP header) as a prefix point
                     self.iss_v.next = true;
-                    self.iss_x.next = self.l3.q.val() + self.p_hl.val();
+                    self.iss_b.next = self.l3.q.val();
+                    self.iss_o.next = self.p_hl.val();
+                    self.iss_om1.next = self.p_hlm1.val();
                     self.iss_tag.next = 17.into();
                     self.ps.d.next = PState::Ui0;
                 }
@@ -1305,37 +1351,49 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             // ---- IPv6 fields (version, payload length, next header, addresses, first ext)
             PState::V6i0 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.l3.q.val();
+                self.iss_b.next = self.l3.q.val();
+                self.iss_o.next = 0.into();
+                self.iss_om1.next = 65535.into();
                 self.iss_tag.next = 2.into();
                 self.ps.d.next = PState::V6i1;
             }
             PState::V6i1 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.l3.q.val() + 4;
+                self.iss_b.next = self.l3.q.val();
+                self.iss_o.next = 4.into();
+                self.iss_om1.next = 3.into();
                 self.iss_tag.next = 4.into();
                 self.ps.d.next = PState::V6i2;
             }
             PState::V6i2 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.l3.q.val() + 6;
+                self.iss_b.next = self.l3.q.val();
+                self.iss_o.next = 6.into();
+                self.iss_om1.next = 5.into();
                 self.iss_tag.next = 5.into();
                 self.ps.d.next = PState::V6i3;
             }
             PState::V6i3 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.l3.q.val() + 8;
+                self.iss_b.next = self.l3.q.val();
+                self.iss_o.next = 8.into();
+                self.iss_om1.next = 7.into();
                 self.iss_tag.next = 18.into();
                 self.ps.d.next = PState::V6i4;
             }
             PState::V6i4 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.l3x.q.val();
+                self.iss_b.next = self.l3x.q.val();
+                self.iss_o.next = 0.into();
+                self.iss_om1.next = 65535.into();
                 self.iss_tag.next = 19.into();
                 self.ps.d.next = PState::V6i5;
             }
             PState::V6i5 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.l3x.q.val();
+                self.iss_b.next = self.l3x.q.val();
+                self.iss_o.next = 0.into();
+                self.iss_om1.next = 65535.into();
                 self.iss_tag.next = 7.into();
                 self.ps.d.next = PState::Wait;
                 self.ret.d.next = PState::V6a;
@@ -1406,7 +1464,9 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                         self.frag.d.next = true;
                     }
                     self.iss_v.next = true;
-                    self.iss_x.next = self.xnext.q.val();
+                    self.iss_b.next = self.xnext.q.val();
+                    self.iss_o.next = 0.into();
+                    self.iss_om1.next = 65535.into();
                     self.iss_tag.next = 7.into();
                     self.ps.d.next = PState::Wait;
                     self.ret.d.next = PState::V6x;
@@ -1415,55 +1475,73 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             // ---- UDP + VXLAN header words, prefix points of the datagram and inner frame
             PState::Ui0 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.udp.q.val() + 2;
+                self.iss_b.next = self.udp.q.val();
+                self.iss_o.next = 2.into();
+                self.iss_om1.next = 1.into();
                 self.iss_tag.next = 8.into();
                 self.ps.d.next = PState::Ui1;
             }
             PState::Ui1 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.udp.q.val() + 4;
+                self.iss_b.next = self.udp.q.val();
+                self.iss_o.next = 4.into();
+                self.iss_om1.next = 3.into();
                 self.iss_tag.next = 9.into();
                 self.ps.d.next = PState::Ui2;
             }
             PState::Ui2 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.udp.q.val() + 6;
+                self.iss_b.next = self.udp.q.val();
+                self.iss_o.next = 6.into();
+                self.iss_om1.next = 5.into();
                 self.iss_tag.next = 10.into();
                 self.ps.d.next = PState::Ui3;
             }
             PState::Ui3 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.udp.q.val() + 8;
+                self.iss_b.next = self.udp.q.val();
+                self.iss_o.next = 8.into();
+                self.iss_om1.next = 7.into();
                 self.iss_tag.next = 11.into();
                 self.ps.d.next = PState::Ui4;
             }
             PState::Ui4 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.udp.q.val() + 10;
+                self.iss_b.next = self.udp.q.val();
+                self.iss_o.next = 10.into();
+                self.iss_om1.next = 9.into();
                 self.iss_tag.next = 12.into();
                 self.ps.d.next = PState::Ui5;
             }
             PState::Ui5 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.udp.q.val() + 12;
+                self.iss_b.next = self.udp.q.val();
+                self.iss_o.next = 12.into();
+                self.iss_om1.next = 11.into();
                 self.iss_tag.next = 13.into();
                 self.ps.d.next = PState::Ui6;
             }
             PState::Ui6 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.udp.q.val() + 14;
+                self.iss_b.next = self.udp.q.val();
+                self.iss_o.next = 14.into();
+                self.iss_om1.next = 13.into();
                 self.iss_tag.next = 14.into();
                 self.ps.d.next = PState::Ui7;
             }
             PState::Ui7 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.udp.q.val();
+                self.iss_b.next = self.udp.q.val();
+                self.iss_o.next = 0.into();
+                self.iss_om1.next = 65535.into();
                 self.iss_tag.next = 20.into();
                 self.ps.d.next = PState::Ui8;
             }
             PState::Ui8 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.udp.q.val() + 16;
+                self.iss_b.next = self.udp.q.val();
+                self.iss_o.next = 16.into();
+                self.iss_om1.next = 15.into();
                 self.iss_tag.next = 22.into();
                 self.ps.d.next = PState::Wait;
                 self.ret.d.next = PState::Prep;
@@ -1478,25 +1556,33 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                 self.rco_start.d.next = self.p_start.val();
                 self.rco_off.d.next = self.p_field.val();
                 self.rco_field.d.next = self.p_start.val() + self.p_field.val();
+                self.rco_sm1.d.next = self.p_start.val() - 1;
+                self.rco_fm1.d.next = self.p_start.val() + self.p_field.val() - 1;
                 self.ps.d.next = PState::Pi0;
             }
             PState::Pi0 => {
                 self.rco_end2.d.next = self.rco_field.q.val() + 2;
                 self.iss_v.next = true;
-                self.iss_x.next = self.uend.q.val();
+                self.iss_b.next = self.uend.q.val();
+                self.iss_o.next = 0.into();
+                self.iss_om1.next = 65535.into();
                 self.iss_tag.next = 21.into();
                 self.ps.d.next = PState::Pi1;
             }
             PState::Pi1 => {
                 self.iss_v.next = true;
-                self.iss_x.next = self.inner.q.val() + self.rco_start.q.val();
+                self.iss_b.next = self.inner.q.val();
+                self.iss_o.next = self.rco_start.q.val();
+                self.iss_om1.next = self.rco_sm1.q.val();
                 self.iss_tag.next = 23.into();
                 self.ps.d.next = PState::Pi2;
             }
             PState::Pi2 => {
                 self.iss_v.next = true;
                 self.iss_long.next = true;
-                self.iss_x.next = self.inner.q.val() + self.rco_field.q.val();
+                self.iss_b.next = self.inner.q.val();
+                self.iss_o.next = self.rco_field.q.val();
+                self.iss_om1.next = self.rco_fm1.q.val();
                 self.iss_tag.next = 15.into();
                 self.ps.d.next = PState::Wait;
                 if self.is_v6.q.val() {
@@ -1641,7 +1727,9 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         }
         // stage A of the read pipeline (after the states wrote iss_*)
         self.a_v.d.next = self.iss_v.val();
-        self.a_x.d.next = self.iss_x.val();
+        self.a_b.d.next = self.iss_b.val();
+        self.a_o.d.next = self.iss_o.val();
+        self.a_om1.d.next = self.iss_om1.val();
         self.a_tag.d.next = self.iss_tag.val();
         // one issue restarts the drain count; the last read of a packet waits for the sums
         if self.iss_long.val() {
