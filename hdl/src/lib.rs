@@ -12,6 +12,7 @@ pub mod lane_sum;
 pub mod nic_top;
 pub mod oc_fold;
 pub mod reg_fifo;
+pub mod rx;
 pub mod rx_path;
 pub mod sdp_ram;
 pub mod stream;
