@@ -516,7 +516,7 @@ impl<const W: usize, const K: usize, const N: usize, const U: usize> Logic for R
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::stream::{lane_mask, tdata_from_lanes};
 
