@@ -889,6 +889,12 @@ mod tests {
         let mut u = RxEgress512::new();
         u.connect_all();
         let v = generate_verilog(&u);
+        std::fs::write(std::env::temp_dir().join("rco_rx_egress_w512.v"), &v).unwrap();
+        assert!(v.contains("module top"));
+        let mut u = RxEgress64::new();
+        u.connect_all();
+        let v = generate_verilog(&u);
+        std::fs::write(std::env::temp_dir().join("rco_rx_egress_w64.v"), &v).unwrap();
         assert!(v.contains("module top"));
     }
 }
