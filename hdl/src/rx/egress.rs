@@ -699,6 +699,7 @@ mod tests {
         p_idle: f64,
         prefill: bool,
         seed: u64,
+        mut trace: Option<&mut Trace>,
     ) -> Run {
         let mut u = Bench::<W, K, N, AW>::default();
         u.connect_all();
@@ -751,6 +752,9 @@ mod tests {
             }
             u.eg.m_axis.tready.next = !r.chance(p_stall);
             assert!(simulate(&mut u, 500));
+            if let Some(t) = trace.as_deref_mut() {
+                t.record(&u);
+            }
             if offer && u.eg.dec_ready.val() {
                 ready.pop_front();
             }
@@ -820,22 +824,22 @@ mod tests {
 
     #[test]
     fn random_w64() {
-        run::<64, 8, 4, 9>(&random_decs(11, 50, 8), 0.3, 0.2, false, 12);
+        run::<64, 8, 4, 9>(&random_decs(11, 50, 8), 0.3, 0.2, false, 12, None);
     }
 
     #[test]
     fn random_w128() {
-        run::<128, 16, 8, 8>(&random_decs(13, 60, 16), 0.3, 0.2, false, 14);
+        run::<128, 16, 8, 8>(&random_decs(13, 60, 16), 0.3, 0.2, false, 14, None);
     }
 
     #[test]
     fn random_w256() {
-        run::<256, 32, 16, 7>(&random_decs(15, 80, 32), 0.3, 0.2, false, 16);
+        run::<256, 32, 16, 7>(&random_decs(15, 80, 32), 0.3, 0.2, false, 16, None);
     }
 
     #[test]
     fn random_w512() {
-        run::<512, 64, 32, 6>(&random_decs(17, 100, 64), 0.3, 0.2, false, 18);
+        run::<512, 64, 32, 6>(&random_decs(17, 100, 64), 0.3, 0.2, false, 18, None);
     }
 
     /// Back-to-back minimum frames (inner 60 bytes) from a full ring with `m_axis.tready`
@@ -853,7 +857,7 @@ mod tests {
                 make_dec(&mut r, inner_off, inner, drop_every == 0 || i % drop_every != 0, 4)
             })
             .collect();
-        let res = run::<W, K, N, AW>(&decs, 0.0, 0.0, true, 99);
+        let res = run::<W, K, N, AW>(&decs, 0.0, 0.0, true, 99, None);
         let reads = (inner_off % K + 60).div_ceil(K) as u64;
         let delivered: Vec<usize> = (0..n).filter(|&i| decs[i].deliver).collect();
         for (j, w) in res.tlast.windows(2).enumerate() {
@@ -882,6 +886,155 @@ mod tests {
         // every third frame dropped: one clock each
         let (bpc, fpc) = line_rate::<512, 64, 32, 9>(66, 120, 3);
         println!("W=512 inner 60 @66, 1/3 dropped: out beats/clock {bpc:.3}, clocks/delivered frame {:.3}", 1.0 / fpc);
+    }
+
+
+    /// Every clock's inputs and outputs of the block in the Rust simulation, replayed on the
+    /// emitted Verilog under Icarus (with a behavioural latency-2 RAM in the testbench, as
+    /// `SdpRam`'s simulation model) and compared clock by clock.
+    #[derive(Default)]
+    struct Trace {
+        ins: Vec<Vec<bool>>,
+        outs: Vec<Vec<bool>>,
+        in_fields: Vec<(&'static str, usize)>,
+        out_fields: Vec<(&'static str, usize)>,
+    }
+
+    fn b<const M: usize>(x: Bits<M>) -> Vec<bool> {
+        (0..M).map(|i| x.get_bit(i)).collect()
+    }
+
+    impl Trace {
+        fn record<const W: usize, const K: usize, const N: usize, const AW: usize>(&mut self, u: &Bench<W, K, N, AW>) {
+            let e = &u.eg;
+            let ins: Vec<(&'static str, Vec<bool>)> = vec![
+                ("dec_valid", vec![e.dec_valid.val()]),
+                ("dec_deliver", vec![e.dec_deliver.val()]),
+                ("dec_reason", b(e.dec_reason.val())),
+                ("dec_base", b(e.dec_base.val())),
+                ("dec_beats", b(e.dec_beats.val())),
+                ("dec_inner_off", b(e.dec_inner_off.val())),
+                ("dec_inner_len", b(e.dec_inner_len.val())),
+                ("dec_vni", b(e.dec_vni.val())),
+                ("dec_rco", vec![e.dec_rco.val()]),
+                ("dec_rco_applied", vec![e.dec_rco_applied.val()]),
+                ("dec_csum_start", b(e.dec_csum_start.val())),
+                ("dec_csum_offset", b(e.dec_csum_offset.val())),
+                ("dec_outer_csum_ok", vec![e.dec_outer_csum_ok.val()]),
+                ("dec_apply", vec![e.dec_apply.val()]),
+                ("dec_start", b(e.dec_start.val())),
+                ("dec_offset", b(e.dec_offset.val())),
+                ("dec_csum", b(e.dec_csum.val())),
+                ("m_axis$tready", vec![e.m_axis.tready.val()]),
+                ("we", vec![u.ram.write_enable.val()]),
+                ("wa", b(u.ram.write_address.val())),
+                ("wd", b(u.ram.write_data.val())),
+            ];
+            let outs: Vec<(&'static str, Vec<bool>)> = vec![
+                ("dec_ready", vec![e.dec_ready.val()]),
+                ("ram_raddr", b(e.ram_raddr.val())),
+                ("m_axis$tdata", b(e.m_axis.tdata.val())),
+                ("m_axis$tkeep", b(e.m_axis.tkeep.val())),
+                ("m_axis$tvalid", vec![e.m_axis.tvalid.val()]),
+                ("m_axis$tlast", vec![e.m_axis.tlast.val()]),
+                ("m_vni", b(e.m_vni.val())),
+                ("m_rco", vec![e.m_rco.val()]),
+                ("m_rco_applied", vec![e.m_rco_applied.val()]),
+                ("m_csum_start", b(e.m_csum_start.val())),
+                ("m_csum_offset", b(e.m_csum_offset.val())),
+                ("m_csum_complete", b(e.m_csum_complete.val())),
+                ("m_outer_csum_ok", vec![e.m_outer_csum_ok.val()]),
+                ("drop_valid", vec![e.drop_valid.val()]),
+                ("drop_reason", b(e.drop_reason.val())),
+                ("free_ptr", b(e.free_ptr.val())),
+            ];
+            self.in_fields = ins.iter().map(|(n, v)| (*n, v.len())).collect();
+            self.out_fields = outs.iter().map(|(n, v)| (*n, v.len())).collect();
+            self.ins.push(ins.into_iter().flat_map(|(_, v)| v).collect());
+            self.outs.push(outs.into_iter().flat_map(|(_, v)| v).collect());
+        }
+
+        fn hex(v: &[bool]) -> String {
+            let n = v.len().div_ceil(4);
+            (0..n)
+                .rev()
+                .map(|d| {
+                    let x = (0..4).filter(|&j| *v.get(4 * d + j).unwrap_or(&false)).map(|j| 1 << j).sum::<u32>();
+                    char::from_digit(x, 16).unwrap()
+                })
+                .collect()
+        }
+
+        /// Runs the trace against `verilog` (module `top`); returns Icarus' summary line.
+        fn replay(&self, verilog: &str, w: usize, aw: usize, tag: &str) -> String {
+            let dir = std::env::temp_dir().join(format!("rco_egress_cosim_{tag}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            let w_in: usize = self.in_fields.iter().map(|f| f.1).sum();
+            let w_out: usize = self.out_fields.iter().map(|f| f.1).sum();
+            let lines = |v: &Vec<Vec<bool>>| v.iter().map(|x| Self::hex(x) + "\n").collect::<String>();
+            std::fs::write(dir.join("in.hex"), lines(&self.ins)).unwrap();
+            std::fs::write(dir.join("out.hex"), lines(&self.outs)).unwrap();
+            std::fs::write(dir.join("dut.v"), verilog).unwrap();
+            let san = |n: &str| n.replace('$', "_");
+            let mut tb = String::new();
+            tb += &format!("module tb;\nreg clock = 0;\nreg [{}:0] vin [0:{}];\nreg [{}:0] vout [0:{}];\n", w_in - 1, self.ins.len() - 1, w_out - 1, self.outs.len() - 1);
+            for (n, wd) in &self.in_fields {
+                tb += &format!("reg [{}:0] i_{};\n", wd - 1, san(n));
+            }
+            for (n, wd) in &self.out_fields {
+                tb += &format!("wire [{}:0] o_{};\n", wd - 1, san(n));
+            }
+            tb += &format!("reg [{w1}:0] mem [0:{d}];\nreg [{w1}:0] stage = 0;\nreg [{w1}:0] rdata = 0;\n", w1 = w - 1, d = (1 << aw) - 1);
+            tb += "always @(posedge clock) begin\n  stage <= mem[o_ram_raddr];\n  rdata <= stage;\n  if (i_we) mem[i_wa] <= i_wd;\nend\n";
+            tb += "top dut(.clock(clock), .ram_rdata(rdata), .m_axis$tuser()";
+            for (n, _) in self.in_fields.iter().filter(|f| !["we", "wa", "wd"].contains(&f.0)) {
+                tb += &format!(", .{n}(i_{})", san(n));
+            }
+            for (n, _) in &self.out_fields {
+                tb += &format!(", .{n}(o_{})", san(n));
+            }
+            tb += ");\n";
+            let outs_cat = self.out_fields.iter().rev().map(|f| format!("o_{}", san(f.0))).collect::<Vec<_>>().join(", ");
+            tb += &format!("integer c, errors;\ninitial begin\n  $readmemh(\"in.hex\", vin);\n  $readmemh(\"out.hex\", vout);\n  errors = 0;\n  for (c = 0; c < {}; c = c + 1) mem[c] = 0;\n", 1 << aw);
+            tb += &format!("  for (c = 0; c < {}; c = c + 1) begin\n", self.ins.len());
+            let mut off = 0;
+            for (n, wd) in &self.in_fields {
+                tb += &format!("    i_{} = vin[c][{off} +: {wd}];\n", san(n));
+                off += wd;
+            }
+            tb += &format!("    #1;\n    if ({{{outs_cat}}} !== vout[c]) begin\n      errors = errors + 1;\n      if (errors < 5) $display(\"cycle %0d: got %h want %h\", c, {{{outs_cat}}}, vout[c]);\n    end\n    #4 clock = 1;\n    #5 clock = 0;\n  end\n");
+            tb += "  $display(\"cosim cycles=%0d errors=%0d\", c, errors);\n  $finish;\nend\nendmodule\n";
+            std::fs::write(dir.join("tb.v"), tb).unwrap();
+            let st = std::process::Command::new("iverilog")
+                .current_dir(&dir)
+                .args(["-g2005", "-o", "sim.vvp", "tb.v", "dut.v"])
+                .status()
+                .expect("iverilog");
+            assert!(st.success(), "iverilog failed in {dir:?}");
+            let out = std::process::Command::new("vvp").current_dir(&dir).arg("sim.vvp").output().expect("vvp");
+            let text = String::from_utf8_lossy(&out.stdout).to_string();
+            text.lines().filter(|l| l.contains("cycle")).collect::<Vec<_>>().join("\n")
+        }
+    }
+
+    fn cosim<const W: usize, const K: usize, const N: usize, const AW: usize>(seed: u64, n: usize) {
+        let mut t = Trace::default();
+        run::<W, K, N, AW>(&random_decs(seed, n, K), 0.3, 0.2, false, seed + 1, Some(&mut t));
+        let mut u = RxEgress::<W, K, N, AW>::new();
+        u.connect_all();
+        let summary = t.replay(&generate_verilog(&u), W, AW, &format!("w{W}"));
+        println!("W={W}: {summary}");
+        assert!(summary.ends_with(&format!("cosim cycles={} errors=0", t.ins.len())), "{summary}");
+    }
+
+    #[test]
+    fn verilog_cosim_w64() {
+        cosim::<64, 8, 4, 9>(21, 25);
+    }
+
+    #[test]
+    fn verilog_cosim_w512() {
+        cosim::<512, 64, 32, 6>(23, 40);
     }
 
     #[test]
