@@ -3,6 +3,7 @@
 //! * [`stream`]: the AXI4-Stream bundle every block uses.
 //! * [`csum_engine`]: the pipelined ones'-complement checksum engine (TX and RX share it).
 //! * [`gtkw`]: GTKWave save files for the VCDs of these blocks.
+//! * [`rx`]: the streaming RX pipeline's blocks (`docs/rx-pipeline.md`): `remcsum`, `egress`.
 //! * [`tx_encap`]: the TX path (VXLAN/RCO header inserter with outer checksums).
 //! * [`nic_top`]: the NIC top (TX + RX paths, configuration, drop counters), exported as Verilog.
 

@@ -687,6 +687,8 @@ mod tests {
         tlast: Vec<u64>,
         /// cycle of each output beat
         beats: Vec<u64>,
+        /// most beats seen in the FIFO
+        max_fill: usize,
     }
 
     /// Writes the frames into the ring as an ingress would (one beat per clock while the ring
@@ -712,7 +714,7 @@ mod tests {
         let mut want_free: VecDeque<u16> = VecDeque::new();
         let mut cur: Vec<u8> = vec![];
         let mut free_seen = 0u16;
-        let mut res = Run { tlast: vec![], beats: vec![] };
+        let mut res = Run { tlast: vec![], beats: vec![], max_fill: 0 };
         let mut cyc = 0u64;
         let total_beats: usize = decs.iter().map(|d| d.outer.len().div_ceil(K)).sum();
         while !(want_frames.is_empty() && want_drops.is_empty() && want_free.is_empty() && fi == decs.len()) {
@@ -755,6 +757,10 @@ mod tests {
             if let Some(t) = trace.as_deref_mut() {
                 t.record(&u);
             }
+            // the FIFO never takes more than it holds; stalls must drive it to the room limit
+            let fill = u.eg.q_data.count.val().to_u64() as usize;
+            assert!(fill <= BEAT_FIFO, "beat FIFO overflow at cycle {cyc}");
+            res.max_fill = res.max_fill.max(fill);
             if offer && u.eg.dec_ready.val() {
                 ready.pop_front();
             }
@@ -824,22 +830,27 @@ mod tests {
 
     #[test]
     fn random_w64() {
-        run::<64, 8, 4, 9>(&random_decs(11, 50, 8), 0.3, 0.2, false, 12, None);
+        let r = run::<64, 8, 4, 9>(&random_decs(11, 50, 8), 0.3, 0.2, false, 12, None);
+        assert!(r.max_fill > ROOM as usize, "back-pressure never reached the issuer");
     }
 
     #[test]
     fn random_w128() {
-        run::<128, 16, 8, 8>(&random_decs(13, 60, 16), 0.3, 0.2, false, 14, None);
+        let r = run::<128, 16, 8, 8>(&random_decs(13, 60, 16), 0.3, 0.2, false, 14, None);
+        assert!(r.max_fill > ROOM as usize, "back-pressure never reached the issuer");
     }
 
     #[test]
     fn random_w256() {
-        run::<256, 32, 16, 7>(&random_decs(15, 80, 32), 0.3, 0.2, false, 16, None);
+        let r = run::<256, 32, 16, 7>(&random_decs(15, 80, 32), 0.3, 0.2, false, 16, None);
+        assert!(r.max_fill > ROOM as usize, "back-pressure never reached the issuer");
     }
 
     #[test]
     fn random_w512() {
-        run::<512, 64, 32, 6>(&random_decs(17, 100, 64), 0.3, 0.2, false, 18, None);
+        let r = run::<512, 64, 32, 6>(&random_decs(17, 100, 64), 0.3, 0.2, false, 18, None);
+        assert!(r.max_fill > ROOM as usize, "back-pressure never reached the issuer");
+        println!("W=512 random: most beats in the FIFO {}", r.max_fill);
     }
 
     /// Back-to-back minimum frames (inner 60 bytes) from a full ring with `m_axis.tready`
