@@ -3,12 +3,14 @@
 //! * [`stream`]: the AXI4-Stream bundle every block uses.
 //! * [`csum_engine`]: the pipelined ones'-complement checksum engine (TX and RX share it).
 //! * [`gtkw`]: GTKWave save files for the VCDs of these blocks.
-//! * [`rx`]: the streaming RX pipeline's blocks (`docs/rx-pipeline.md`): `remcsum`, `egress`.
+//! * [`rx`]: the streaming RX pipeline (`docs/rx-pipeline.md`), one block per file.
+//! * [`headers`]: the outer header layouts, described once.
 //! * [`tx_encap`]: the TX path (VXLAN/RCO header inserter with outer checksums).
 //! * [`nic_top`]: the NIC top (TX + RX paths, configuration, drop counters), exported as Verilog.
 
 pub mod csum_engine;
 pub mod gtkw;
+pub mod headers;
 pub mod lane_sum;
 pub mod nic_top;
 pub mod oc_fold;

@@ -1,0 +1,213 @@
+//! `RxTop`: the streaming RX path, outer frame in, inner frame + metadata out, or a counted
+//! drop; ports as `rx_path::RxPath` plus the ingress mode (`backpressure`) and the `overflow`
+//! counter. [`RxDecide`] decides each frame as it streams in; decisions wait in a queue of `Q`
+//! entries for [`RxEgress`], which reads delivered frames out of its own copy of the ring.
+//!
+//! A frame holds a queue slot from its ingress record to the egress taking its decision. A
+//! frame that starts when every slot may be taken is not written and gets no decision (it is
+//! counted `overflow` at its end, without a drop event); so the queue never overflows, whatever
+//! the traffic or the host's back-pressure. Drop events (`drop_valid`/`drop_reason`) come in
+//! input order for every other dropped frame.
+
+use super::decide::RxDecide;
+use super::drop_counters::DropCounters;
+use super::egress::RxEgress;
+use super::{DROP_OVERFLOW, RX_DROP_REASONS};
+use crate::reg_fifo::RegFifo;
+use crate::sdp_ram::SdpRam;
+use crate::stream::{AxisSink, AxisSource};
+use rust_hdl::prelude::*;
+
+/// Bits of a queued decision.
+const DEC_BITS: usize = 208;
+
+#[derive(LogicBlock)]
+pub struct RxTop<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: usize, const Q: usize> {
+    pub clock: Signal<In, Clock>,
+    pub s_axis: AxisSink<W, K>,
+    pub m_axis: AxisSource<W, K>,
+    // configuration
+    pub port: Signal<In, Bits<16>>,
+    pub remcsum_rx: Signal<In, Bit>,
+    pub nopartial: Signal<In, Bit>,
+    pub udp_zero_csum6_rx: Signal<In, Bit>,
+    pub max_frame: Signal<In, Bits<16>>,
+    /// AXI back-pressure on `s_axis` instead of MAC-mode drops
+    pub backpressure: Signal<In, Bit>,
+    // metadata of the frame on m_axis (valid with its tlast beat)
+    pub m_vni: Signal<Out, Bits<24>>,
+    pub m_rco: Signal<Out, Bit>,
+    pub m_rco_applied: Signal<Out, Bit>,
+    pub m_csum_start: Signal<Out, Bits<16>>,
+    pub m_csum_offset: Signal<Out, Bits<16>>,
+    pub m_csum_complete: Signal<Out, Bits<16>>,
+    pub m_outer_csum_ok: Signal<Out, Bit>,
+    // drops
+    pub drop_valid: Signal<Out, Bit>,
+    pub drop_reason: Signal<Out, Bits<4>>,
+    pub drop_count: [Signal<Out, Bits<32>>; RX_DROP_REASONS],
+
+    front: RxDecide<W, K, N, AW, AB>,
+    ring: SdpRam<Bits<W>, AW>,
+    queue: RegFifo<Bits<DEC_BITS>, Q>,
+    egress: RxEgress<W, K, N, AW>,
+    counters: DropCounters<RX_DROP_REASONS>,
+    inflight: DFF<Bits<8>>,
+    credit: DFF<Bit>,
+    credit_lim: Constant<Bits<8>>,
+    code_overflow: Constant<Bits<4>>,
+    pop: Signal<Local, Bit>,
+    head: Signal<Local, Bits<DEC_BITS>>,
+}
+
+impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: usize, const Q: usize> Default
+    for RxTop<W, K, N, AW, AB, Q>
+{
+    fn default() -> Self {
+        assert!(Q >= 8 && Q <= 128);
+        Self {
+            clock: Default::default(),
+            s_axis: Default::default(),
+            m_axis: Default::default(),
+            port: Default::default(),
+            remcsum_rx: Default::default(),
+            nopartial: Default::default(),
+            udp_zero_csum6_rx: Default::default(),
+            max_frame: Default::default(),
+            backpressure: Default::default(),
+            m_vni: Default::default(),
+            m_rco: Default::default(),
+            m_rco_applied: Default::default(),
+            m_csum_start: Default::default(),
+            m_csum_offset: Default::default(),
+            m_csum_complete: Default::default(),
+            m_outer_csum_ok: Default::default(),
+            drop_valid: Default::default(),
+            drop_reason: Default::default(),
+            drop_count: std::array::from_fn(|_| Default::default()),
+            front: Default::default(),
+            ring: Default::default(),
+            queue: RegFifo::new(),
+            egress: RxEgress::new(),
+            counters: Default::default(),
+            inflight: Default::default(),
+            credit: Default::default(),
+            // the flag is a clock old and the frame that sees it is not counted yet
+            credit_lim: Constant::new(((Q - 3) as u64).into()),
+            code_overflow: Constant::new(DROP_OVERFLOW.into()),
+            pop: Default::default(),
+            head: Default::default(),
+        }
+    }
+}
+
+impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: usize, const Q: usize> RxTop<W, K, N, AW, AB, Q> {
+    /// Bytes the ring holds: the largest `max_frame` that AXI mode can take.
+    pub fn capacity() -> usize {
+        ((1usize << AW) - 3) * K
+    }
+}
+
+impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: usize, const Q: usize> Logic
+    for RxTop<W, K, N, AW, AB, Q>
+{
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, inflight, credit);
+        self.front.clock.next = self.clock.val();
+        self.ring.read_clock.next = self.clock.val();
+        self.ring.write_clock.next = self.clock.val();
+        self.queue.clock.next = self.clock.val();
+        self.egress.clock.next = self.clock.val();
+        self.counters.clock.next = self.clock.val();
+        // front end
+        self.front.s_axis.tdata.next = self.s_axis.tdata.val();
+        self.front.s_axis.tkeep.next = self.s_axis.tkeep.val();
+        self.front.s_axis.tvalid.next = self.s_axis.tvalid.val();
+        self.front.s_axis.tlast.next = self.s_axis.tlast.val();
+        self.front.s_axis.tuser.next = self.s_axis.tuser.val();
+        self.s_axis.tready.next = self.front.s_axis.tready.val();
+        self.front.max_frame.next = self.max_frame.val();
+        self.front.backpressure.next = self.backpressure.val();
+        self.front.port.next = self.port.val();
+        self.front.remcsum_rx.next = self.remcsum_rx.val();
+        self.front.nopartial.next = self.nopartial.val();
+        self.front.udp_zero_csum6_rx.next = self.udp_zero_csum6_rx.val();
+        self.front.free_ptr.next = self.egress.free_ptr.val();
+        self.front.credit.next = self.credit.q.val();
+        // the egress's copy of the ring
+        self.ring.write_address.next = self.front.wr_addr.val();
+        self.ring.write_data.next = self.front.wr_data.val();
+        self.ring.write_enable.next = self.front.wr_en.val();
+        self.ring.read_address.next = self.egress.ram_raddr.val();
+        self.egress.ram_rdata.next = self.ring.read_data.val();
+        // decision queue
+        self.queue.push.next = self.front.d_valid.val();
+        self.queue.din.next = bit_cast::<DEC_BITS, 1>(self.front.d_deliver.val().into())
+            | (bit_cast::<DEC_BITS, 4>(self.front.d_reason.val()) << 1)
+            | (bit_cast::<DEC_BITS, 16>(self.front.d_base.val()) << 5)
+            | (bit_cast::<DEC_BITS, 16>(self.front.d_beats.val()) << 21)
+            | (bit_cast::<DEC_BITS, 16>(self.front.d_inner_off.val()) << 37)
+            | (bit_cast::<DEC_BITS, 16>(self.front.d_inner_len.val()) << 53)
+            | (bit_cast::<DEC_BITS, 24>(self.front.d_vni.val()) << 69)
+            | (bit_cast::<DEC_BITS, 1>(self.front.d_rco.val().into()) << 93)
+            | (bit_cast::<DEC_BITS, 1>(self.front.d_rco_applied.val().into()) << 94)
+            | (bit_cast::<DEC_BITS, 1>(self.front.d_outer_csum_ok.val().into()) << 95)
+            | (bit_cast::<DEC_BITS, 16>(self.front.d_csum_start.val()) << 96)
+            | (bit_cast::<DEC_BITS, 16>(self.front.d_csum_offset.val()) << 112)
+            | (bit_cast::<DEC_BITS, 32>(self.front.d_inner_sum.val()) << 128)
+            | (bit_cast::<DEC_BITS, 16>(self.front.d_remcsum_start.val()) << 160)
+            | (bit_cast::<DEC_BITS, 16>(self.front.d_remcsum_offset.val()) << 176);
+        self.head.next = self.queue.dout.val();
+        self.egress.dec_valid.next = !self.queue.empty.val();
+        self.egress.dec_deliver.next = self.head.val().get_bit(0);
+        self.egress.dec_reason.next = self.head.val().get_bits::<4>(1);
+        self.egress.dec_base.next = self.head.val().get_bits::<16>(5);
+        self.egress.dec_beats.next = self.head.val().get_bits::<16>(21);
+        self.egress.dec_inner_off.next = self.head.val().get_bits::<16>(37);
+        self.egress.dec_inner_len.next = self.head.val().get_bits::<16>(53);
+        self.egress.dec_vni.next = self.head.val().get_bits::<24>(69);
+        self.egress.dec_rco.next = self.head.val().get_bit(93);
+        self.egress.dec_rco_applied.next = self.head.val().get_bit(94);
+        self.egress.dec_outer_csum_ok.next = self.head.val().get_bit(95);
+        self.egress.dec_csum_start.next = self.head.val().get_bits::<16>(96);
+        self.egress.dec_csum_offset.next = self.head.val().get_bits::<16>(112);
+        self.egress.dec_csum.next = self.head.val().get_bits::<32>(128);
+        self.egress.dec_apply.next = self.head.val().get_bit(94);
+        self.egress.dec_start.next = self.head.val().get_bits::<16>(160);
+        self.egress.dec_offset.next = self.head.val().get_bits::<16>(176);
+        self.pop.next = !self.queue.empty.val() && self.egress.dec_ready.val();
+        self.queue.pop.next = self.pop.val();
+        // queue slots: taken at a record, given back when the egress takes the decision
+        if self.front.f_valid.val() && !self.pop.val() {
+            self.inflight.d.next = self.inflight.q.val() + 1;
+        }
+        if self.pop.val() && !self.front.f_valid.val() {
+            self.inflight.d.next = self.inflight.q.val() - 1;
+        }
+        self.credit.d.next = self.inflight.q.val() < self.credit_lim.val();
+        // output
+        self.m_axis.tdata.next = self.egress.m_axis.tdata.val();
+        self.m_axis.tkeep.next = self.egress.m_axis.tkeep.val();
+        self.m_axis.tvalid.next = self.egress.m_axis.tvalid.val();
+        self.m_axis.tlast.next = self.egress.m_axis.tlast.val();
+        self.m_axis.tuser.next = self.egress.m_axis.tuser.val();
+        self.egress.m_axis.tready.next = self.m_axis.tready.val();
+        self.m_vni.next = self.egress.m_vni.val();
+        self.m_rco.next = self.egress.m_rco.val();
+        self.m_rco_applied.next = self.egress.m_rco_applied.val();
+        self.m_csum_start.next = self.egress.m_csum_start.val();
+        self.m_csum_offset.next = self.egress.m_csum_offset.val();
+        self.m_csum_complete.next = self.egress.m_csum_complete.val();
+        self.m_outer_csum_ok.next = self.egress.m_outer_csum_ok.val();
+        self.drop_valid.next = self.egress.drop_valid.val();
+        self.drop_reason.next = self.egress.drop_reason.val();
+        self.counters.valid.next = self.egress.drop_valid.val();
+        self.counters.reason.next = self.egress.drop_reason.val();
+        self.counters.b_valid.next = self.front.f_nocredit.val();
+        self.counters.b_reason.next = self.code_overflow.val();
+        for i in 0..RX_DROP_REASONS {
+            self.drop_count[i].next = self.counters.count[i].val();
+        }
+    }
+}
