@@ -53,7 +53,7 @@ pub fn run(packets: usize, seed: u64, out: &Path, progress: bool) -> Result<Main
     let mut vcd_file = std::io::BufWriter::new(fs::File::create(&vcd).with_context(|| format!("cannot create {}", vcd.display()))?);
     let run = run_width(&cases, WIDTH, &drive, Some(&mut vcd_file))?;
     vcd_file.flush().with_context(|| format!("cannot write {}", vcd.display()))?;
-    fs::write(&gtkw, nic_gtkw("nic.vcd", WIDTH)).with_context(|| format!("cannot write {}", gtkw.display()))?;
+    fs::write(&gtkw, gtkw_text(&vcd, &gtkw)?).with_context(|| format!("cannot write {}", gtkw.display()))?;
     let checked = check_detail(&cases, &run, &cfg);
 
     // every generated frame is one a receiver takes: a drop, by either model, is a frame
@@ -116,8 +116,8 @@ pub fn run(packets: usize, seed: u64, out: &Path, progress: bool) -> Result<Main
         (shown(&out.join("decap.pcap")), "RX output: inner frames, checksums complete".to_string(), format!("wireshark {}", shown(&out.join("decap.pcap")))),
         (shown(&vcd), format!("the NIC's signals, first {} cycles ({in_vcd} packets)", run.vcd_cycles), format!("gtkwave {}", shown(&gtkw))),
         (
-            verilog.iter().map(|p| shown(p)).collect::<Vec<_>>().join(" "),
-            "the NIC top as Verilog (with a .gtkw for a simulation of it)".to_string(),
+            verilog.iter().find(|p| p.extension().is_some_and(|e| e == "v")).map_or_else(|| shown(&out.join("verilog")), |p| shown(p)),
+            "the NIC top as Verilog (a .gtkw beside it for a simulation of it)".to_string(),
             String::new(),
         ),
     ];
@@ -144,4 +144,15 @@ pub fn run(packets: usize, seed: u64, out: &Path, progress: bool) -> Result<Main
         vcd,
         text,
     })
+}
+
+/// The NIC's save file for `vcd`, to be written at `gtkw`. GTKWave looks for a relative
+/// `[dumpfile]` in its working directory, so both paths go in absolute: with `[savefile]`
+/// beside `[dumpfile]` GTKWave also finds the VCD after the folder has moved (it applies
+/// the pair's relative position to where the save file now is).
+fn gtkw_text(vcd: &Path, gtkw: &Path) -> Result<String> {
+    let (vcd, gtkw) = (std::path::absolute(vcd)?, std::path::absolute(gtkw)?);
+    let text = nic_gtkw(&vcd.display().to_string(), WIDTH);
+    let dumpfile = format!("[dumpfile] \"{}\"\n", vcd.display());
+    Ok(text.replacen(&dumpfile, &format!("{dumpfile}[savefile] \"{}\"\n", gtkw.display()), 1))
 }

@@ -9,7 +9,7 @@
 
 mod common;
 use common::*;
-use rco_sim::loopback_tb::{check, loopback_config, run_width, traffic, LoopDrive, Outcome};
+use rco_sim::loopback_tb::{check, run_width, traffic, LoopDrive, Outcome};
 use rco_sim::{run_sim, SimOpts};
 
 /// The acceptance run, through the binary: mismatches=0 and the summary line's shape.

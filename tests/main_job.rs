@@ -84,7 +84,9 @@ fn every_gtkw_trace_is_in_the_vcd() {
     let (out, _) = main_run();
     let names = vcd_trace_names(&out.join("nic.vcd"));
     let gtkw = std::fs::read_to_string(out.join("nic.gtkw")).unwrap();
-    assert!(gtkw.contains("[dumpfile] \"nic.vcd\""), "{gtkw}");
+    // absolute, so GTKWave finds the VCD from any working directory
+    let abs = |name: &str| std::path::absolute(out.join(name)).unwrap().display().to_string();
+    assert!(gtkw.contains(&format!("[dumpfile] \"{}\"\n[savefile] \"{}\"\n", abs("nic.vcd"), abs("nic.gtkw"))), "{gtkw}");
     let traces = gtkw_traces(&gtkw);
     assert!(traces.len() >= 40, "{traces:?}");
     for group in ["TX in", "TX out", "RX in", "RX out + metadata", "drops and counters"] {
