@@ -1,14 +1,15 @@
 //! rco-nic command implementations: pcap-to-pcap TX encapsulation and RX
 //! decapsulation through the golden model or the hardware model, and their summaries.
 
+pub mod main_job;
 pub mod pcap_io;
 
 use anyhow::{bail, Result};
 use pcap_io::Frame;
 use rco_golden::rx::rx_decap;
-use rco_golden::tx::{host_checksum_partial, tx_encap, uses_rco};
+use rco_golden::tx::{host_checksum_partial, tx_encap, udp_flow_src_port, uses_rco};
 use rco_golden::types::{DropReason, RxConfig, RxMeta, TxDescriptor, DEFAULT_MAX_FRAME};
-use rco_golden::wire::{parse_layers, IpAddrs};
+use rco_golden::wire::IpAddrs;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -120,24 +121,6 @@ fn outer_addrs(kind: OuterKind) -> IpAddrs {
     }
 }
 
-/// Outer UDP source port from the inner flow, spread over the Linux default
-/// ephemeral range 32768..60999 as `udp_flow_src_port` does (FNV-1a in place of the
-/// kernel's flow hash, so it is stable across runs).
-fn flow_src_port(inner: &[u8]) -> u16 {
-    let key: &[u8] = match parse_layers(inner) {
-        Ok(l) => {
-            let end = (l.l4_offset + 4).min(inner.len());
-            &inner[l.l3_offset..end]
-        }
-        Err(_) => &inner[..inner.len().min(14)],
-    };
-    let mut h: u32 = 0x811c_9dc5;
-    for b in key {
-        h = (h ^ *b as u32).wrapping_mul(0x0100_0193);
-    }
-    (32768 + ((h as u64 * (60999 - 32768 + 1)) >> 32)) as u16
-}
-
 /// The host-stack view of one inner frame: CHECKSUM_PARTIAL prepared, and the
 /// descriptor the driver would hand the NIC.
 pub fn host_descriptor(frame: &[u8], index: usize, opts: &EncapOpts) -> (Vec<u8>, TxDescriptor) {
@@ -152,7 +135,7 @@ pub fn host_descriptor(frame: &[u8], index: usize, opts: &EncapOpts) -> (Vec<u8>
         outer_ip: opts.addr.ip(opts.outer).unwrap_or_else(|_| outer_addrs(opts.outer)),
         outer_src_mac: opts.addr.src_mac.unwrap_or(TxDescriptor::default().outer_src_mac),
         outer_dst_mac: opts.addr.dst_mac.unwrap_or(TxDescriptor::default().outer_dst_mac),
-        udp_src_port: opts.addr.sport.unwrap_or_else(|| flow_src_port(&inner)),
+        udp_src_port: opts.addr.sport.unwrap_or_else(|| udp_flow_src_port(&inner)),
         ip_id: index as u16,
         rco: opts.rco,
         udp_csum: opts.udp_csum,

@@ -18,7 +18,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// The main job: traffic through the models, VCD, Verilog, and a summary.
+    /// The main job: realistic traffic through the NIC hardware (TX -> RX) and the golden
+    /// model, pcaps, a VCD of the NIC, the Verilog, and a summary.
     Run {
         #[arg(long, default_value_t = 200)]
         packets: usize,
@@ -172,75 +173,15 @@ fn sim_opts(packets: usize, seed: u64, backpressure: f64, width: usize, vcd: Opt
     Ok(rco_sim::SimOpts { packets, seed, width, backpressure, vcd })
 }
 
-/// The main job: golden TX -> RX round trip on generated traffic, the hardware blocks
-/// that exist, a VCD, the Verilog, and a summary of where everything went.
+/// The main job (see `rco_nic::main_job`): prints the summary, fails on a mismatch.
 fn run_main_job(packets: usize, seed: u64, out: &Path) -> Result<()> {
-    use rco_golden::rng::SplitMix64;
-    use rco_golden::vectors::gen_host_frame;
-    use rco_nic::pcap_io::Frame;
-    fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let mut rng = SplitMix64::new(seed);
-    let frames: Vec<Frame> = (0..packets)
-        .map(|i| Frame {
-            timestamp: std::time::Duration::from_micros(i as u64),
-            data: gen_host_frame(&mut rng, 1400).0,
-            truncated: false,
-        })
-        .collect();
-    let opts = EncapOpts { vni: 42, outer: OuterKind::Ipv4, rco: true, udp_csum: true, addr: Default::default() };
-    let (outer, tx_sum) = encap(&frames, Model::Golden, &opts)?;
-    let (inner, report) = decap(&outer, Model::Golden, &RxConfig::default())?;
-    // Every frame must come back as sent but for a now-correct inner checksum.
-    let mismatches = frames.len().abs_diff(inner.len())
-        + frames.iter().zip(&inner).filter(|(a, b)| !same_but_checksum(&a.data, &b.data) || !l4_checksum_ok(&b.data)).count();
-    write_frames(&out.join("host.pcap"), &frames)?;
-    write_frames(&out.join("vxlan.pcap"), &outer)?;
-    write_frames(&out.join("decap.pcap"), &inner)?;
-    println!("golden tx: {tx_sum}");
-    println!("golden rx: {}", report.summary);
-
-    let vcd = out.join("csum_engine.vcd");
-    let hw = match rco_sim::run_sim("csum", &sim_opts(packets.min(100), seed, 0.0, 64, Some(vcd.clone()))?) {
-        Ok(s) => format!("{s} vcd={}", vcd.display()),
-        Err(e) => format!("hw csum engine: {e:#}"),
-    };
-    println!("{hw}");
-    let verilog = match rco_synth::export_verilog(64, &out.join("verilog")) {
-        Ok(files) => files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" "),
-        Err(e) => format!("{e:#}"),
-    };
-    println!("verilog: {verilog}");
-    println!(
-        "run packets={} rco_applied={} mismatches={} pcaps={}/{{host,vxlan,decap}}.pcap",
-        packets,
-        report.summary.rco_applied,
-        mismatches,
-        out.display()
-    );
-    if mismatches != 0 {
-        bail!("{mismatches} frames did not come back with a correct inner checksum");
+    use std::io::IsTerminal;
+    let job = rco_nic::main_job::run(packets, seed, out, std::io::stderr().is_terminal())?;
+    println!("{}", job.text);
+    if job.hw_mismatches + job.golden_mismatches != 0 {
+        bail!("{} hardware and {} golden mismatches", job.hw_mismatches, job.golden_mismatches);
     }
     Ok(())
-}
-
-/// True if two frames are equal outside their TCP/UDP checksum field.
-fn same_but_checksum(a: &[u8], b: &[u8]) -> bool {
-    let field = rco_golden::wire::parse_layers(a)
-        .ok()
-        .and_then(|l| rco_golden::wire::l4_check_offset(l.protocol).map(|c| l.l4_offset + c as usize));
-    a.len() == b.len()
-        && a.iter().zip(b).enumerate().all(|(i, (x, y))| x == y || field.is_some_and(|f| i == f || i == f + 1))
-}
-
-/// True if a TCP/UDP frame's checksum verifies (or the frame is not TCP/UDP).
-fn l4_checksum_ok(frame: &[u8]) -> bool {
-    use rco_golden::csum::{csum_fold, csum_partial};
-    let Ok(l) = rco_golden::wire::parse_layers(frame) else { return true };
-    if rco_golden::wire::l4_check_offset(l.protocol).is_none() || l.fragment {
-        return true;
-    }
-    let seg = &frame[l.l4_offset..l.l4_offset + l.l4_len];
-    csum_fold(l.addrs.pseudo_nofold(l.l4_len as u32, l.protocol, csum_partial(seg, 0))) == 0
 }
 
 fn run(cli: Cli) -> Result<()> {

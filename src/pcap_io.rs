@@ -3,7 +3,7 @@
 
 use anyhow::{bail, Context, Result};
 use pcap_file::pcap::{PcapHeader, PcapPacket, PcapReader, PcapWriter};
-use pcap_file::DataLink;
+use pcap_file::{DataLink, Endianness, TsResolution};
 use std::fs::File;
 use std::io::{BufReader, BufWriter};
 use std::path::Path;
@@ -46,10 +46,22 @@ pub fn read_frames(path: &Path) -> Result<Vec<Frame>> {
     Ok(frames)
 }
 
-/// Write frames to an Ethernet pcap (microsecond timestamps).
+/// Write frames to an Ethernet pcap as tcpdump does: microsecond timestamps, the host's
+/// byte order.
 pub fn write_frames(path: &Path, frames: &[Frame]) -> Result<()> {
+    write_with(path, frames, TsResolution::MicroSecond)
+}
+
+/// [`write_frames`] with nanosecond timestamps (tcpdump `--time-stamp-precision=nano`):
+/// for frames timed by a simulated clock whose period is a few nanoseconds.
+pub fn write_frames_nanos(path: &Path, frames: &[Frame]) -> Result<()> {
+    write_with(path, frames, TsResolution::NanoSecond)
+}
+
+fn write_with(path: &Path, frames: &[Frame], ts_resolution: TsResolution) -> Result<()> {
     let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    let header = PcapHeader { datalink: DataLink::ETHERNET, ..Default::default() };
+    let header =
+        PcapHeader { datalink: DataLink::ETHERNET, endianness: Endianness::native(), ts_resolution, ..Default::default() };
     let mut w = PcapWriter::with_header(BufWriter::new(file), header)
         .with_context(|| format!("cannot write {}", path.display()))?;
     for f in frames {
@@ -57,4 +69,30 @@ pub fn write_frames(path: &Path, frames: &[Frame]) -> Result<()> {
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The file starts with the magic number in the host's byte order, as tcpdump writes it
+    /// (libpcap `pcap_dump_open`), and reads back.
+    #[test]
+    fn written_in_host_byte_order_and_read_back() {
+        let dir = std::env::temp_dir().join(format!("rco-pcap-io-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let frames = vec![Frame { timestamp: Duration::new(3, 5_000), data: vec![0xAB; 60], truncated: false }];
+        for (name, magic) in [("us.pcap", 0xa1b2_c3d4u32), ("ns.pcap", 0xa1b2_3c4d)] {
+            let path = dir.join(name);
+            if name == "us.pcap" {
+                write_frames(&path, &frames).unwrap();
+            } else {
+                write_frames_nanos(&path, &frames).unwrap();
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            assert_eq!(bytes[..4], magic.to_ne_bytes(), "{name}");
+            assert_eq!(read_frames(&path).unwrap(), frames, "{name}");
+        }
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }

@@ -9,12 +9,14 @@
 //! - [`tx`], [`rx`]: whole-packet reference behaviour of the NIC's TX and RX paths.
 //! - [`types`]: descriptor, configuration, metadata and drop reasons shared with the hardware.
 //! - [`vectors`]: the deterministic vector generator.
+//! - [`traffic`]: realistic host traffic (ARP, ping, TCP, UDP over VXLAN segments) for the main job.
 
 pub mod csum;
 pub mod gue;
 pub mod hex;
 pub mod rng;
 pub mod rx;
+pub mod traffic;
 pub mod tx;
 pub mod types;
 pub mod vectors;

@@ -42,6 +42,24 @@ pub fn uses_rco(desc: &TxDescriptor) -> bool {
     desc.rco && desc.partial && rco_eligible(desc.csum_start, desc.csum_offset)
 }
 
+/// Outer UDP source port from the inner flow, spread over the Linux default
+/// ephemeral range 32768..60999 as the kernel's `udp_flow_src_port` does (FNV-1a in place of the
+/// kernel's flow hash, so it is stable across runs).
+pub fn udp_flow_src_port(inner: &[u8]) -> u16 {
+    let key: &[u8] = match parse_layers(inner) {
+        Ok(l) => {
+            let end = (l.l4_offset + 4).min(inner.len());
+            &inner[l.l3_offset..end]
+        }
+        Err(_) => &inner[..inner.len().min(14)],
+    };
+    let mut h: u32 = 0x811c_9dc5;
+    for b in key {
+        h = (h ^ *b as u32).wrapping_mul(0x0100_0193);
+    }
+    (32768 + ((h as u64 * (60999 - 32768 + 1)) >> 32)) as u16
+}
+
 /// Encapsulate `inner` as a VXLAN frame. With RCO the inner checksum field is left as
 /// the host wrote it (P); a CHECKSUM_PARTIAL frame that cannot use RCO has its inner
 /// checksum completed by the NIC as `skb_checksum_help` would (0 sent as 0xFFFF).

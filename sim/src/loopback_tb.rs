@@ -1,25 +1,28 @@
-//! `sim --block loopback`: golden host frames through the TX hardware and straight into the
-//! RX hardware, in one cycle-coupled simulation.
+//! `sim --block loopback` and the main job (`rco-nic run`): host frames through the NIC top's
+//! TX path and straight into its RX path, in one cycle-coupled simulation.
 //!
 //! ```text
-//!  host frame + desc --> [TxEncap] --tx.m_axis == rx.s_axis--> [RxPath] --> inner frame + meta
+//!  host frame + desc --> NicTop TX --tx_m_axis == rx_s_axis--> NicTop RX --> inner frame + meta
 //!        ^ idles (P)                  (tready flows back)                 ^ tready low (P)
 //! ```
-//! [`Loopback`] holds both blocks and joins TX `m_axis` to RX `s_axis` inside its `update`,
-//! so RX back-pressure (`s_axis.tready` low when its ring is full, which happens when the
-//! host side holds `m_axis.tready` low) reaches the TX egress in the same cycle.
+//! [`Loopback`] holds a [`NicTop`] and joins its TX `m_axis` to its RX `s_axis` inside its
+//! `update`, so RX back-pressure (`s_axis.tready` low when its ring is full, which happens
+//! when the host side holds `m_axis.tready` low) reaches the TX egress in the same cycle.
+//! The RX configuration goes in through the NIC's `cfg_*` registers.
 //!
-//! Every case is checked three ways:
+//! Every case is checked four ways:
+//! * the frame on the wire against golden `tx_encap(x)`, byte for byte;
 //! * against golden `rx_decap(tx_encap(x))`: frame and `RxMeta` identical, or the same drop;
 //! * against the original host frame: identical except the two bytes of a
 //!   CHECKSUM_PARTIAL checksum field, whose L4 checksum must now verify by an RFC 1071 sum
 //!   written here ([`l4_csum_ok`], no golden code);
-//! * the RX per-reason drop counters against golden's drops.
+//! * the RX per-reason drop counters and the TX counters against golden's outcomes.
 //!
 //! The run errors out (it does not hang) when no handshake happens anywhere for
 //! [`STALL_LIMIT`] cycles with work outstanding, or after a cycle bound proportional to
 //! the traffic.
 
+use crate::port_vcd::PortVcd;
 use crate::{SimOpts, SimSummary};
 use rco_golden::rng::SplitMix64;
 use rco_golden::rx::rx_decap;
@@ -27,11 +30,12 @@ use rco_golden::tx::tx_encap;
 use rco_golden::types::{DropReason, RxConfig, RxMeta, TxDescriptor, TxError};
 use rco_golden::vectors::{gen_descriptor, gen_host_frame};
 use rco_golden::wire::IpAddrs;
+use rco_hdl::nic_top::{NicTop, MAX_OUTER_HEADER};
 use rco_hdl::rx_path::{RxPath, NUM_DROP_REASONS};
 use rco_hdl::stream::{lane_mask, tdata_from_lanes, AxisSink, AxisSource};
 /// Re-exported for callers of [`rx_raw_beats`] (crates without an rco-hdl dependency).
 pub use rco_hdl::stream::{packet_beats, Beat};
-use rco_hdl::tx_encap::{TxDescSink, TxEncap};
+use rco_hdl::tx_encap::TxDescSink;
 use rust_hdl::prelude::*;
 use std::io::Write;
 
@@ -41,21 +45,24 @@ pub const STALL_LIMIT: u64 = 20_000;
 /// Cycles of the VCD a run writes at most.
 pub const VCD_MAX_CYCLES: u64 = 20_000;
 /// Simulated clock period in the VCD (ps): 156.25 MHz.
-const PERIOD_PS: u64 = 6400;
+pub const PERIOD_PS: u64 = 6400;
+/// Width of the NIC's `rx_drop_reason` code.
+const DROP_REASON_BITS: usize = 4;
+/// Clock edges before the first packet: the NIC's configuration registers take two.
+const WARM_UP: u64 = 2;
 /// Largest host payload the traffic generator makes (an inner frame fits a 1500 MTU).
 pub const MAX_PAYLOAD: usize = 1400;
 
-/// TX and RX hardware with the wire between them.
+/// The NIC top with its TX output wired to its RX input.
 #[derive(LogicBlock)]
 pub struct Loopback<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: usize, const RA: usize> {
     pub clock: Signal<In, Clock>,
     /// Host frames into TX.
     pub s_axis: AxisSink<W, K>,
     pub desc: TxDescSink,
-    /// Inner frames out of RX (metadata: `rx.m_*`).
+    /// Inner frames out of RX (metadata: `nic.rx_*`).
     pub m_axis: AxisSource<W, K>,
-    pub tx: TxEncap<W, K, N, TA, HB>,
-    pub rx: RxPath<W, K, N, RA>,
+    pub nic: NicTop<W, K, N, TA, HB, RA>,
 }
 
 impl<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: usize, const RA: usize>
@@ -67,8 +74,7 @@ impl<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: 
             s_axis: Default::default(),
             desc: Default::default(),
             m_axis: Default::default(),
-            tx: TxEncap::new(max_frame),
-            rx: RxPath::new(),
+            nic: NicTop::new(max_frame),
         }
     }
 }
@@ -78,12 +84,11 @@ impl<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: 
 {
     // a simulation-only wrapper (rust-hdl's hdl_gen does not translate `link`): no Verilog
     fn update(&mut self) {
-        self.tx.clock.next = self.clock.val();
-        self.rx.clock.next = self.clock.val();
-        self.s_axis.link(&mut self.tx.s_axis);
-        self.desc.link(&mut self.tx.desc);
-        self.tx.m_axis.join(&mut self.rx.s_axis);
-        self.m_axis.link(&mut self.rx.m_axis);
+        self.nic.clock.next = self.clock.val();
+        self.s_axis.link(&mut self.nic.tx_s_axis);
+        self.desc.link(&mut self.nic.tx_desc);
+        self.nic.tx_m_axis.join(&mut self.nic.rx_s_axis);
+        self.m_axis.link(&mut self.nic.rx_m_axis);
     }
 }
 
@@ -96,9 +101,20 @@ pub enum Outcome {
 
 /// Golden's outcome for a host frame and descriptor.
 pub fn golden_outcome(inner: &[u8], desc: &TxDescriptor, cfg: &RxConfig) -> Outcome {
+    golden_wire_and_outcome(inner, desc, cfg).1
+}
+
+/// Golden's frame on the wire (none if TX drops it) and outcome. `cfg.max_frame` bounds the
+/// host frame, as the NIC's `max_frame` does; its RX takes outer frames up to
+/// `max_frame + MAX_OUTER_HEADER`, so everything its TX sends.
+pub fn golden_wire_and_outcome(inner: &[u8], desc: &TxDescriptor, cfg: &RxConfig) -> (Option<Vec<u8>>, Outcome) {
     match tx_encap(inner, desc, cfg.max_frame) {
-        Err(e) => Outcome::Tx(e),
-        Ok(outer) => Outcome::Rx(rx_decap(&outer, cfg)),
+        Err(e) => (None, Outcome::Tx(e)),
+        Ok(outer) => {
+            let rx_cfg = RxConfig { max_frame: cfg.max_frame + MAX_OUTER_HEADER, ..cfg.clone() };
+            let o = Outcome::Rx(rx_decap(&outer, &rx_cfg));
+            (Some(outer), o)
+        }
     }
 }
 
@@ -115,6 +131,16 @@ pub struct LoopRun {
     pub rx_counters: Vec<u64>,
     /// TX drop counters at the end, in [`TX_ERRORS`] order.
     pub tx_counters: [u64; TX_ERRORS.len()],
+    /// TX `frames_out` counter at the end.
+    pub tx_frames_out: u64,
+    /// Frames on the TX -> RX wire in order, each with the cycle its last beat crossed.
+    pub wire: Vec<(u64, Vec<u8>)>,
+    /// Per case: the cycle TX took its first beat.
+    pub in_cycles: Vec<u64>,
+    /// Per case: the cycle its outcome (delivery, or a drop) was seen.
+    pub out_cycles: Vec<u64>,
+    /// Cycles the VCD covers (0 without one).
+    pub vcd_cycles: u64,
 }
 
 /// The TX drop counters' errors, in the order `tx_counters` holds them.
@@ -129,6 +155,19 @@ pub struct LoopDrive {
     pub idle: f64,
     pub seed: u64,
     pub cfg: RxConfig,
+    /// Cycles of VCD to write at most.
+    pub vcd_cycles: u64,
+    /// Blocks deep the VCD goes: 2 is the NIC top's ports (and the testbench wrapper's),
+    /// more adds the blocks inside it.
+    pub vcd_depth: usize,
+    /// Report progress on stderr now and then (for a terminal: it rewrites one line).
+    pub progress: bool,
+}
+
+impl Default for LoopDrive {
+    fn default() -> Self {
+        LoopDrive { backpressure: 0.0, idle: 0.0, seed: 1, cfg: loopback_config(), vcd_cycles: VCD_MAX_CYCLES, vcd_depth: 2, progress: false }
+    }
 }
 
 /// Seeded traffic: golden host frames (payload up to [`MAX_PAYLOAD`]) and descriptors.
@@ -213,45 +252,60 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
 ) -> anyhow::Result<LoopRun> {
     let cfg = &drive.cfg;
     let cap = RxPath::<W, K, N, RA>::capacity();
-    anyhow::ensure!(cfg.max_frame <= cap, "loopback: max_frame {} > RX ring {cap} bytes", cfg.max_frame);
+    anyhow::ensure!(
+        cfg.max_frame + MAX_OUTER_HEADER <= cap,
+        "loopback: max_frame {} + outer header > RX ring {cap} bytes",
+        cfg.max_frame
+    );
     anyhow::ensure!(cases.iter().all(|(f, _)| !f.is_empty()), "loopback: empty host frame");
     let mut uut = Loopback::<W, K, N, TA, HB, RA>::new(cfg.max_frame);
     uut.connect_all();
-    let mut vcd = vcd_out.map(|w| write_vcd_dump(write_vcd_header(w, &uut), &uut));
+    let mut vcd = match vcd_out {
+        Some(w) => Some(PortVcd::new(w, &uut, drive.vcd_depth)?),
+        None => None,
+    };
     let mut rng = SplitMix64::new(drive.seed ^ 0x4C6F_6F70);
     let p = drive.backpressure;
 
-    // the RX configuration is static for the whole run
-    uut.rx.port.next = (cfg.port as u64).into();
-    uut.rx.remcsum_rx.next = cfg.remcsum_rx;
-    uut.rx.nopartial.next = cfg.nopartial;
-    uut.rx.udp_zero_csum6_rx.next = cfg.udp_zero_csum6_rx;
-    uut.rx.max_frame.next = (cfg.max_frame as u64).into();
+    // the configuration is static for the whole run; TX honours each descriptor's rco
+    uut.nic.cfg_rco_tx.next = true;
+    uut.nic.cfg_rco_rx.next = cfg.remcsum_rx;
+    uut.nic.cfg_nopartial.next = cfg.nopartial;
+    uut.nic.cfg_vxlan_port.next = (cfg.port as u64).into();
+    uut.nic.cfg_udp6_zero_csum_rx.next = cfg.udp_zero_csum6_rx;
 
     let beats: Vec<Vec<Beat>> = cases.iter().map(|(f, _)| packet_beats(f, K)).collect();
     let total_in: u64 = beats.iter().map(|b| b.len() as u64).sum();
     // generous: both ends slowed by their probabilities (a stuck end is caught as a stall)
     let slow = (2.0 / ((1.0 - p) * (1.0 - drive.idle)).max(0.01)).ceil() as u64;
-    let bound = 10 * STALL_LIMIT + (80 * cases.len() as u64 + 4 * total_in).saturating_mul(slow);
+    let bound = WARM_UP + 10 * STALL_LIMIT + (80 * cases.len() as u64 + 4 * total_in).saturating_mul(slow);
     let n = cases.len();
     let (mut di, mut fi, mut bi) = (0usize, 0usize, 0usize); // next descriptor, frame, beat
     let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
     let mut done = 0usize;
     let mut frame_buf: Vec<u8> = Vec::new();
+    let mut wire_buf: Vec<u8> = Vec::new();
     let mut tx_last = [0u64; TX_ERRORS.len()];
-    let mut run = LoopRun::default();
+    let mut run = LoopRun { in_cycles: vec![0; n], out_cycles: vec![0; n], ..Default::default() };
+    let vcd_cycles = if vcd.is_some() { drive.vcd_cycles } else { 0 };
+    let mut next_report = 0u64;
     let mut last_progress = 0u64;
     let mut idle_now = false;
     let zero = tdata_from_lanes::<W>(&vec![0u8; K]);
     let mut c = 0u64;
     while done < n {
         anyhow::ensure!(c < bound, "loopback: cycle bound {bound} reached with {done} of {n} cases done");
+        if drive.progress && c >= next_report {
+            eprint!("\r  {done} of {n} packets through the NIC ({c} cycles)");
+            next_report = c + (1 << 16);
+        }
         uut.clock.next = false.into();
-        uut.desc.valid.next = di < n;
+        let live = c >= WARM_UP;
+        uut.desc.valid.next = live && di < n;
         if di < n {
             set_desc(&mut uut.desc, &cases[di].1);
         }
-        let offer = fi < n && !idle_now;
+        let offer = live && fi < n && !idle_now;
         uut.s_axis.tvalid.next = offer;
         if fi < n {
             let b = &beats[fi][bi];
@@ -269,9 +323,17 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
         anyhow::ensure!(simulate(&mut uut, 400), "loopback: no convergence in cycle {c}");
 
         // handshakes before the edge
-        let desc_fire = di < n && uut.tx.desc.ready.val();
+        let desc_fire = live && di < n && uut.desc.ready.val();
         let in_fire = offer && uut.s_axis.tready.val();
-        let wire_fire = uut.tx.m_axis.tvalid.val() && uut.rx.s_axis.tready.val();
+        let wire_fire = uut.nic.tx_m_axis.tvalid.val() && uut.nic.rx_s_axis.tready.val();
+        if wire_fire {
+            let lanes = lanes_of::<W>(&uut.nic.tx_m_axis.tdata.val(), K);
+            let keep = uut.nic.tx_m_axis.tkeep.val().to_u64() & lane_mask(K);
+            wire_buf.extend(lanes.iter().enumerate().filter(|(i, _)| keep >> i & 1 == 1).map(|(_, b)| *b));
+            if uut.nic.tx_m_axis.tlast.val() {
+                run.wire.push((c, std::mem::take(&mut wire_buf)));
+            }
+        }
         let out_fire = uut.m_axis.tvalid.val() && ready;
         let mut rx_results: Vec<Result<(Vec<u8>, RxMeta), DropReason>> = Vec::new();
         if out_fire {
@@ -280,45 +342,46 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
             frame_buf.extend(lanes.iter().enumerate().filter(|(i, _)| keep >> i & 1 == 1).map(|(_, b)| *b));
             run.out_beats += 1;
             if uut.m_axis.tlast.val() {
-                let r = &uut.rx;
+                let r = &uut.nic;
                 let meta = RxMeta {
-                    vni: r.m_vni.val().to_u64() as u32,
-                    rco: r.m_rco.val(),
-                    rco_applied: r.m_rco_applied.val(),
-                    csum_start: r.m_csum_start.val().to_u64() as u16,
-                    csum_offset: r.m_csum_offset.val().to_u64() as u16,
-                    csum_complete: r.m_csum_complete.val().to_u64() as u16,
-                    outer_csum_ok: r.m_outer_csum_ok.val(),
+                    vni: r.rx_vni.val().to_u64() as u32,
+                    rco: r.rx_rco.val(),
+                    rco_applied: r.rx_rco_applied.val(),
+                    csum_start: r.rx_csum_start.val().to_u64() as u16,
+                    csum_offset: r.rx_csum_offset.val().to_u64() as u16,
+                    csum_complete: r.rx_csum_complete.val().to_u64() as u16,
+                    outer_csum_ok: r.rx_outer_csum_ok.val(),
                 };
                 rx_results.push(Ok((std::mem::take(&mut frame_buf), meta)));
             }
         }
-        let drop_fire = uut.rx.drop_valid.val();
+        let drop_fire = uut.nic.rx_drop_valid.val();
         if drop_fire {
-            let code = uut.rx.drop_reason.val().to_u64() as usize;
+            let code = uut.nic.rx_drop_reason.val().to_u64() as usize;
             anyhow::ensure!(code < NUM_DROP_REASONS, "loopback: RX drop code {code}");
             rx_results.push(Err(DropReason::ALL[code]));
         }
         run.wire_beats += wire_fire as u64;
-        if c < VCD_MAX_CYCLES {
+        if c < vcd_cycles {
             if let Some(v) = vcd.as_mut() {
-                v.timestamp(c * PERIOD_PS)?;
+                v.sample(c * PERIOD_PS, &uut)?;
             }
-            vcd = vcd.map(|v| write_vcd_change(v, &uut));
         }
         uut.clock.next = true.into();
         anyhow::ensure!(simulate(&mut uut, 400), "loopback: no convergence in cycle {c}");
-        if c < VCD_MAX_CYCLES {
+        if c < vcd_cycles {
             if let Some(v) = vcd.as_mut() {
-                v.timestamp(c * PERIOD_PS + PERIOD_PS / 2)?;
+                v.sample(c * PERIOD_PS + PERIOD_PS / 2, &uut)?;
             }
-            vcd = vcd.map(|v| write_vcd_change(v, &uut));
         }
         c += 1;
         if desc_fire {
             di += 1;
         }
         if in_fire {
+            if bi == 0 {
+                run.in_cycles[fi] = c - 1;
+            }
             bi += 1;
             if bi == beats[fi].len() {
                 fi += 1;
@@ -328,10 +391,10 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
         idle_now = drive.idle > 0.0 && rng.chance(drive.idle);
         // a TX drop belongs to the packet whose descriptor TX accepted last
         let tx_now = [
-            uut.tx.drop_truncated.val().to_u64(),
-            uut.tx.drop_too_long.val().to_u64(),
-            uut.tx.drop_bad_desc.val().to_u64(),
-            uut.tx.drop_bad_keep.val().to_u64(),
+            uut.nic.tx_drop_truncated.val().to_u64(),
+            uut.nic.tx_drop_too_long.val().to_u64(),
+            uut.nic.tx_drop_bad_desc.val().to_u64(),
+            uut.nic.tx_drop_bad_keep.val().to_u64(),
         ];
         let mut tx_drop = false;
         for (i, err) in TX_ERRORS.into_iter().enumerate() {
@@ -339,6 +402,7 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
                 anyhow::ensure!(tx_now[i] == tx_last[i] + 1 && di > 0, "loopback: TX drop counter jumped");
                 anyhow::ensure!(outcomes[di - 1].is_none(), "loopback: two outcomes for case {}", di - 1);
                 outcomes[di - 1] = Some(Outcome::Tx(err));
+                run.out_cycles[di - 1] = c - 1;
                 done += 1;
                 tx_drop = true;
             }
@@ -351,6 +415,7 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
             match i {
                 Some(i) if i < di => {
                     outcomes[i] = Some(Outcome::Rx(r));
+                    run.out_cycles[i] = c - 1;
                     done += 1;
                 }
                 _ => anyhow::bail!("loopback: an RX result that no sent packet explains at cycle {c}"),
@@ -365,10 +430,18 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
              ({di} descriptors, {fi} frames into TX, {done} of {n} cases out)"
         );
     }
+    if drive.progress {
+        eprint!("\r{:60}\r", "");
+    }
+    if let Some(v) = vcd.as_mut() {
+        v.flush()?;
+    }
     run.cycles = c;
+    run.vcd_cycles = c.min(vcd_cycles);
     run.outcomes = outcomes.into_iter().map(|o| o.expect("done == n")).collect();
-    run.rx_counters = (0..NUM_DROP_REASONS).map(|i| uut.rx.drop_count[i].val().to_u64()).collect();
+    run.rx_counters = (0..NUM_DROP_REASONS).map(|i| uut.nic.rx_drop_count[i].val().to_u64()).collect();
     run.tx_counters = tx_last;
+    run.tx_frames_out = uut.nic.tx_frames_out.val().to_u64();
     Ok(run)
 }
 
@@ -543,22 +616,79 @@ pub fn against_host(host: &[u8], desc: &TxDescriptor, got: &[u8]) -> Option<Stri
 /// Compare a run with golden and with the host frames; returns the number of mismatching
 /// cases (counter mismatches count one) and prints the first few.
 pub fn check(cases: &[(Vec<u8>, TxDescriptor)], run: &LoopRun, cfg: &RxConfig) -> usize {
-    let mut bad = 0;
+    let c = check_detail(cases, run, cfg);
+    c.hw + c.golden
+}
+
+/// What [`check_detail`] found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Checked {
+    /// Cases where the hardware differs from golden (wire frame, delivered frame and
+    /// metadata, or drop) or delivers a frame that fails the host-frame check; plus one
+    /// if any counter differs from golden's count.
+    pub hw: usize,
+    /// Cases where golden's delivered frame fails the host-frame check.
+    pub golden: usize,
+    /// Cases golden drops (TX or RX).
+    pub golden_drops: usize,
+    /// Cases the hardware drops as golden does (so in neither count above).
+    pub same_drops: usize,
+    /// Frames golden delivers with the inner checksum patched by RCO.
+    pub golden_rco_applied: usize,
+}
+
+/// [`check`], with the hardware's and golden's mismatches counted apart. The host-frame
+/// check applies in nopartial mode (RX then patches the checksum itself).
+pub fn check_detail(cases: &[(Vec<u8>, TxDescriptor)], run: &LoopRun, cfg: &RxConfig) -> Checked {
+    let mut out = Checked::default();
     let mut want_counts = vec![0u64; NUM_DROP_REASONS];
     let mut want_tx = [0u64; TX_ERRORS.len()];
+    let mut want_frames_out = 0u64;
+    let mut wire = run.wire.iter();
+    let report = |what: &str, i: usize, why: String, desc: &TxDescriptor| {
+        eprintln!("loopback case {i}: {what}: {why} (desc {desc:?})");
+    };
+    let mut reported = 0;
     for (i, ((host, desc), got)) in cases.iter().zip(&run.outcomes).enumerate() {
-        let want = golden_outcome(host, desc, cfg);
+        let (want_wire, want) = golden_wire_and_outcome(host, desc, cfg);
         match &want {
             Outcome::Rx(Err(r)) => want_counts[DropReason::ALL.iter().position(|x| x == r).unwrap()] += 1,
-            Outcome::Tx(e) => {
-                want_tx[TX_ERRORS.iter().position(|x| x == e).unwrap()] += 1
-            }
+            Outcome::Tx(e) => want_tx[TX_ERRORS.iter().position(|x| x == e).unwrap()] += 1,
             _ => {}
         }
+        want_frames_out += want_wire.is_some() as u64;
+        match &want {
+            Outcome::Rx(Ok((f, m))) => {
+                out.golden_rco_applied += m.rco_applied as usize;
+                if cfg.nopartial {
+                    if let Some(why) = against_host(host, desc, f) {
+                        out.golden += 1;
+                        reported += 1;
+                        if reported <= 5 {
+                            report("golden", i, why, desc);
+                        }
+                    }
+                }
+            }
+            _ => out.golden_drops += 1,
+        }
         let mut why = None;
-        if *got != want {
+        // the wire frame of every case the hardware TX did not drop, in order
+        if !matches!(got, Outcome::Tx(_)) {
+            match (wire.next(), &want_wire) {
+                (Some((_, w)), Some(g)) if w != g => {
+                    let at = w.iter().zip(g).position(|(a, b)| a != b).unwrap_or(w.len().min(g.len()));
+                    why = Some(format!("wire frame ({} bytes) differs from golden ({} bytes) at byte {at}", w.len(), g.len()));
+                }
+                (None, _) => why = Some("no frame on the wire".into()),
+                _ => {}
+            }
+        }
+        if why.is_none() && *got != want {
             why = Some(format!("hw {} / golden {}", brief(got), brief(&want)));
-        } else if let Outcome::Rx(Ok((f, _))) = got {
+        } else if why.is_none() && !matches!(got, Outcome::Rx(Ok(_))) {
+            out.same_drops += 1;
+        } else if let (None, Outcome::Rx(Ok((f, _)))) = (&why, got) {
             // the end-to-end property: what RX delivers is what the host sent, checksum done
             // (only when RX patches the checksum: nopartial)
             if cfg.nopartial {
@@ -566,20 +696,26 @@ pub fn check(cases: &[(Vec<u8>, TxDescriptor)], run: &LoopRun, cfg: &RxConfig) -
             }
         }
         if let Some(w) = why {
-            bad += 1;
-            if bad <= 5 {
-                eprintln!("loopback case {i}: {w} (desc {desc:?})");
+            out.hw += 1;
+            reported += 1;
+            if reported <= 5 {
+                report("hw", i, w, desc);
             }
         }
     }
-    if run.rx_counters != want_counts || run.tx_counters != want_tx {
-        bad += 1;
+    if wire.next().is_some() {
+        out.hw += 1;
+        eprintln!("loopback: more frames on the wire than cases TX passed");
+    }
+    if run.rx_counters != want_counts || run.tx_counters != want_tx || run.tx_frames_out != want_frames_out {
+        out.hw += 1;
         eprintln!(
-            "loopback counters: RX hw {:?} / golden {want_counts:?}; TX hw {:?} / golden {want_tx:?}",
-            run.rx_counters, run.tx_counters
+            "loopback counters: RX hw {:?} / golden {want_counts:?}; TX hw {:?} / golden {want_tx:?}; \
+             frames_out hw {} / golden {want_frames_out}",
+            run.rx_counters, run.tx_counters, run.tx_frames_out
         );
     }
-    bad
+    out
 }
 
 fn brief(o: &Outcome) -> String {
@@ -600,7 +736,7 @@ pub fn loopback_config() -> RxConfig {
 /// Run the testbench.
 pub fn run(opts: &SimOpts) -> anyhow::Result<SimSummary> {
     let cases = traffic(opts.seed, opts.packets);
-    let drive = LoopDrive { backpressure: opts.backpressure, idle: opts.backpressure, seed: opts.seed, cfg: loopback_config() };
+    let drive = LoopDrive { backpressure: opts.backpressure, idle: opts.backpressure, seed: opts.seed, ..LoopDrive::default() };
     let mut vcd_file = match &opts.vcd {
         Some(path) => {
             write_gtkw(path, opts.width)?;
@@ -636,38 +772,64 @@ pub fn drops_by_class(run: &LoopRun) -> String {
     }
 }
 
-/// GTKWave save file next to `vcd`: TX input, the wire, RX output.
+/// GTKWave save file next to `vcd` (same name, `.gtkw`): see [`nic_gtkw`].
 fn write_gtkw(vcd: &std::path::Path, w: usize) -> anyhow::Result<()> {
+    let name = vcd.file_name().and_then(|n| n.to_str()).unwrap_or("loopback.vcd");
+    std::fs::write(vcd.with_extension("gtkw"), nic_gtkw(name, w))?;
+    Ok(())
+}
+
+/// GTKWave save file for a loopback VCD named `vcd` at width `w`: the NIC top's ports in
+/// groups (TX in with the descriptor, TX out, RX in, RX out with the metadata, drops and
+/// counters).
+pub fn nic_gtkw(vcd: &str, w: usize) -> String {
     use rco_hdl::gtkw::{save_file, Fmt, Group};
     let k = w / 8;
+    let sig = |p: &str, f: Fmt| (format!("uut.nic.{p}"), f);
     let stream = |p: &str| {
         vec![
-            (format!("uut.{p}.tvalid"), Fmt::Bin),
-            (format!("uut.{p}.tready"), Fmt::Bin),
-            (format!("uut.{p}.tlast"), Fmt::Bin),
-            (format!("uut.{p}.tkeep[{}:0]", k - 1), Fmt::Hex),
-            (format!("uut.{p}.tdata[{}:0]", w - 1), Fmt::Hex),
+            sig(&format!("{p}.tvalid"), Fmt::Bin),
+            sig(&format!("{p}.tready"), Fmt::Bin),
+            sig(&format!("{p}.tlast"), Fmt::Bin),
+            sig(&format!("{p}.tkeep[{}:0]", k - 1), Fmt::Hex),
+            sig(&format!("{p}.tdata[{}:0]", w - 1), Fmt::Hex),
         ]
     };
+    let mut tx_in = vec![
+        sig("tx_desc.valid", Fmt::Bin),
+        sig("tx_desc.ready", Fmt::Bin),
+        sig("tx_desc.partial", Fmt::Bin),
+        sig("tx_desc.csum_start[15:0]", Fmt::Dec),
+        sig("tx_desc.csum_offset[15:0]", Fmt::Dec),
+        sig("tx_desc.rco", Fmt::Bin),
+        sig("tx_desc.vni[23:0]", Fmt::Hex),
+        sig("tx_desc.ipv6", Fmt::Bin),
+    ];
+    tx_in.extend(stream("tx_s_axis"));
+    let mut rx_out = stream("rx_m_axis");
+    rx_out.extend([
+        sig("rx_vni[23:0]", Fmt::Hex),
+        sig("rx_rco", Fmt::Bin),
+        sig("rx_rco_applied", Fmt::Bin),
+        sig("rx_csum_start[15:0]", Fmt::Dec),
+        sig("rx_csum_offset[15:0]", Fmt::Dec),
+        sig("rx_csum_complete[15:0]", Fmt::Hex),
+        sig("rx_outer_csum_ok", Fmt::Bin),
+    ]);
+    let mut drops = vec![sig("rx_drop_valid", Fmt::Bin), sig(&format!("rx_drop_reason[{}:0]", DROP_REASON_BITS - 1), Fmt::Dec)];
+    drops.extend((0..NUM_DROP_REASONS).map(|i| sig(&format!("rx_drop_count${i}[31:0]"), Fmt::Dec)));
+    for c in ["tx_drop_truncated", "tx_drop_too_long", "tx_drop_bad_desc", "tx_drop_bad_keep", "tx_frames_out"] {
+        drops.push(sig(&format!("{c}[31:0]"), Fmt::Dec));
+    }
     let groups = [
         Group { name: "clock", traces: vec![("uut.clock".to_string(), Fmt::Bin)] },
-        Group { name: "tx_in", traces: stream("s_axis") },
-        Group { name: "wire", traces: stream("tx.m_axis") },
-        Group { name: "rx_out", traces: stream("m_axis") },
-        Group {
-            name: "rx_meta",
-            traces: vec![
-                ("uut.rx.m_vni[23:0]".to_string(), Fmt::Hex),
-                ("uut.rx.m_rco_applied".to_string(), Fmt::Bin),
-                ("uut.rx.m_csum_complete[15:0]".to_string(), Fmt::Hex),
-                ("uut.rx.drop_valid".to_string(), Fmt::Bin),
-                ("uut.rx.drop_reason[3:0]".to_string(), Fmt::Dec),
-            ],
-        },
+        Group { name: "TX in", traces: tx_in },
+        Group { name: "TX out", traces: stream("tx_m_axis") },
+        Group { name: "RX in", traces: stream("rx_s_axis") },
+        Group { name: "RX out + metadata", traces: rx_out },
+        Group { name: "drops and counters", traces: drops },
     ];
-    let name = vcd.file_name().and_then(|n| n.to_str()).unwrap_or("loopback.vcd");
-    std::fs::write(vcd.with_extension("gtkw"), save_file(name, &groups))?;
-    Ok(())
+    save_file(vcd, &groups)
 }
 
 #[cfg(test)]

@@ -93,3 +93,37 @@ pub fn rco_nic(args: &[&str]) -> (bool, String, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_rco-nic")).args(args).output().unwrap();
     (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
 }
+
+/// Full names of every variable a VCD declares, as GTKWave shows them: the scope path,
+/// the name, and `[msb:lsb]` for a vector (read with the `vcd` crate).
+pub fn vcd_trace_names(path: &Path) -> std::collections::BTreeSet<String> {
+    fn walk(items: &[vcd::ScopeItem], path: &str, out: &mut std::collections::BTreeSet<String>) {
+        for item in items {
+            match item {
+                vcd::ScopeItem::Scope(s) => walk(&s.items, &format!("{path}{}.", s.identifier), out),
+                vcd::ScopeItem::Var(v) => {
+                    let index = match &v.index {
+                        Some(i) => i.to_string(),
+                        None if v.size > 1 => format!("[{}:0]", v.size - 1),
+                        None => String::new(),
+                    };
+                    out.insert(format!("{path}{}{index}", v.reference));
+                }
+                _ => {}
+            }
+        }
+    }
+    let f = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header = vcd::Parser::new(std::io::BufReader::new(f)).parse_header().unwrap();
+    let mut names = std::collections::BTreeSet::new();
+    walk(&header.items, "", &mut names);
+    names
+}
+
+/// The signal paths a GTKWave save file lists (its trace lines, alias prefix removed).
+pub fn gtkw_traces(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.is_empty() && !"@-*[".contains(&l[..1]))
+        .map(|l| if l.starts_with("+{") { l.split_once("} ").map_or(l, |(_, p)| p) } else { l }.to_string())
+        .collect()
+}
