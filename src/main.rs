@@ -104,6 +104,47 @@ enum Cmd {
         #[arg(long)]
         vcd: Option<PathBuf>,
     },
+    /// Bridge a TAP device (host side) and a wire interface through the NIC, until
+    /// SIGINT/SIGTERM: a live Linux network through the model.
+    Tap {
+        #[arg(long, value_enum)]
+        model: Model,
+        /// TAP device of the host side (created if it does not exist; needs CAP_NET_ADMIN).
+        #[arg(long)]
+        tap: String,
+        /// Wire-side interface, read and written through a raw packet socket.
+        #[arg(long)]
+        wire: String,
+        #[arg(long, default_value_t = 42, value_parser = clap::value_parser!(u32).range(0..=0xFF_FFFF))]
+        vni: u32,
+        #[arg(long, value_enum, default_value_t = OuterKind::Ipv4)]
+        outer: OuterKind,
+        /// RX hands RCO frames to the host as CHECKSUM_PARTIAL instead of patching the checksum.
+        #[arg(long)]
+        partial: bool,
+        /// Do not use remote checksum offload on TX (the NIC completes the inner checksum).
+        #[arg(long)]
+        no_rco: bool,
+        /// Send a zero outer UDP checksum.
+        #[arg(long)]
+        no_udp_csum: bool,
+        #[arg(long, value_parser = parse_mac)]
+        src_mac: Option<[u8; 6]>,
+        #[arg(long, value_parser = parse_mac)]
+        dst_mac: Option<[u8; 6]>,
+        #[arg(long)]
+        src_ip: Option<std::net::IpAddr>,
+        #[arg(long)]
+        dst_ip: Option<std::net::IpAddr>,
+        #[arg(long)]
+        sport: Option<u16>,
+        /// Seconds between two status lines.
+        #[arg(long, default_value_t = 5.0)]
+        status: f64,
+        /// Fault injection for the tests (corrupt what RX patched).
+        #[arg(long, value_enum, hide = true)]
+        fault: Option<rco_nic::tap::Fault>,
+    },
     /// Write the Verilog of the design (and a GTKWave save file).
     Export {
         #[arg(long, default_value_t = 64)]
@@ -283,6 +324,41 @@ fn run(cli: Cli) -> Result<()> {
             if summary.mismatches != 0 {
                 bail!("{} mismatches", summary.mismatches);
             }
+            Ok(())
+        }
+        Cmd::Tap {
+            model,
+            tap,
+            wire,
+            vni,
+            outer,
+            partial,
+            no_rco,
+            no_udp_csum,
+            src_mac,
+            dst_mac,
+            src_ip,
+            dst_ip,
+            sport,
+            status,
+            fault,
+        } => {
+            if !(status > 0.0 && status.is_finite()) {
+                bail!("--status {status}: must be a positive number of seconds");
+            }
+            let addr = rco_nic::OuterOverride { src_mac, dst_mac, src_ip, dst_ip, sport };
+            let encap = EncapOpts { vni, outer, rco: !no_rco, udp_csum: !no_udp_csum, addr };
+            let opts = rco_nic::tap::TapOpts {
+                model,
+                tap,
+                wire,
+                encap,
+                partial,
+                status_every: std::time::Duration::from_secs_f64(status),
+                fault,
+            };
+            let st = rco_nic::tap::run_tap(&opts)?;
+            println!("{st} stopped");
             Ok(())
         }
         Cmd::Export { width, out, design } => {
