@@ -21,9 +21,9 @@
 #     198.51.100.1/24, 2001:db8:100::1/64                 udpcsum remcsumtx remcsumrx
 #       |  rco-nic tap --model M                          [REMCSUM_NOPARTIAL: --nopartial]
 #       |  (the NIC: TX encap + RCO, RX decap)            198.51.100.2/24, 2001:db8:100::2/64
-#   wire0 02:00:00:00:00:01 (raw socket) <-- veth --> veth0 02:00:00:00:00:02
-#     no addresses: the NIC is 192.0.2.1 /              192.0.2.2/24, 2001:db8::2/64
-#     2001:db8::1 on the wire                           neighbour 192.0.2.1 / 2001:db8::1
+#   wire0 (raw socket, promiscuous) <-- veth -->    veth0 02:00:00:00:00:02
+#     no addresses: the NIC is 02:00:00:00:00:01,       192.0.2.2/24, 2001:db8::2/64
+#     192.0.2.1 / 2001:db8::1 on the wire               neighbour 192.0.2.1 / 2001:db8::1
 #                                                        -> 02:00:00:00:00:01 (static)
 #
 # Offloads are off on both veth ends (tx/rx checksum, tso, gso, gro), so the frames the raw
@@ -61,7 +61,9 @@ do_up() {
     ip -n "$H" link add wire0 mtu 1600 type veth peer name veth0 mtu 1600 netns "$P"
     # the wire end is the NIC's port: no IP stack of its own
     ip netns exec "$H" sysctl -qw net.ipv6.conf.wire0.disable_ipv6=1
-    ip -n "$H" link set wire0 address 02:00:00:00:00:01 addrgenmode none
+    # wire0 keeps a MAC of its own: frames to the NIC's MAC are "other host" to this stack,
+    # which drops them unseen; the NIC's raw socket reads them in promiscuous mode
+    ip -n "$H" link set wire0 addrgenmode none
     ip -n "$P" link set veth0 address 02:00:00:00:00:02 addrgenmode none
     ip -n "$P" addr add 192.0.2.2/24 dev veth0
     ip -n "$P" addr add 2001:db8::2/64 dev veth0 nodad
@@ -96,7 +98,9 @@ do_up() {
 
 do_addr() {
     local H="$1-host"
-    ip -n "$H" link set rco0 addrgenmode none mtu 1500
+    # a short queue in front of a NIC model far slower than the host (the default 1000
+    # frames would hold minutes of traffic, longer than TCP's retransmission timer)
+    ip -n "$H" link set rco0 addrgenmode none mtu 1500 txqueuelen 32
     timeout 10 ip netns exec "$H" ethtool -K rco0 tso off gso off gro off >/dev/null 2>&1 || true
     ip -n "$H" addr add 198.51.100.1/24 dev rco0
     ip -n "$H" addr add 2001:db8:100::1/64 dev rco0 nodad
@@ -189,10 +193,11 @@ test)
     trap cleanup EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
-    # the whole run is bounded (a hardware-model run of 1 MiB each way takes a minute or two)
+    # the whole run is bounded (a hardware-model run of 1 MB each way takes 1.5 minutes on a
+    # quiet 2-core machine, several on a loaded one)
     # (its sleep holds no pipe of the caller open and dies with it)
     (
-        sleep "${TAP_LOOP_LIMIT:-420}" >/dev/null 2>&1 &
+        sleep "${TAP_LOOP_LIMIT:-900}" >/dev/null 2>&1 &
         spid=$!
         trap 'kill $spid 2>/dev/null; exit 0' TERM
         wait $spid
@@ -219,8 +224,8 @@ test)
     done
     do_addr "$NAME"
 
-    ip netns exec "$P" timeout 400 python3 "$TRAFFIC" serve --addr 198.51.100.2 --addr 2001:db8:100::2 \
-        --port 5001 --timeout 390 >"$OUT/server.log" 2>&1 &
+    ip netns exec "$P" timeout 900 python3 "$TRAFFIC" serve --addr 198.51.100.2 --addr 2001:db8:100::2 \
+        --port 5001 --timeout 890 >"$OUT/server.log" 2>&1 &
     SERVER_PID=$!
     n=0
     until grep -q ready "$OUT/server.log" 2>/dev/null; do
@@ -241,11 +246,11 @@ test)
     # UDP echoes both ways and TCP: PUT = host -> peer, GET = peer -> host; then IPv6 overlay
     t0=$(date +%s.%N)
     # (a fault run expects losses: short timeouts keep it short)
-    waits=(--timeout 30 --udp-timeout 2)
+    waits=(--timeout 120 --udp-timeout 2)
     [ -n "$fault" ] && waits=(--timeout 5 --udp-timeout 0.3)
-    timeout 300 ip netns exec "$H" python3 "$TRAFFIC" client --dst 198.51.100.2 --port 5001 \
+    timeout 600 ip netns exec "$H" python3 "$TRAFFIC" client --dst 198.51.100.2 --port 5001 \
         --put "$bytes" --get "$bytes" "${waits[@]}" >"$OUT/traffic-v4.json" 2>"$OUT/client.log" || true
-    timeout 120 ip netns exec "$H" python3 "$TRAFFIC" client --dst 2001:db8:100::2 --port 5001 \
+    timeout 200 ip netns exec "$H" python3 "$TRAFFIC" client --dst 2001:db8:100::2 --port 5001 \
         --put 65536 --get 65536 "${waits[@]}" >"$OUT/traffic-v6.json" 2>>"$OUT/client.log" || true
     t1=$(date +%s.%N)
     log "traffic: $(cat "$OUT/traffic-v4.json" "$OUT/traffic-v6.json" | tr -d '\n' | cut -c1-600)"

@@ -29,8 +29,15 @@ def family(addr):
     return socket.AF_INET6 if ":" in addr else socket.AF_INET
 
 
+def send_chunked(c, p):
+    """sendall in 64 KiB pieces: a socket timeout bounds each piece, not the whole (a slow
+    link is no failure; a stalled one is)."""
+    for i in range(0, len(p), 65536):
+        c.sendall(p[i:i + 65536])
+
+
 def handle_tcp(c):
-    c.settimeout(60)
+    c.settimeout(120)
     f = c.makefile("rb")
     words = f.readline().split()
     if len(words) == 2 and words[0] == b"PUT":
@@ -45,7 +52,7 @@ def handle_tcp(c):
             got += len(d)
         c.sendall(("%d %s\n" % (got, h.hexdigest())).encode())
     elif len(words) == 3 and words[0] == b"GET":
-        c.sendall(data(int(words[1]), int(words[2])))
+        send_chunked(c, data(int(words[1]), int(words[2])))
     c.shutdown(socket.SHUT_WR)
     c.close()
 
@@ -113,7 +120,8 @@ def tcp_put(dst, port, n, timeout):
     r = {"step": "put", "bytes": n, "want": want}
     try:
         c = socket.create_connection((dst, port), timeout=timeout)
-        c.sendall(b"PUT %d\n" % n + p)
+        c.sendall(b"PUT %d\n" % n)
+        send_chunked(c, p)
         c.shutdown(socket.SHUT_WR)
         reply = c.makefile("rb").readline().decode().split()
         c.close()
@@ -174,7 +182,7 @@ def main():
     c.add_argument("--get", type=int, default=0)
     c.add_argument("--udp-sizes", default="1,2,11,64,513,1000,1399,1400")
     c.add_argument("--udp-timeout", type=float, default=2)
-    c.add_argument("--timeout", type=float, default=30, help="TCP socket timeout (s)")
+    c.add_argument("--timeout", type=float, default=30, help="TCP timeout per socket call (s)")
     args = ap.parse_args()
     return serve(args) if args.cmd == "serve" else client(args)
 

@@ -38,6 +38,8 @@ pub const VIRTIO_NET_HDR_GSO_NONE: u8 = 0;
 /// Frames queued in the model per direction before the bridge stops reading (the rest
 /// wait in the kernel's queues, as they would for a busy NIC).
 const QUEUE_MAX: usize = 8;
+/// Receive buffer of the wire socket (the kernel doubles it for its bookkeeping).
+const WIRE_RCVBUF: usize = 32 << 10;
 /// Clocks simulated between two looks at the sockets.
 const CHUNK_CYCLES: u64 = 128;
 
@@ -135,8 +137,10 @@ pub struct TapStats {
     /// Wire frames the kernel dropped before the NIC read them (socket buffer full).
     pub wire_rx_dropped: u64,
     pub cycles: u64,
-    /// Wall time spent inside the model.
+    /// Wall time and CPU time (this thread's) spent inside the model: on a loaded machine
+    /// cycles per CPU second is what the model does on a core of its own.
     pub sim_seconds: f64,
+    pub sim_cpu_seconds: f64,
 }
 
 impl TapStats {
@@ -148,7 +152,8 @@ impl TapStats {
 impl fmt::Display for TapStats {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let drops: u64 = self.drops.values().sum();
-        let cps = if self.sim_seconds > 0.0 { self.cycles as f64 / self.sim_seconds } else { 0.0 };
+        let rate = |secs: f64| if secs > 0.0 { self.cycles as f64 / secs } else { 0.0 };
+        let (cps, cpu_cps) = (rate(self.sim_seconds), rate(self.sim_cpu_seconds));
         write!(
             f,
             "tap model={} t={:.1}s tx_frames={} tx_bytes={} tx_rco={} rx_frames={} rx_bytes={} rx_rco={} \
@@ -169,7 +174,11 @@ impl fmt::Display for TapStats {
         if self.faults_injected > 0 {
             write!(f, " faults_injected={}", self.faults_injected)?;
         }
-        write!(f, " wire_rx_dropped={} cycles={} cycles_per_s={cps:.0}", self.wire_rx_dropped, self.cycles)
+        write!(
+            f,
+            " wire_rx_dropped={} cycles={} cycles_per_s={cps:.0} cycles_per_cpu_s={cpu_cps:.0}",
+            self.wire_rx_dropped, self.cycles
+        )
     }
 }
 
@@ -279,10 +288,13 @@ fn open_wire(name: &str) -> Result<OwnedFd> {
         {
             return Err(os_err(format!("--wire {name}: PACKET_IGNORE_OUTGOING")));
         }
-        // room for a burst from the wire while the model is slower than the link (as root,
-        // past rmem_max); a full buffer drops frames, counted as wire_rx_dropped
-        let rcvbuf: libc::c_int = 4 << 20;
-        libc::setsockopt(fd.as_raw_fd(), libc::SOL_SOCKET, libc::SO_RCVBUFFORCE, &rcvbuf as *const _ as *const libc::c_void, 4);
+        // a short queue in front of a model far slower than the wire: frames waiting longer
+        // than TCP's retransmission timer would stall the peer; a full buffer drops
+        // (counted as wire_rx_dropped), and TCP recovers from drops fast
+        let rcvbuf = WIRE_RCVBUF as libc::c_int;
+        if libc::setsockopt(fd.as_raw_fd(), libc::SOL_SOCKET, libc::SO_RCVBUF, &rcvbuf as *const _ as *const libc::c_void, 4) < 0 {
+            return Err(os_err(format!("--wire {name}: SO_RCVBUF")));
+        }
         let mut mreq: libc::packet_mreq = std::mem::zeroed();
         mreq.mr_ifindex = index as i32;
         mreq.mr_type = libc::PACKET_MR_PROMISC as u16;
@@ -342,6 +354,14 @@ fn wire_drops(fd: &OwnedFd) -> u64 {
     } else {
         0
     }
+}
+
+/// CPU time of the calling thread.
+fn thread_cpu_seconds() -> f64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes one timespec
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
 }
 
 /// Is the VXLAN RCO flag set in this outer frame?
@@ -416,9 +436,10 @@ pub fn run_tap(opts: &TapOpts) -> Result<TapStats> {
             nic.push_rx(buf[..n].to_vec());
         }
         if nic.tx_pending() + nic.rx_pending() > 0 {
-            let t = Instant::now();
+            let (t, cpu) = (Instant::now(), thread_cpu_seconds());
             st.cycles += nic.run(CHUNK_CYCLES, &mut events)?;
             st.sim_seconds += t.elapsed().as_secs_f64();
+            st.sim_cpu_seconds += thread_cpu_seconds() - cpu;
         } else {
             let wait = next_status.saturating_duration_since(Instant::now()).min(Duration::from_millis(200));
             let mut fds = [
