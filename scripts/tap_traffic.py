@@ -14,19 +14,18 @@ SHA-256 and UDP echoes of odd and even sizes, over the overlay the NIC model car
 import argparse
 import hashlib
 import json
+import os
 import random
-import selectors
 import socket
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "golden", "kernel"))
+from traffic import family, listen  # noqa: E402  (capture.sh's traffic helper)
+
 
 def data(n, seed):
     return random.Random(seed).randbytes(n)
-
-
-def family(addr):
-    return socket.AF_INET6 if ":" in addr else socket.AF_INET
 
 
 def send_chunked(c, p):
@@ -58,19 +57,7 @@ def handle_tcp(c):
 
 
 def serve(args):
-    sel = selectors.DefaultSelector()
-    for addr in args.addr:
-        fam = family(addr)
-        u = socket.socket(fam, socket.SOCK_DGRAM)
-        u.bind((addr, args.port))
-        u.setblocking(False)
-        sel.register(u, selectors.EVENT_READ, "udp")
-        t = socket.socket(fam, socket.SOCK_STREAM)
-        t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        t.bind((addr, args.port))
-        t.listen(4)
-        t.setblocking(False)
-        sel.register(t, selectors.EVENT_READ, "listen")
+    sel = listen(args.addr, args.port)
     print("ready", flush=True)
     deadline = time.monotonic() + args.timeout
     while time.monotonic() < deadline:
