@@ -398,6 +398,9 @@ fn make_model(opts: &TapOpts) -> Result<Box<dyn NicModel>> {
     Ok(match opts.model {
         Model::Golden => Box::new(GoldenNic::new(cfg)),
         Model::Hw => Box::new(HwNic64::new(&cfg)?),
+        // a model added to `Model` (e.g. a Verilated NicTop) joins here as a NicModel
+        #[allow(unreachable_patterns)]
+        other => bail!("tap --model {other}: this model has no live-loop driver yet"),
     })
 }
 
