@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
-pkgs=(iverilog verilator yosys tcpdump ethtool iproute2 python3-venv tshark)
+pkgs=(iverilog verilator yosys tcpdump ethtool iproute2 iputils-ping python3-venv tshark)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

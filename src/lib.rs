@@ -3,6 +3,7 @@
 
 pub mod main_job;
 pub mod pcap_io;
+pub mod tap;
 
 use anyhow::{bail, Result};
 use pcap_io::Frame;
@@ -126,8 +127,15 @@ fn outer_addrs(kind: OuterKind) -> IpAddrs {
 pub fn host_descriptor(frame: &[u8], index: usize, opts: &EncapOpts) -> (Vec<u8>, TxDescriptor) {
     let mut inner = frame.to_vec();
     let partial = host_checksum_partial(&mut inner);
+    let desc = descriptor(&inner, partial, index, opts);
+    (inner, desc)
+}
+
+/// The TX descriptor for host frame `inner` (number `index`), CHECKSUM_PARTIAL at
+/// `partial` = (csum_start, csum_offset) if given, outer fields from `opts`.
+pub fn descriptor(inner: &[u8], partial: Option<(u16, u16)>, index: usize, opts: &EncapOpts) -> TxDescriptor {
     let (csum_start, csum_offset) = partial.unwrap_or((0, 0));
-    let desc = TxDescriptor {
+    TxDescriptor {
         partial: partial.is_some(),
         csum_start,
         csum_offset,
@@ -135,13 +143,12 @@ pub fn host_descriptor(frame: &[u8], index: usize, opts: &EncapOpts) -> (Vec<u8>
         outer_ip: opts.addr.ip(opts.outer).unwrap_or_else(|_| outer_addrs(opts.outer)),
         outer_src_mac: opts.addr.src_mac.unwrap_or(TxDescriptor::default().outer_src_mac),
         outer_dst_mac: opts.addr.dst_mac.unwrap_or(TxDescriptor::default().outer_dst_mac),
-        udp_src_port: opts.addr.sport.unwrap_or_else(|| udp_flow_src_port(&inner)),
+        udp_src_port: opts.addr.sport.unwrap_or_else(|| udp_flow_src_port(inner)),
         ip_id: index as u16,
         rco: opts.rco,
         udp_csum: opts.udp_csum,
         ..TxDescriptor::default()
-    };
-    (inner, desc)
+    }
 }
 
 /// TX: inner frames -> VXLAN frames.

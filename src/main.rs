@@ -43,31 +43,8 @@ enum Cmd {
         model: Model,
         input: PathBuf,
         output: PathBuf,
-        #[arg(long, default_value_t = 42, value_parser = clap::value_parser!(u32).range(0..=0xFF_FFFF))]
-        vni: u32,
-        #[arg(long, value_enum, default_value_t = OuterKind::Ipv4)]
-        outer: OuterKind,
-        /// Do not use remote checksum offload (the NIC completes the inner checksum).
-        #[arg(long)]
-        no_rco: bool,
-        /// Send a zero outer UDP checksum.
-        #[arg(long)]
-        no_udp_csum: bool,
-        /// Outer source MAC (aa:bb:cc:dd:ee:ff) instead of 02:00:00:00:00:01.
-        #[arg(long, value_parser = parse_mac)]
-        src_mac: Option<[u8; 6]>,
-        /// Outer destination MAC instead of 02:00:00:00:00:02.
-        #[arg(long, value_parser = parse_mac)]
-        dst_mac: Option<[u8; 6]>,
-        /// Outer source address (of the --outer family) instead of 192.0.2.1 / 2001:db8::1.
-        #[arg(long)]
-        src_ip: Option<std::net::IpAddr>,
-        /// Outer destination address instead of 192.0.2.2 / 2001:db8::2.
-        #[arg(long)]
-        dst_ip: Option<std::net::IpAddr>,
-        /// Outer UDP source port instead of one hashed from the inner flow.
-        #[arg(long)]
-        sport: Option<u16>,
+        #[command(flatten)]
+        tx: TxArgs,
     },
     /// RX: VXLAN frames -> inner frames.
     Decap {
@@ -105,6 +82,29 @@ enum Cmd {
         #[arg(long)]
         vcd: Option<PathBuf>,
     },
+    /// Bridge a TAP device (host side) and a wire interface through the NIC, until
+    /// SIGINT/SIGTERM: a live Linux network through the model.
+    Tap {
+        #[arg(long, value_enum)]
+        model: Model,
+        /// TAP device of the host side (created if it does not exist; needs CAP_NET_ADMIN).
+        #[arg(long)]
+        tap: String,
+        /// Wire-side interface, read and written through a raw packet socket.
+        #[arg(long)]
+        wire: String,
+        #[command(flatten)]
+        tx: TxArgs,
+        /// RX hands RCO frames to the host as CHECKSUM_PARTIAL instead of patching the checksum.
+        #[arg(long)]
+        partial: bool,
+        /// Seconds between two status lines.
+        #[arg(long, default_value_t = 5.0)]
+        status: f64,
+        /// Fault injection for the tests (corrupt what RX patched).
+        #[arg(long, value_enum, hide = true)]
+        fault: Option<rco_nic::tap::Fault>,
+    },
     /// Write the Verilog of the design (and a GTKWave save file).
     Export {
         #[arg(long, default_value_t = 64)]
@@ -140,6 +140,51 @@ enum Cmd {
         #[arg(long)]
         work: Option<PathBuf>,
     },
+}
+
+/// What TX puts around a frame: the flags `encap` and `tap` share.
+#[derive(clap::Args)]
+struct TxArgs {
+    #[arg(long, default_value_t = 42, value_parser = clap::value_parser!(u32).range(0..=0xFF_FFFF))]
+    vni: u32,
+    #[arg(long, value_enum, default_value_t = OuterKind::Ipv4)]
+    outer: OuterKind,
+    /// Do not use remote checksum offload (the NIC completes the inner checksum).
+    #[arg(long)]
+    no_rco: bool,
+    /// Send a zero outer UDP checksum.
+    #[arg(long)]
+    no_udp_csum: bool,
+    /// Outer source MAC (aa:bb:cc:dd:ee:ff) instead of 02:00:00:00:00:01.
+    #[arg(long, value_parser = parse_mac)]
+    src_mac: Option<[u8; 6]>,
+    /// Outer destination MAC instead of 02:00:00:00:00:02.
+    #[arg(long, value_parser = parse_mac)]
+    dst_mac: Option<[u8; 6]>,
+    /// Outer source address (of the --outer family) instead of 192.0.2.1 / 2001:db8::1.
+    #[arg(long)]
+    src_ip: Option<std::net::IpAddr>,
+    /// Outer destination address instead of 192.0.2.2 / 2001:db8::2.
+    #[arg(long)]
+    dst_ip: Option<std::net::IpAddr>,
+    /// Outer UDP source port instead of one hashed from the inner flow.
+    #[arg(long)]
+    sport: Option<u16>,
+}
+
+impl TxArgs {
+    /// The encapsulation settings; an outer address of the other family is an error.
+    fn encap_opts(self) -> Result<EncapOpts> {
+        let addr = rco_nic::OuterOverride {
+            src_mac: self.src_mac,
+            dst_mac: self.dst_mac,
+            src_ip: self.src_ip,
+            dst_ip: self.dst_ip,
+            sport: self.sport,
+        };
+        addr.ip(self.outer)?;
+        Ok(EncapOpts { vni: self.vni, outer: self.outer, rco: !self.no_rco, udp_csum: !self.no_udp_csum, addr })
+    }
 }
 
 /// `aa:bb:cc:dd:ee:ff` -> 6 bytes.
@@ -196,11 +241,9 @@ fn run(cli: Cli) -> Result<()> {
             println!("vectors seed={seed} tx={} rx={} rx_drops={drops} out={}", tx.len(), rx.len(), out.display());
             Ok(())
         }
-        Cmd::Encap { model, input, output, vni, outer, no_rco, no_udp_csum, src_mac, dst_mac, src_ip, dst_ip, sport } => {
-            let addr = rco_nic::OuterOverride { src_mac, dst_mac, src_ip, dst_ip, sport };
-            addr.ip(outer)?;
+        Cmd::Encap { model, input, output, tx } => {
+            let opts = tx.encap_opts()?;
             let frames = read_frames(&input)?;
-            let opts = EncapOpts { vni, outer, rco: !no_rco, udp_csum: !no_udp_csum, addr };
             let (out, sum) = encap(&frames, model, &opts)?;
             write_frames(&output, &out)?;
             println!("{sum}");
@@ -224,6 +267,24 @@ fn run(cli: Cli) -> Result<()> {
             if summary.mismatches != 0 {
                 bail!("{} mismatches", summary.mismatches);
             }
+            Ok(())
+        }
+        Cmd::Tap { model, tap, wire, tx, partial, status, fault } => {
+            if !(status > 0.0 && status.is_finite()) {
+                bail!("--status {status}: must be a positive number of seconds");
+            }
+            let encap = tx.encap_opts()?;
+            let opts = rco_nic::tap::TapOpts {
+                model,
+                tap,
+                wire,
+                encap,
+                partial,
+                status_every: std::time::Duration::from_secs_f64(status),
+                fault,
+            };
+            let st = rco_nic::tap::run_tap(&opts)?;
+            println!("{st} stopped");
             Ok(())
         }
         Cmd::Export { width, out, design } => {

@@ -151,3 +151,26 @@ fn truncated_capture_record_is_counted_as_drop() {
     assert!(stdout.contains(&format!("frames_in={n} ")), "{stdout}");
     assert!(stdout.contains("drop_truncated=1"), "{stdout}");
 }
+
+#[test]
+fn tap_bad_arguments_or_missing_interface_give_one_line_error() {
+    // refused before any privileged call, so these need no root
+    for args in [
+        vec!["tap", "--model", "hw", "--tap", "rcot0", "--wire", "rco-no-such-if0"],
+        vec!["tap", "--model", "golden", "--tap", "rcot0", "--wire", "a-name-far-too-long-for-linux"],
+        vec!["tap", "--model", "golden", "--tap", "rcot0", "--wire", "lo", "--outer", "ipv4", "--src-ip", "2001:db8::1"],
+        vec!["tap", "--model", "golden", "--tap", "rcot0", "--wire", "lo", "--status", "0"],
+    ] {
+        let (ok, stdout, stderr) = rco_nic(&args);
+        assert!(!ok, "{args:?} should fail");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: one line: {stderr}");
+        assert!(stderr.starts_with("rco-nic: ") && stdout.is_empty(), "{args:?}: {stderr}");
+    }
+    let (ok, _, stderr) = rco_nic(&["tap", "--model", "hw", "--tap", "rcot0", "--wire", "rco-no-such-if0"]);
+    assert!(!ok && stderr.contains("rco-no-such-if0: no such interface"), "{stderr}");
+    // clap's own refusals (unknown model, missing --wire) exit non-zero without a panic
+    for args in [vec!["tap", "--model", "fpga", "--tap", "t", "--wire", "w"], vec!["tap", "--model", "hw", "--tap", "t"]] {
+        let (ok, _, stderr) = rco_nic(&args);
+        assert!(!ok && stderr.starts_with("error: ") && !stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}

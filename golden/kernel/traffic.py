@@ -25,21 +25,28 @@ def family(addr):
     return socket.AF_INET6 if ":" in addr else socket.AF_INET
 
 
-def serve(args):
+def listen(addrs, port):
+    """A selector holding a UDP socket (data "udp") and a TCP listener (data "listen") on
+    port `port` of each address (also used by scripts/tap_traffic.py)."""
     sel = selectors.DefaultSelector()
-    for addr in args.addr:
+    for addr in addrs:
         fam = family(addr)
         u = socket.socket(fam, socket.SOCK_DGRAM)
         u.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        u.bind((addr, args.port))
+        u.bind((addr, port))
         u.setblocking(False)
         sel.register(u, selectors.EVENT_READ, "udp")
         t = socket.socket(fam, socket.SOCK_STREAM)
         t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        t.bind((addr, args.port))
+        t.bind((addr, port))
         t.listen(4)
         t.setblocking(False)
         sel.register(t, selectors.EVENT_READ, "listen")
+    return sel
+
+
+def serve(args):
+    sel = listen(args.addr, args.port)
     print("ready", flush=True)
     deadline = time.monotonic() + args.timeout
     while time.monotonic() < deadline:

@@ -5,6 +5,7 @@ pub mod csum_cosim;
 pub mod csum_tb;
 pub mod loopback_tb;
 pub mod port_vcd;
+pub mod nic_model;
 pub mod rx_cosim;
 pub mod rx_model;
 pub mod rx_tb;

@@ -205,7 +205,7 @@ fn lane_bits<const B: usize>(bytes: &[u8]) -> Bits<B> {
 }
 
 /// Put descriptor `d` on the TX sideband (valid is driven separately).
-fn set_desc(s: &mut TxDescSink, d: &TxDescriptor) {
+pub(crate) fn set_desc(s: &mut TxDescSink, d: &TxDescriptor) {
     s.partial.next = d.partial;
     s.csum_start.next = (d.csum_start as u64).into();
     s.csum_offset.next = (d.csum_offset as u64).into();
@@ -231,7 +231,7 @@ fn set_desc(s: &mut TxDescSink, d: &TxDescriptor) {
 }
 
 /// Lane bytes of a `tdata` value.
-fn lanes_of<const W: usize>(v: &Bits<W>, k: usize) -> Vec<u8> {
+pub(crate) fn lanes_of<const W: usize>(v: &Bits<W>, k: usize) -> Vec<u8> {
     if W <= 64 {
         let x = v.to_u64();
         return (0..k).map(|i| (x >> (8 * i)) as u8).collect();
