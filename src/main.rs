@@ -81,6 +81,35 @@ enum Cmd {
         width: usize,
         #[arg(long)]
         vcd: Option<PathBuf>,
+        /// Fixed-size traffic (tx, rx, loopback): every host/inner frame L bytes (or the
+        /// `imix` mix), TCP and UDP over IPv4 alternating, RCO on, fed back to back.
+        #[arg(long, value_name = "L|imix")]
+        frame_size: Option<String>,
+        /// Outer IP version of the --frame-size traffic.
+        #[arg(long, value_enum)]
+        outer: Option<OuterKind>,
+        /// An outer 802.1Q tag on every --frame-size frame.
+        #[arg(long)]
+        outer_vlan: bool,
+    },
+    /// Throughput of RX and TX for fixed-size back-to-back frames against line rate.
+    Bench {
+        /// One width (default: 64, 128, 256 and 512).
+        #[arg(long)]
+        width: Option<usize>,
+        /// Frames per point.
+        #[arg(long, default_value_t = 100)]
+        packets: usize,
+        /// One block (default: rx and tx).
+        #[arg(long, value_parser = ["rx", "tx"])]
+        block: Option<String>,
+        #[arg(long, value_enum, default_value_t = OuterKind::Ipv4)]
+        outer: OuterKind,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Also write every point as JSON.
+        #[arg(long)]
+        json: Option<PathBuf>,
     },
     /// Bridge a TAP device (host side) and a wire interface through the NIC, until
     /// SIGINT/SIGTERM: a live Linux network through the model.
@@ -215,7 +244,47 @@ fn sim_opts(packets: usize, seed: u64, backpressure: f64, width: usize, vcd: Opt
         bail!("--backpressure {backpressure}: must be in [0, 1)");
     }
     check_width(width)?;
-    Ok(rco_sim::SimOpts { packets, seed, width, backpressure, vcd })
+    Ok(rco_sim::SimOpts { packets, seed, width, backpressure, vcd, sized: None })
+}
+
+/// `--frame-size` / `--outer` / `--outer-vlan` of `sim`.
+fn sized_traffic(frame_size: Option<&str>, outer: Option<OuterKind>, vlan: bool) -> Result<Option<rco_sim::sized::SizedTraffic>> {
+    let Some(fs) = frame_size else {
+        if outer.is_some() || vlan {
+            bail!("--outer and --outer-vlan apply to --frame-size traffic only");
+        }
+        return Ok(None);
+    };
+    let t = rco_sim::sized::SizedTraffic {
+        sizes: rco_sim::sized::FrameSizes::parse(fs)?,
+        outer_v6: matches!(outer, Some(OuterKind::Ipv6)),
+        vlan,
+    };
+    t.check()?;
+    Ok(Some(t))
+}
+
+fn run_bench(opts: &rco_sim::bench::BenchOpts, json: Option<&Path>) -> Result<()> {
+    use rco_sim::bench::{imix_note, markdown, run_bench, BLOCKS};
+    let points = run_bench(opts, |p| {
+        let state = if p.built { format!("cycles_per_frame={:.3} mismatches={}", p.cycles_per_frame, p.mismatches) } else { "not built".into() };
+        eprintln!("bench block={} width={} frame={} {state}", p.block, p.width, p.frame);
+    })?;
+    for block in BLOCKS {
+        if points.iter().any(|p| p.block == block) {
+            println!("{}", markdown(&points, block));
+        }
+    }
+    println!("{}; {} frames per point, seed {}", imix_note(), opts.packets, opts.seed);
+    if let Some(path) = json {
+        let f = fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+        serde_json::to_writer_pretty(std::io::BufWriter::new(f), &points)?;
+    }
+    let bad = points.iter().filter(|p| p.mismatches > 0).count();
+    if bad > 0 {
+        bail!("{bad} bench points did not match golden");
+    }
+    Ok(())
 }
 
 /// The main job (see `rco_nic::main_job`): prints the summary, fails on a mismatch.
@@ -261,8 +330,10 @@ fn run(cli: Cli) -> Result<()> {
             println!("{}", rep.summary);
             Ok(())
         }
-        Cmd::Sim { block, packets, seed, backpressure, width, vcd } => {
-            let summary = rco_sim::run_sim(&block, &sim_opts(packets, seed, backpressure, width, vcd)?)?;
+        Cmd::Sim { block, packets, seed, backpressure, width, vcd, frame_size, outer, outer_vlan } => {
+            let mut opts = sim_opts(packets, seed, backpressure, width, vcd)?;
+            opts.sized = sized_traffic(frame_size.as_deref(), outer, outer_vlan)?;
+            let summary = rco_sim::run_sim(&block, &opts)?;
             println!("{summary}");
             if summary.mismatches != 0 {
                 bail!("{} mismatches", summary.mismatches);
@@ -286,6 +357,10 @@ fn run(cli: Cli) -> Result<()> {
             let st = rco_nic::tap::run_tap(&opts)?;
             println!("{st} stopped");
             Ok(())
+        }
+        Cmd::Bench { width, packets, block, outer, seed, json } => {
+            let opts = rco_sim::bench::BenchOpts { width, block, packets, seed, outer_v6: matches!(outer, OuterKind::Ipv6) };
+            run_bench(&opts, json.as_deref())
         }
         Cmd::Export { width, out, design } => {
             check_width(width)?;

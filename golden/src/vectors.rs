@@ -280,6 +280,82 @@ pub fn malform(rng: &mut SplitMix64, case: &str, f: &mut Vec<u8>, d: &TxDescript
     }
 }
 
+/// Smallest fixed-size host frame: the Ethernet minimum without FCS (a TCP/IPv4 frame's
+/// headers, 54 bytes, fit in it).
+pub const SIZED_MIN_FRAME: usize = 60;
+
+/// The IMIX mix of inner frame sizes, in the order a run repeats them: the classic 7:4:1
+/// of IP datagrams of 40 (padded to the 60-byte Ethernet minimum), 576 and 1500 bytes,
+/// spread so the short frames do not come in one burst.
+pub const IMIX: [usize; 12] = [60, 590, 60, 1514, 60, 590, 60, 60, 590, 60, 590, 60];
+
+/// A host frame of exactly `len` bytes for throughput runs: Ethernet / IPv4 (no options)
+/// / TCP (no options) or UDP / random payload, handed over as a Linux stack does
+/// (CHECKSUM_PARTIAL: the field holds P; returns (csum_start, csum_offset)). `None` when
+/// `len` cannot hold the headers or an IPv4 datagram.
+pub fn gen_sized_frame(rng: &mut SplitMix64, len: usize, tcp: bool) -> Option<(Vec<u8>, (u16, u16))> {
+    use crate::wire::{ETH_HLEN, IPV4_MIN_HLEN, TCP_MIN_HLEN};
+    let l4_hlen = if tcp { TCP_MIN_HLEN } else { UDP_HLEN };
+    let ip_len = len.checked_sub(ETH_HLEN)?;
+    let l4_len = ip_len.checked_sub(IPV4_MIN_HLEN + l4_hlen)? + l4_hlen;
+    if ip_len > u16::MAX as usize {
+        return None;
+    }
+    let mut f = Vec::with_capacity(len);
+    f.extend_from_slice(&mac(rng));
+    f.extend_from_slice(&mac(rng));
+    f.extend_from_slice(&ETH_P_IP.to_be_bytes());
+    let IpAddrs::Ipv4 { src, dst } = ip_addrs(rng, false) else { unreachable!() };
+    let mut ip = [0u8; IPV4_MIN_HLEN];
+    ip[0] = 0x45;
+    ip[2..4].copy_from_slice(&(ip_len as u16).to_be_bytes());
+    ip[4..6].copy_from_slice(&(rng.next_u64() as u16).to_be_bytes());
+    ip[6] = 0x40; // DF
+    ip[8] = 64;
+    ip[9] = if tcp { IPPROTO_TCP } else { IPPROTO_UDP };
+    ip[12..16].copy_from_slice(&src);
+    ip[16..20].copy_from_slice(&dst);
+    let c = ip_fast_csum(&ip);
+    put_sum16(&mut ip, 10, c);
+    f.extend_from_slice(&ip);
+    f.extend_from_slice(&(rng.range(1024, 65535) as u16).to_be_bytes());
+    f.extend_from_slice(&(rng.range(1, 65535) as u16).to_be_bytes());
+    if tcp {
+        f.extend_from_slice(&rng.bytes(8)); // seq, ack
+        f.extend_from_slice(&[5 << 4, 0x18]); // data offset 5, PSH|ACK
+        f.extend_from_slice(&rng.bytes(2)); // window
+        f.extend_from_slice(&[0, 0, 0, 0]); // check, urg
+    } else {
+        f.extend_from_slice(&(l4_len as u16).to_be_bytes());
+        f.extend_from_slice(&[0, 0]);
+    }
+    f.extend_from_slice(&rng.bytes(len - f.len()));
+    let partial = host_checksum_partial(&mut f)?;
+    Some((f, partial))
+}
+
+/// The descriptor of a throughput run: RCO and the outer UDP checksum on, outer IPv4 or
+/// IPv6, an outer 802.1Q tag or not, random addresses and VNI.
+pub fn sized_descriptor(rng: &mut SplitMix64, partial: (u16, u16), outer_v6: bool, vlan: bool) -> TxDescriptor {
+    TxDescriptor {
+        partial: true,
+        csum_start: partial.0,
+        csum_offset: partial.1,
+        vni: rng.range(0, 0xFF_FFFF) as u32,
+        outer_dst_mac: mac(rng),
+        outer_src_mac: mac(rng),
+        outer_vlan: vlan.then(|| rng.range(1, 4094) as u16),
+        outer_ip: ip_addrs(rng, outer_v6),
+        udp_src_port: rng.range(32768, 60999) as u16,
+        udp_dst_port: crate::vxlan::VXLAN_DEFAULT_PORT,
+        ttl: 64,
+        ip_id: rng.next_u64() as u16,
+        flow_label: rng.next_u64() as u32 & 0xF_FFFF,
+        rco: true,
+        udp_csum: true,
+    }
+}
+
 /// Generate `count` TX vectors and `count` RX vectors from `seed`.
 pub fn generate(seed: u64, count: usize) -> (Vec<TxVector>, Vec<RxVector>) {
     let mut rng = SplitMix64::new(seed);
@@ -304,6 +380,19 @@ pub fn generate(seed: u64, count: usize) -> (Vec<TxVector>, Vec<RxVector>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sized_frames_have_the_length_or_none() {
+        let mut rng = SplitMix64::new(1);
+        // Ethernet 14 + IPv4 20 + TCP 20 | UDP 8 is the least a frame holds
+        assert!(gen_sized_frame(&mut rng, 53, true).is_none());
+        assert!(gen_sized_frame(&mut rng, 41, false).is_none());
+        for (len, tcp) in [(54, true), (42, false), (60, true), (9000, false)] {
+            let (f, (start, offset)) = gen_sized_frame(&mut rng, len, tcp).unwrap();
+            assert_eq!(f.len(), len);
+            assert_eq!((start, offset), (34, if tcp { 16 } else { 6 }));
+        }
+    }
 
     #[test]
     fn generator_is_deterministic_and_covers_drop_classes() {

@@ -421,6 +421,7 @@ mod tests {
             width: 64,
             backpressure: 0.0,
             vcd: Some(vcd.clone()),
+            sized: None,
         };
         let sum = run(&opts).unwrap();
         assert_eq!(sum.mismatches, 0);
@@ -451,6 +452,7 @@ mod acceptance {
             width,
             backpressure: 0.0,
             vcd: None,
+            sized: None,
         };
         let t = std::time::Instant::now();
         let s = crate::run_sim("csum", &opts).unwrap();

@@ -1,6 +1,7 @@
 //! rco-sim: testbenches that drive rco-hdl blocks from golden vectors.
 //! This is where golden/ and hdl/ meet; neither imports the other.
 
+pub mod bench;
 pub mod csum_cosim;
 pub mod csum_tb;
 pub mod loopback_tb;
@@ -9,6 +10,7 @@ pub mod nic_model;
 pub mod rx_cosim;
 pub mod rx_model;
 pub mod rx_tb;
+pub mod sized;
 pub mod tx_cosim;
 pub mod tx_model;
 pub mod tx_tb;
@@ -17,7 +19,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 /// Options shared by every `rco-nic sim --block ...` run.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct SimOpts {
     pub packets: usize,
     pub seed: u64,
@@ -26,6 +28,9 @@ pub struct SimOpts {
     /// Probability that the sink holds `tready` low on a cycle.
     pub backpressure: f64,
     pub vcd: Option<PathBuf>,
+    /// Fixed-size back-to-back traffic instead of the block's random traffic
+    /// (`--frame-size`; tx, rx and loopback).
+    pub sized: Option<sized::SizedTraffic>,
 }
 
 /// The one summary line scripts read.
@@ -39,16 +44,28 @@ pub struct SimSummary {
     pub drops: u64,
 }
 
+impl SimSummary {
+    /// The whole run's cycles per frame.
+    pub fn cycles_per_frame(&self) -> f64 {
+        if self.packets == 0 {
+            0.0
+        } else {
+            self.cycles as f64 / self.packets as f64
+        }
+    }
+}
+
 impl fmt::Display for SimSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "sim block={} packets={} mismatches={} beats_per_cycle={:.3} cycles={} drops={}",
+            "sim block={} packets={} mismatches={} beats_per_cycle={:.3} cycles={} cycles_per_frame={:.3} drops={}",
             self.block,
             self.packets,
             self.mismatches,
             self.beats_per_cycle,
             self.cycles,
+            self.cycles_per_frame(),
             self.drops
         )
     }
@@ -57,6 +74,7 @@ impl fmt::Display for SimSummary {
 /// Run the testbench of one block.
 pub fn run_sim(block: &str, opts: &SimOpts) -> anyhow::Result<SimSummary> {
     match block {
+        "csum" if opts.sized.is_some() => anyhow::bail!("sim --block csum: --frame-size is for tx, rx and loopback"),
         "csum" => csum_tb::run(opts),
         "rx" => rx_tb::run(opts),
         "tx" => tx_tb::run(opts),

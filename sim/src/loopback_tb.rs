@@ -735,8 +735,12 @@ pub fn loopback_config() -> RxConfig {
 
 /// Run the testbench.
 pub fn run(opts: &SimOpts) -> anyhow::Result<SimSummary> {
-    let cases = traffic(opts.seed, opts.packets);
-    let drive = LoopDrive { backpressure: opts.backpressure, idle: opts.backpressure, seed: opts.seed, ..LoopDrive::default() };
+    // fixed-size traffic goes in back to back
+    let (cases, idle) = match &opts.sized {
+        Some(t) => (crate::sized::host_cases(opts.seed, opts.packets, t)?, 0.0),
+        None => (traffic(opts.seed, opts.packets), opts.backpressure),
+    };
+    let drive = LoopDrive { backpressure: opts.backpressure, idle, seed: opts.seed, ..LoopDrive::default() };
     let mut vcd_file = match &opts.vcd {
         Some(path) => {
             write_gtkw(path, opts.width)?;
@@ -853,7 +857,7 @@ mod tests {
 
     #[test]
     fn w64_short_run_with_backpressure() {
-        let opts = SimOpts { packets: 30, seed: 3, width: 64, backpressure: 0.4, vcd: None };
+        let opts = SimOpts { packets: 30, seed: 3, width: 64, backpressure: 0.4, vcd: None, sized: None };
         let s = run(&opts).unwrap();
         assert_eq!(s.mismatches, 0, "{s}");
     }

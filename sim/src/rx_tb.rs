@@ -7,8 +7,11 @@
 //! change the receiver configuration: the driver then drains the pipeline first).
 //! Input is offered back-to-back; `beats_per_cycle` = accepted input beats / cycles in
 //! which a beat was offered. Optional `m_axis.tready` back-pressure.
+//! With `--frame-size` ([`sized_traffic`]) the frames are fixed-size good frames instead,
+//! and `beats_per_cycle` = input beats / all cycles of the run.
 
 use crate::rx_model::{run_width, Drive, RxResult};
+use crate::sized::{host_cases, SizedTraffic};
 use crate::{SimOpts, SimSummary};
 use rco_golden::rng::SplitMix64;
 use rco_golden::rx::rx_decap;
@@ -41,8 +44,25 @@ pub fn traffic(seed: u64, packets: usize) -> (Vec<(Vec<u8>, RxConfig)>, Vec<RxRe
     (jobs, expect)
 }
 
+/// Fixed-size traffic ([`crate::sized`]): the golden TX output of its host frames, back to
+/// back under the default receiver configuration (so `tvalid` never drops).
+pub fn sized_traffic(seed: u64, packets: usize, t: &SizedTraffic) -> anyhow::Result<(Vec<(Vec<u8>, RxConfig)>, Vec<RxResult>)> {
+    let cfg = RxConfig::default();
+    let mut jobs = Vec::with_capacity(packets);
+    let mut expect = Vec::with_capacity(packets);
+    for (inner, desc) in host_cases(seed, packets, t)? {
+        let outer = tx_encap(&inner, &desc, cfg.max_frame).map_err(|e| anyhow::anyhow!("golden tx_encap: {e}"))?;
+        expect.push(rx_decap(&outer, &cfg));
+        jobs.push((outer, cfg.clone()));
+    }
+    Ok((jobs, expect))
+}
+
 pub fn run(opts: &SimOpts) -> anyhow::Result<SimSummary> {
-    let (jobs, expect) = traffic(opts.seed, opts.packets);
+    let (jobs, expect) = match &opts.sized {
+        Some(t) => sized_traffic(opts.seed, opts.packets, t)?,
+        None => traffic(opts.seed, opts.packets),
+    };
     let drive = Drive { backpressure: opts.backpressure, seed: opts.seed };
     let mut vcd_file = match &opts.vcd {
         Some(path) => {
@@ -76,7 +96,12 @@ pub fn run(opts: &SimOpts) -> anyhow::Result<SimSummary> {
         block: "rx".into(),
         packets: jobs.len(),
         mismatches,
-        beats_per_cycle: if run.offered == 0 { 0.0 } else { run.accepted as f64 / run.offered as f64 },
+        // fixed-size runs: the wire side over the whole run (until the last frame is out)
+        beats_per_cycle: match (&opts.sized, run.cycles, run.offered) {
+            (Some(_), c, _) if c > 0 => run.accepted as f64 / c as f64,
+            (None, _, o) if o > 0 => run.accepted as f64 / o as f64,
+            _ => 0.0,
+        },
         cycles: run.cycles,
         drops: run.counters.iter().sum(),
     })

@@ -9,12 +9,15 @@
 //! csum_start (no RCO: the NIC completes the inner checksum), 2% a 1-byte payload.
 //! Input beats have 5% idle cycles between them; the sink holds `tready` low with
 //! probability `--backpressure`.
+//! With `--frame-size` the cases come from [`crate::sized::host_cases`] instead, offered
+//! with no idle cycle, and `beats_per_cycle` = output beats / all cycles of the run.
 
+use crate::sized::host_cases;
 use crate::tx_model::{run_width, DriveOpts};
 use crate::{SimOpts, SimSummary};
 use rco_golden::rng::SplitMix64;
 use rco_golden::tx::tx_encap;
-use rco_golden::types::TxDescriptor;
+use rco_golden::types::{TxDescriptor, DEFAULT_MAX_FRAME};
 use rco_golden::vectors::{gen_descriptor, gen_host_frame};
 use std::io::Write;
 
@@ -48,8 +51,12 @@ pub fn cases(seed: u64, packets: usize) -> Vec<(Vec<u8>, TxDescriptor)> {
 
 /// Run the testbench.
 pub fn run(opts: &SimOpts) -> anyhow::Result<SimSummary> {
-    let cases = cases(opts.seed, opts.packets);
-    let dopts = DriveOpts { max_frame: MAX_FRAME, backpressure: opts.backpressure, idle: 0.05, seed: opts.seed };
+    // fixed-size traffic: every descriptor and beat offered back to back, full-size buffers
+    let (cases, max_frame, idle) = match &opts.sized {
+        Some(t) => (host_cases(opts.seed, opts.packets, t)?, DEFAULT_MAX_FRAME, 0.0),
+        None => (cases(opts.seed, opts.packets), MAX_FRAME, 0.05),
+    };
+    let dopts = DriveOpts { max_frame, backpressure: opts.backpressure, idle, seed: opts.seed };
     let mut vcd = match &opts.vcd {
         Some(path) => {
             write_gtkw(path, opts.width)?;
@@ -63,7 +70,7 @@ pub fn run(opts: &SimOpts) -> anyhow::Result<SimSummary> {
     }
     let mut mismatches = 0;
     for (i, ((f, d), got)) in cases.iter().zip(&run.results).enumerate() {
-        let want = tx_encap(f, d, MAX_FRAME);
+        let want = tx_encap(f, d, max_frame);
         if *got != want {
             mismatches += 1;
             if mismatches <= 3 {
@@ -73,9 +80,14 @@ pub fn run(opts: &SimOpts) -> anyhow::Result<SimSummary> {
     }
     Ok(SimSummary {
         block: "tx".into(),
-        packets: opts.packets,
+        packets: cases.len(),
         mismatches,
-        beats_per_cycle: run.beats_per_cycle(),
+        // fixed-size runs: the wire side over the whole run (until the last frame is out)
+        beats_per_cycle: match (&opts.sized, run.cycles) {
+            (Some(_), c) if c > 0 => run.out_beats as f64 / c as f64,
+            (Some(_), _) => 0.0,
+            (None, _) => run.beats_per_cycle(),
+        },
         cycles: run.cycles,
         drops: run.drops,
     })
@@ -164,7 +176,7 @@ mod tests {
 
     #[test]
     fn w64_with_faults_and_backpressure() {
-        let opts = SimOpts { packets: 60, seed: 5, width: 64, backpressure: 0.3, vcd: None };
+        let opts = SimOpts { packets: 60, seed: 5, width: 64, backpressure: 0.3, vcd: None, sized: None };
         let s = run(&opts).unwrap();
         assert_eq!(s.mismatches, 0);
         assert!(s.drops > 0, "{s}");
@@ -172,7 +184,7 @@ mod tests {
 
     #[test]
     fn w256_with_faults() {
-        let opts = SimOpts { packets: 40, seed: 6, width: 256, backpressure: 0.1, vcd: None };
+        let opts = SimOpts { packets: 40, seed: 6, width: 256, backpressure: 0.1, vcd: None, sized: None };
         assert_eq!(run(&opts).unwrap().mismatches, 0);
     }
 
@@ -196,7 +208,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("rco_tx_vcd_{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let vcd = dir.join("tx.vcd");
-        let opts = SimOpts { packets: 4, seed: 2, width: 64, backpressure: 0.2, vcd: Some(vcd.clone()) };
+        let opts = SimOpts { packets: 4, seed: 2, width: 64, backpressure: 0.2, vcd: Some(vcd.clone()), sized: None };
         assert_eq!(run(&opts).unwrap().mismatches, 0);
         let text = std::fs::read_to_string(&vcd).unwrap();
         assert!(text.contains("$enddefinitions") && text.contains("tready"));
