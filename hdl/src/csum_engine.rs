@@ -31,9 +31,11 @@
 //! figures are in the README):
 //! * The byte masking costs no LUTs: a lane outside the window or `tkeep` loads 0, which
 //!   Yosys maps onto the flip-flops' synchronous reset (one per byte), so the tree's
-//!   first adders read plain registers. The window is one compare per bound of the
-//!   beat-aligned part of start/end against `pos` (a multiple of `K`, so byte `pos + j` is
-//!   `pos | j`) and a small decode of the low bits.
+//!   first adders read plain registers. The window is one subtraction per bound, the
+//!   beat number `pos` from the bound's (`offset >> log2 K`), which reduces it to a lane
+//!   number (`cs`, `ce`) decoded into lane masks (`ones << cs`): each lane's flag is one
+//!   LUT of its `tkeep` bit and two mask bits. (Comparing a lane index with a bound per
+//!   lane made Yosys build a carry chain per lane.)
 //! * The tree has no end-around carry inside it: level `l` adds `16 + l`-bit values on
 //!   the carry chains (the widths Yosys keeps are only the ones that can be non-zero). It
 //!   is registered after every [`LEVELS_PER_STAGE`] levels and at the root, so no path
@@ -43,8 +45,9 @@
 //!   2^31: no carry is lost under 64 KiB). It does not restart through a multiplexer on
 //!   a packet's first beat: on the last beat the sum goes to `tot` (clock enable) and
 //!   `acc` is cleared (synchronous reset), both free in the flip-flops. Idle beats add 0.
+//!   (Folding straight from the adder, without `tot`, measured more LUTs and a lower Fmax.)
 //! * The fold is two registered adds (`lo + hi`, then `+ carry`), not the parallel
-//!   `lo + hi` / `lo + hi + 1` pair and its multiplexer: fewer LUTs for one more clock.
+//!   `lo + hi` / `lo + hi + 1` pair and its multiplexer: fewer LUTs.
 //!   `csum` is `!sum` on the output wires (it folds into whatever reads it).
 //!
 //! Words are taken as little-endian 16-bit slices of `tdata` (lane `2i` low), which is the
@@ -103,7 +106,7 @@ pub const fn tree_stages(w: usize) -> usize {
 }
 
 /// Clock edges from accepting a packet's last beat to `sum_valid` at `w` bits: window,
-/// tree, accumulate, two fold stages.
+/// tree, accumulate, fold A, fold B.
 pub const fn latency(w: usize) -> usize {
     4 + tree_stages(w)
 }
@@ -120,16 +123,21 @@ pub struct CsumEngine<const W: usize, const K: usize, const N: usize> {
     // window: which lanes of the beat on the bus are summed
     beat_bytes: Constant<Bits<16>>,
     lane_mask: Constant<Bits<16>>,
-    beat_mask: Constant<Bits<16>>,
+    /// beat number of the beat on the bus within its packet
     pos: DFF<Bits<16>>,
-    start_hi: Signal<Local, Bits<16>>,
-    start_lo: Signal<Local, Bits<16>>,
-    end_hi: Signal<Local, Bits<16>>,
-    end_lo: Signal<Local, Bits<16>>,
-    start_before: Signal<Local, Bit>,
-    start_here: Signal<Local, Bit>,
-    end_after: Signal<Local, Bit>,
-    end_here: Signal<Local, Bit>,
+    /// log2(K), and the bits a beat number can have (offsets are 16 bits)
+    l2k: Constant<Bits<16>>,
+    beat_idx_mask: Constant<Bits<16>>,
+    ones: Constant<Bits<K>>,
+    /// beat number of the bound minus `pos` (17 bits: bit 16 is set when it is before)
+    sd: Signal<Local, Bits<17>>,
+    ed: Signal<Local, Bits<17>>,
+    /// first lane in the window (K: none) and lanes below the end (0: none) of this beat,
+    /// and as lane masks
+    cs: Signal<Local, Bits<8>>,
+    ce: Signal<Local, Bits<8>>,
+    smask: Signal<Local, Bits<K>>,
+    emask: Signal<Local, Bits<K>>,
     tw: [Signal<Local, Bits<16>>; N],
     /// lane 2i (bits 7:0 of word i) and lane 2i+1 (bits 15:8), each 0 outside the window
     ev: [DFF<Bits<16>>; N],
@@ -211,16 +219,16 @@ impl<const W: usize, const K: usize, const N: usize> CsumEngine<W, K, N> {
             csum: Default::default(),
             beat_bytes: Constant::new((K as u64).into()),
             lane_mask: Constant::new(((K - 1) as u64).into()),
-            beat_mask: Constant::new((0xFFFF & !(K as u64 - 1)).into()),
             pos: Default::default(),
-            start_hi: Default::default(),
-            start_lo: Default::default(),
-            end_hi: Default::default(),
-            end_lo: Default::default(),
-            start_before: Default::default(),
-            start_here: Default::default(),
-            end_after: Default::default(),
-            end_here: Default::default(),
+            l2k: Constant::new((K.trailing_zeros() as u64).into()),
+            beat_idx_mask: Constant::new((0xFFFF >> K.trailing_zeros()).into()),
+            ones: Constant::new(Bits::<K>::mask()),
+            sd: Default::default(),
+            ed: Default::default(),
+            cs: Default::default(),
+            ce: Default::default(),
+            smask: Default::default(),
+            emask: Default::default(),
             tw: std::array::from_fn(|_| Default::default()),
             ev: std::array::from_fn(|_| Default::default()),
             od: std::array::from_fn(|_| Default::default()),
@@ -267,48 +275,55 @@ impl<const W: usize, const K: usize, const N: usize> Logic for CsumEngine<W, K, 
         self.s_axis.tready.next = true;
 
         // ---- window: which lanes of this beat lie in [start, end) and tkeep.
-        // `pos` is a multiple of K, so byte `pos + j` is `pos | j`: lane j is in range iff
-        // the beat-aligned part of start/end is before/after `pos`, or equals it and the
-        // lane part decides. One compare per bound, no subtract-then-compare chain. A lane
-        // outside loads 0 (the flip-flops' synchronous reset after synthesis).
-        self.start_hi.next = self.csum_start.val() & self.beat_mask.val();
-        self.start_lo.next = self.csum_start.val() & self.lane_mask.val();
-        self.end_hi.next = self.csum_end.val() & self.beat_mask.val();
-        self.end_lo.next = self.csum_end.val() & self.lane_mask.val();
-        self.start_before.next = self.start_hi.val() < self.pos.q.val();
-        self.start_here.next = self.start_hi.val() == self.pos.q.val();
-        self.end_after.next = self.end_hi.val() > self.pos.q.val();
-        self.end_here.next = self.end_hi.val() == self.pos.q.val();
+        // Byte `K * pos + j` is lane j of beat `pos`: one subtraction of `pos` from the
+        // bound's beat number says before / this beat / after and gives the first lane `cs`
+        // and the lane count below the end `ce` (a few bits), decoded into lane masks. A
+        // lane outside loads 0 (the flip-flops' synchronous reset after synthesis).
+        self.sd.next = bit_cast::<17, 16>(self.csum_start.val() >> self.l2k.val())
+            - bit_cast::<17, 16>(self.pos.q.val());
+        self.ed.next = bit_cast::<17, 16>(self.csum_end.val() >> self.l2k.val())
+            - bit_cast::<17, 16>(self.pos.q.val());
+        if self.sd.val().get_bit(16) {
+            self.cs.next = 0.into();
+        } else if self.sd.val().any() {
+            self.cs.next = bit_cast::<8, 16>(self.beat_bytes.val());
+        } else {
+            self.cs.next = bit_cast::<8, 16>(self.csum_start.val() & self.lane_mask.val());
+        }
+        if self.ed.val().get_bit(16) || !self.s_axis.tvalid.val() {
+            self.ce.next = 0.into();
+        } else if self.ed.val().any() {
+            self.ce.next = bit_cast::<8, 16>(self.beat_bytes.val());
+        } else {
+            self.ce.next = bit_cast::<8, 16>(self.csum_end.val() & self.lane_mask.val());
+        }
+        self.smask.next = self.ones.val() << self.cs.val();
+        self.emask.next = !(self.ones.val() << self.ce.val());
         for i in 0..N {
             self.ev[i].clock.next = self.clock.val();
             self.od[i].clock.next = self.clock.val();
             self.tw[i].next = self.s_axis.tdata.val().get_bits::<16>(16 * i);
             self.ev[i].d.next = 0.into();
-            if self.s_axis.tvalid.val()
-                && self.s_axis.tkeep.val().get_bit(2 * i)
-                && (self.start_before.val()
-                    || (self.start_here.val() && self.start_lo.val().index() <= 2 * i))
-                && (self.end_after.val()
-                    || (self.end_here.val() && 2 * i < self.end_lo.val().index()))
+            if self.s_axis.tkeep.val().get_bit(2 * i)
+                && self.smask.val().get_bit(2 * i)
+                && self.emask.val().get_bit(2 * i)
             {
                 self.ev[i].d.next = self.tw[i].val() & 0xFF;
             }
             self.od[i].d.next = 0.into();
-            if self.s_axis.tvalid.val()
-                && self.s_axis.tkeep.val().get_bit(2 * i + 1)
-                && (self.start_before.val()
-                    || (self.start_here.val() && self.start_lo.val().index() <= 2 * i + 1))
-                && (self.end_after.val()
-                    || (self.end_here.val() && 2 * i + 1 < self.end_lo.val().index()))
+            if self.s_axis.tkeep.val().get_bit(2 * i + 1)
+                && self.smask.val().get_bit(2 * i + 1)
+                && self.emask.val().get_bit(2 * i + 1)
             {
                 self.od[i].d.next = self.tw[i].val() & 0xFF00;
             }
         }
+        // beat number in the packet; the mask tells Yosys how many bits it can have
         if self.s_axis.tvalid.val() {
             if self.s_axis.tlast.val() {
                 self.pos.d.next = 0.into();
             } else {
-                self.pos.d.next = self.pos.q.val() + self.beat_bytes.val();
+                self.pos.d.next = (self.pos.q.val() + 1) & self.beat_idx_mask.val();
             }
         }
         // a packet's last beat and its start's parity travel beside the tree

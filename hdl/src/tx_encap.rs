@@ -263,10 +263,10 @@ pub struct TxEncap<const W: usize, const K: usize, const N: usize, const A: usiz
     cnt_out: DFF<Bits<32>>,
     // engine pulses: `skip` the next one (a dropped packet's), `pend` one not yet taken by F.
     // A drop is decided 2 cycles after the last beat, its pulse comes `latency - 2` after
-    // that: `skip` is set from `drop_now` delayed by `latency - 4` (`drop_dl`, tap
-    // `skip_tap`), so it never catches the pulse of the packet before.
+    // that: `skip` is set from `drop_now` delayed by `latency - 4` (`skip_tap` bit 0: not
+    // delayed, bit k: `drop_dl[k-1]`), so it never catches the pulse of the packet before.
     drop_dl: [DFF<Bit>; 8],
-    skip_tap: Constant<Bits<8>>,
+    skip_tap: Constant<Bits<9>>,
     skip_set: Signal<Local, Bit>,
     skip: DFF<Bit>,
     pend: DFF<Bit>,
@@ -446,7 +446,7 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             "header register size"
         );
         let eng = crate::csum_engine::latency(W);
-        assert!((5..=12).contains(&eng), "drop_dl delays a drop by 1..=8 clocks");
+        assert!((4..=12).contains(&eng), "drop_dl delays a drop by 0..=8 clocks");
         let c16 = |v: usize| Constant::new((v as u64).into());
         let sh = |h: usize| (c16(8 * (h % K)), c16(8 * (K - h % K)));
         let (shl_v4, shr_v4) = sh(HLEN[0]);
@@ -577,7 +577,7 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             cnt_bk: Default::default(),
             cnt_out: Default::default(),
             drop_dl: std::array::from_fn(|_| Default::default()),
-            skip_tap: Constant::new((1u64 << (eng - 5)).into()),
+            skip_tap: Constant::new((1u64 << (eng - 4)).into()),
             skip_set: Default::default(),
             skip: Default::default(),
             pend: Default::default(),
@@ -1033,9 +1033,9 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
         for k in 1..8 {
             self.drop_dl[k].d.next = self.drop_dl[k - 1].q.val();
         }
-        self.skip_set.next = false;
+        self.skip_set.next = self.skip_tap.val().get_bit(0) && self.drop_now.val();
         for k in 0..8 {
-            if self.skip_tap.val().get_bit(k) && self.drop_dl[k].q.val() {
+            if self.skip_tap.val().get_bit(k + 1) && self.drop_dl[k].q.val() {
                 self.skip_set.next = true;
             }
         }

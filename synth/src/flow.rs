@@ -726,7 +726,7 @@ fn external_ports(
         let sets: Vec<String> = params.iter().map(|(k, v)| format!("-set {k} {v}")).collect();
         script.push_str(&format!("chparam {} {}; ", sets.join(" "), ext.top));
     }
-    script.push_str(&format!("hierarchy -top {}; write_json ports.json", ext.top));
+    script.push_str(&format!("hierarchy -top {}; proc; write_json ports.json", ext.top));
     run_tool(work, yosys, &["-q".into(), "-p".into(), script], "ports.log", &mut vec![])?;
     let json = read_json(&work.join("ports.json"))?;
     shell::ports_from_yosys_json(&json, &ext.top, &ext.clock)
