@@ -169,6 +169,46 @@ enum Cmd {
         #[arg(long)]
         work: Option<PathBuf>,
     },
+    /// The checksum engine and an external checksum module (a Verilog file) through the same
+    /// shell and flow, side by side: LUTs, FFs (shell subtracted), Fmax, line rate per
+    /// width, medians over nextpnr seeds. Prints a Markdown table (scripts/csum-compare.sh).
+    SynthCompare {
+        /// The external module's Verilog file.
+        #[arg(long)]
+        external: PathBuf,
+        /// Its top module.
+        #[arg(long)]
+        top: String,
+        /// A parameter override NAME=VALUE (repeatable).
+        #[arg(long = "param", value_parser = parse_param)]
+        params: Vec<(String, String)>,
+        /// The parameter that takes the data width in bits.
+        #[arg(long)]
+        width_param: Option<String>,
+        /// The external module's clock input.
+        #[arg(long, default_value = "clk")]
+        clock: String,
+        #[arg(long, value_delimiter = ',', default_values_t = [64, 128, 256, 512])]
+        widths: Vec<usize>,
+        #[arg(long, value_delimiter = ',', default_values_t = [1, 2, 3])]
+        seeds: Vec<u64>,
+        #[arg(long, value_parser = rco_synth::flow::TARGET_NAMES, default_value = "ecp5-85k")]
+        target: String,
+        /// ECP5 speed grade (6, 7 or 8).
+        #[arg(long, default_value_t = 8)]
+        speed: u8,
+        /// Write every run and the medians as JSON.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
+}
+
+/// `NAME=VALUE` -> (NAME, VALUE).
+fn parse_param(s: &str) -> std::result::Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() && !v.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("{s:?} is not NAME=VALUE")),
+    }
 }
 
 /// What TX puts around a frame: the flags `encap` and `tap` share.
@@ -401,6 +441,24 @@ fn run(cli: Cli) -> Result<()> {
                     r.bram_available
                 );
             }
+            Ok(())
+        }
+        Cmd::SynthCompare { external, top, params, width_param, clock, widths, seeds, target, speed, json } => {
+            for w in &widths {
+                check_width(*w)?;
+            }
+            let opts = rco_synth::compare::CompareOpts {
+                target: rco_synth::flow::Target::parse(&target)?,
+                speed,
+                widths,
+                seeds,
+                external: rco_synth::flow::External { path: external, top, params, width_param, clock },
+            };
+            let c = rco_synth::compare::compare(&opts, &mut |line| eprintln!("{line}"))?;
+            if let Some(path) = json {
+                fs::write(&path, serde_json::to_string_pretty(&c)?).with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            println!("{}\n\n{}", c.caption(), c.markdown());
             Ok(())
         }
     }

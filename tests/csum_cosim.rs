@@ -30,36 +30,64 @@ fn check(r: &CosimRun, expected: usize) {
     );
 }
 
+fn iverilog(width: usize) {
+    let (dir, n) = setup(width, &format!("csum_iv{width}"));
+    check(&run_iverilog(&dir).unwrap(), n);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+fn verilator(width: usize) {
+    let (dir, n) = setup(width, &format!("csum_vl{width}"));
+    check(&run_verilator(&dir).unwrap(), n);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 #[test]
 #[ignore = "needs iverilog"]
 fn iverilog_w64_matches_golden() {
-    let (dir, n) = setup(64, "csum_iv64");
-    check(&run_iverilog(&dir).unwrap(), n);
-    std::fs::remove_dir_all(dir).unwrap();
+    iverilog(64);
+}
+
+#[test]
+#[ignore = "needs iverilog"]
+fn iverilog_w128_matches_golden() {
+    iverilog(128);
 }
 
 #[test]
 #[ignore = "needs iverilog"]
 fn iverilog_w256_matches_golden() {
-    let (dir, n) = setup(256, "csum_iv256");
-    check(&run_iverilog(&dir).unwrap(), n);
-    std::fs::remove_dir_all(dir).unwrap();
+    iverilog(256);
+}
+
+#[test]
+#[ignore = "needs iverilog"]
+fn iverilog_w512_matches_golden() {
+    iverilog(512);
 }
 
 #[test]
 #[ignore = "needs verilator"]
 fn verilator_w64_matches_golden() {
-    let (dir, n) = setup(64, "csum_vl64");
-    check(&run_verilator(&dir).unwrap(), n);
-    std::fs::remove_dir_all(dir).unwrap();
+    verilator(64);
+}
+
+#[test]
+#[ignore = "needs verilator"]
+fn verilator_w128_matches_golden() {
+    verilator(128);
 }
 
 #[test]
 #[ignore = "needs verilator"]
 fn verilator_w256_matches_golden() {
-    let (dir, n) = setup(256, "csum_vl256");
-    check(&run_verilator(&dir).unwrap(), n);
-    std::fs::remove_dir_all(dir).unwrap();
+    verilator(256);
+}
+
+#[test]
+#[ignore = "needs verilator"]
+fn verilator_w512_matches_golden() {
+    verilator(512);
 }
 
 #[test]

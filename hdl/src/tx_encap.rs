@@ -63,8 +63,9 @@
 //! The check is an OR tree of the port's `tkeep` into a sticky per-frame flag (`i_bk`).
 //!
 //! # Latency, throughput
-//! First output beat [`LATENCY`] = 10 cycles after the last input beat when the block is
-//! otherwise idle (engine 4, F 4 after the pulse, slot, output register). Egress runs at one beat
+//! First output beat [`latency`]`(W)` cycles after the last input beat when the block is
+//! otherwise idle (engine [`crate::csum_engine::latency`], F 4 after the pulse, slot, output
+//! register: 11 at W=64). Egress runs at one beat
 //! per clock for the whole frame and goes straight from a packet's last beat to the next
 //! header when the slot is full. Ingress spends 2 cycles between packets, egress sends
 //! `ceil((hlen + len) / K)` beats for `ceil(len / K)` in, so the output is rarely starved.
@@ -120,11 +121,13 @@ pub enum OutState {
     Send,
 }
 
-/// Clock edges from a packet's last input beat to its first output beat (idle block):
-/// the engines' pulse 4 cycles after the last beat, F takes it and has the UDP checksum 4
-/// later, then push into the slot, take by the egress, output register (was 6 before the
-/// retiming).
-pub const LATENCY: usize = 10;
+/// Clock edges from a packet's last input beat to its first output beat (idle block) at
+/// `w` bits: the engines' pulse [`crate::csum_engine::latency`] after the last beat, F
+/// takes it and has the UDP checksum 4 later, then push into the slot, take by the egress,
+/// output register.
+pub const fn latency(w: usize) -> usize {
+    crate::csum_engine::latency(w) + 6
+}
 
 #[derive(LogicBlock)]
 pub struct TxEncap<const W: usize, const K: usize, const N: usize, const A: usize, const HB: usize>
@@ -258,7 +261,13 @@ pub struct TxEncap<const W: usize, const K: usize, const N: usize, const A: usiz
     cnt_desc: DFF<Bits<32>>,
     cnt_bk: DFF<Bits<32>>,
     cnt_out: DFF<Bits<32>>,
-    // engine pulses: `skip` the next one (a dropped packet's), `pend` one not yet taken by F
+    // engine pulses: `skip` the next one (a dropped packet's), `pend` one not yet taken by F.
+    // A drop is decided 2 cycles after the last beat, its pulse comes `latency - 2` after
+    // that: `skip` is set from `drop_now` delayed by `latency - 4` (`skip_tap` bit 0: not
+    // delayed, bit k: `drop_dl[k-1]`), so it never catches the pulse of the packet before.
+    drop_dl: [DFF<Bit>; 8],
+    skip_tap: Constant<Bits<9>>,
+    skip_set: Signal<Local, Bit>,
     skip: DFF<Bit>,
     pend: DFF<Bit>,
     // ---- finish stage F
@@ -436,6 +445,8 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             HB % W == 0 && HB >= 74 * 8 && HB >= 2 * W,
             "header register size"
         );
+        let eng = crate::csum_engine::latency(W);
+        assert!((4..=12).contains(&eng), "drop_dl delays a drop by 0..=8 clocks");
         let c16 = |v: usize| Constant::new((v as u64).into());
         let sh = |h: usize| (c16(8 * (h % K)), c16(8 * (K - h % K)));
         let (shl_v4, shr_v4) = sh(HLEN[0]);
@@ -565,6 +576,9 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             cnt_desc: Default::default(),
             cnt_bk: Default::default(),
             cnt_out: Default::default(),
+            drop_dl: std::array::from_fn(|_| Default::default()),
+            skip_tap: Constant::new((1u64 << (eng - 4)).into()),
+            skip_set: Default::default(),
             skip: Default::default(),
             pend: Default::default(),
             f_busy: Default::default(),
@@ -1012,7 +1026,20 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
         if self.take_pulse.val() {
             self.pend.d.next = false;
         }
-        if self.drop_now.val() {
+        for k in 0..8 {
+            self.drop_dl[k].clock.next = self.clock.val();
+        }
+        self.drop_dl[0].d.next = self.drop_now.val();
+        for k in 1..8 {
+            self.drop_dl[k].d.next = self.drop_dl[k - 1].q.val();
+        }
+        self.skip_set.next = self.skip_tap.val().get_bit(0) && self.drop_now.val();
+        for k in 0..8 {
+            if self.skip_tap.val().get_bit(k + 1) && self.drop_dl[k].q.val() {
+                self.skip_set.next = true;
+            }
+        }
+        if self.skip_set.val() {
             self.skip.d.next = true;
         }
 
@@ -1532,7 +1559,7 @@ mod tests {
             }
         }
         assert!(done, "no output frame");
-        assert_eq!(first_out.unwrap() - last_in.unwrap() - 1, LATENCY, "LATENCY");
+        assert_eq!(first_out.unwrap() - last_in.unwrap() - 1, latency(64), "latency");
         assert_eq!(out.len(), 54 + f.len());
         assert_eq!(
             &out[..16],

@@ -9,7 +9,7 @@
 //! testbench ends with `COSIM cycles=.. pulses=.. expected=.. errors=..`.
 
 use crate::csum_tb::{Schedule, Stim};
-use rco_hdl::csum_engine::LATENCY;
+use rco_hdl::csum_engine::latency;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -57,7 +57,7 @@ pub fn write_vectors(dir: &Path, sched: &Schedule) -> anyhow::Result<usize> {
         lanes: vec![0; k],
     };
     let mut stim = String::with_capacity(sched.cycles.len() * (k * 2 + 16));
-    let tail = std::iter::repeat_n(&idle, LATENCY + 2);
+    let tail = std::iter::repeat_n(&idle, latency(8 * k) + 2);
     let mut n = 0;
     for s in sched.cycles.iter().chain(tail) {
         let ctrl = (s.valid as u8) << 1 | s.last as u8;

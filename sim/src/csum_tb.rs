@@ -17,7 +17,7 @@
 use crate::{SimOpts, SimSummary};
 use rco_golden::csum::{csum_fold, csum_partial, fold};
 use rco_golden::rng::SplitMix64;
-use rco_hdl::csum_engine::{CsumEngine, LATENCY};
+use rco_hdl::csum_engine::{latency, CsumEngine};
 use rco_hdl::stream::{lane_mask, packet_beats, tdata_from_lanes};
 use rust_hdl::core::vcd_probe::VCDProbe;
 use rust_hdl::prelude::*;
@@ -124,7 +124,7 @@ pub fn schedule(
             beats += 1;
         }
         expect.push(Expect {
-            due: (cycles.len() - 1 + LATENCY) as u64,
+            due: (cycles.len() - 1 + latency(8 * k)) as u64,
             sum,
             csum,
         });
@@ -212,7 +212,8 @@ pub fn drive<const W: usize, const K: usize, const N: usize>(
     rust_hdl::core::check_error::check_all(&uut)
         .map_err(|e| anyhow::anyhow!("csum engine check: {e:?}"))?;
     let mut vcd = vcd_out.map(|w| write_vcd_dump(write_vcd_header(w, &uut), &uut));
-    let bound = (sched.cycles.len() as u64 + LATENCY as u64 + 64).min(max_cycles);
+    let bound =
+        (sched.cycles.len() as u64 + CsumEngine::<W, K, N>::LATENCY as u64 + 64).min(max_cycles);
     let mut res = DriveResult::default();
     let mut next = 0usize; // next expected pulse
     let idle = Stim {
@@ -339,9 +340,10 @@ fn write_gtkw(vcd: &std::path::Path, w: usize) -> anyhow::Result<()> {
             name: "pipeline",
             traces: vec![
                 t("uut.pos.q[15:0]", Fmt::Dec),
-                t("uut.tsum.q[31:0]", Fmt::Hex),
                 t("uut.acc.q[31:0]", Fmt::Hex),
-                t("uut.done3.q", Fmt::Bin),
+                t("uut.done_t.q", Fmt::Bin),
+                t("uut.tot.q[31:0]", Fmt::Hex),
+                t("uut.fa.q[16:0]", Fmt::Hex),
             ],
         },
         Group {
@@ -370,12 +372,12 @@ mod tests {
         let s = schedule(1, 50, 8, 300, 0.1);
         assert_eq!(s.expect.len(), 50);
         assert!(s.cycles.iter().filter(|c| c.valid).count() as u64 == s.beats);
-        // pulses are due strictly in order, LATENCY after a last beat
+        // pulses are due strictly in order, the engine's latency after a last beat
         for w in s.expect.windows(2) {
             assert!(w[0].due < w[1].due);
         }
         for e in &s.expect {
-            let c = &s.cycles[e.due as usize - LATENCY];
+            let c = &s.cycles[e.due as usize - latency(64)];
             assert!(c.valid && c.last);
             assert_eq!(e.csum, !e.sum);
         }
@@ -400,6 +402,13 @@ mod tests {
         let s = schedule(5, 60, 32, 400, 0.1);
         let r = drive::<256, 32, 16>(&s, None, u64::MAX).unwrap();
         assert_eq!((r.mismatches, r.pulses), (0, 60), "{:?}", r.notes);
+    }
+
+    #[test]
+    fn w512_short_packets_match_golden() {
+        let s = schedule(8, 40, 64, 600, 0.1);
+        let r = drive::<512, 64, 32>(&s, None, u64::MAX).unwrap();
+        assert_eq!((r.mismatches, r.pulses), (0, 40), "{:?}", r.notes);
     }
 
     #[test]
@@ -440,7 +449,7 @@ mod acceptance {
     /// The README's acceptance run (`rco-nic sim --block csum --packets 300 --seed 7`).
     #[test]
     fn csum_300_packets_seed_7() {
-        for width in [64, 256] {
+        for width in [64, 128, 256, 512] {
             one(width);
         }
     }

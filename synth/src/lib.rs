@@ -13,6 +13,7 @@ use rco_hdl::nic_top::{
 use rust_hdl::prelude::*;
 use std::path::{Path, PathBuf};
 
+pub mod compare;
 pub mod flow;
 pub mod shell;
 

@@ -89,6 +89,31 @@ pub fn ports(verilog: &str, module: &str) -> Result<Vec<Port>> {
     Ok(out)
 }
 
+/// The ports of `module` in Yosys' JSON netlist (`write_json`), by name; `clock`
+/// must be a 1-bit input.
+pub fn ports_from_yosys_json(json: &serde_json::Value, module: &str, clock: &str) -> Result<Vec<Port>> {
+    let Some(ports) = json["modules"][module]["ports"].as_object() else {
+        bail!("shell: module {module} not found in Yosys' netlist");
+    };
+    let mut out = vec![];
+    for (name, p) in ports {
+        let dir = match p["direction"].as_str() {
+            Some("input") => Dir::In,
+            Some("output") => Dir::Out,
+            d => bail!("shell: port {name} of {module} has direction {d:?}"),
+        };
+        let width = p["bits"].as_array().map(|b| b.len()).unwrap_or(0);
+        if width == 0 {
+            bail!("shell: port {name} of {module} has no bits");
+        }
+        out.push(Port { name: name.clone(), dir, width });
+    }
+    if !out.iter().any(|p| p.name == clock && p.dir == Dir::In && p.width == 1) {
+        bail!("shell: module {module} has no 1-bit input `{clock}`");
+    }
+    Ok(out)
+}
+
 /// Sizes of the shell around a design.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct ShellSize {
@@ -106,9 +131,21 @@ pub struct ShellSize {
 
 /// The shell's Verilog around `module` with `ports`, and its size.
 pub fn shell_verilog(module: &str, ports: &[Port]) -> (String, ShellSize) {
+    shell_verilog_for(module, &[], CLOCK_PORT, ports)
+}
+
+/// The shell around any module: `params` are Verilog parameter overrides written into the
+/// instantiation (`#(.DATA_WIDTH(64))`), `clock` is the input the shell's `clk` drives; every
+/// other input comes from the input chain (a reset included), as for the project's designs.
+pub fn shell_verilog_for(
+    module: &str,
+    params: &[(String, String)],
+    clock: &str,
+    ports: &[Port],
+) -> (String, ShellSize) {
     let ins: Vec<&Port> = ports
         .iter()
-        .filter(|p| p.dir == Dir::In && p.name != CLOCK_PORT)
+        .filter(|p| p.dir == Dir::In && p.name != clock)
         .collect();
     let outs: Vec<&Port> = ports.iter().filter(|p| p.dir == Dir::Out).collect();
     let in_bits: usize = ins.iter().map(|p| p.width).sum::<usize>().max(1);
@@ -146,10 +183,10 @@ pub fn shell_verilog(module: &str, ports: &[Port]) -> (String, ShellSize) {
     if outs.is_empty() {
         v.push_str("    assign o = 1'b0;\n");
     }
-    let mut conns = vec![format!(".{CLOCK_PORT}(clk)")];
+    let mut conns = vec![format!(".{clock}(clk)")];
     let (mut i, mut o) = (0usize, 0usize);
     for p in ports {
-        if p.name == CLOCK_PORT && p.dir == Dir::In {
+        if p.name == clock && p.dir == Dir::In {
             continue;
         }
         let (base, bus) = match p.dir {
@@ -164,8 +201,14 @@ pub fn shell_verilog(module: &str, ports: &[Port]) -> (String, ShellSize) {
         ));
         *base += p.width;
     }
+    let inst = if params.is_empty() {
+        module.to_string()
+    } else {
+        let p: Vec<String> = params.iter().map(|(k, v)| format!(".{k}({v})")).collect();
+        format!("{module} #({})", p.join(", "))
+    };
     v.push_str(&format!(
-        "    {module} dut(\n        {}\n    );\nendmodule\n",
+        "    {inst} dut(\n        {}\n    );\nendmodule\n",
         conns.join(",\n        ")
     ));
     let size = ShellSize {
@@ -216,6 +259,38 @@ mod tests {
         assert!(v.contains(".d(o[15:0])"));
         assert!(v.contains("if (!cap) ich <= {ich[63:0], sin}"));
         assert!(v.contains("och <= cap ? o : {1'b0, och[15:1]}"));
+    }
+
+    #[test]
+    fn shell_for_another_clock_name_and_parameters() {
+        let p = vec![
+            Port { name: "clk".into(), dir: Dir::In, width: 1 },
+            Port { name: "rst".into(), dir: Dir::In, width: 1 },
+            Port { name: "d".into(), dir: Dir::In, width: 8 },
+            Port { name: "q".into(), dir: Dir::Out, width: 4 },
+        ];
+        let params = [("DATA_WIDTH".to_string(), "8".to_string())];
+        let (v, s) = shell_verilog_for("ext", &params, "clk", &p);
+        assert_eq!((s.in_bits, s.out_bits, s.ffs, s.luts), (9, 4, 13, 4));
+        assert!(v.contains("ext #(.DATA_WIDTH(8)) dut("), "{v}");
+        assert!(v.contains(".clk(clk)") && v.contains(".rst(ich[0:0])") && v.contains(".d(ich[8:1])"));
+        assert!(v.contains(".q(o[3:0])"));
+    }
+
+    #[test]
+    fn ports_of_a_yosys_netlist() {
+        let j: serde_json::Value = serde_json::from_str(
+            r#"{"modules": {"ext": {"ports": {
+                "clk": {"direction": "input", "bits": [2]},
+                "d": {"direction": "input", "bits": [3, 4, 5]},
+                "q": {"direction": "output", "bits": [6, 7]}}}}}"#,
+        )
+        .unwrap();
+        let p = ports_from_yosys_json(&j, "ext", "clk").unwrap();
+        let got: Vec<(&str, Dir, usize)> = p.iter().map(|p| (p.name.as_str(), p.dir, p.width)).collect();
+        assert_eq!(got, [("clk", Dir::In, 1), ("d", Dir::In, 3), ("q", Dir::Out, 2)]);
+        assert!(ports_from_yosys_json(&j, "ext", "clock").is_err());
+        assert!(ports_from_yosys_json(&j, "other", "clk").is_err());
     }
 
     #[test]
