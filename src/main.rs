@@ -103,6 +103,9 @@ enum Cmd {
         width: usize,
         #[arg(long)]
         vcd: Option<PathBuf>,
+        /// Hardware model: rust-hdl's simulator (hw) or the exported Verilog under Verilator.
+        #[arg(long, value_enum, default_value_t = Model::Hw)]
+        model: Model,
     },
     /// Write the Verilog of the design (and a GTKWave save file).
     Export {
@@ -277,8 +280,13 @@ fn run(cli: Cli) -> Result<()> {
             println!("{}", rep.summary);
             Ok(())
         }
-        Cmd::Sim { block, packets, seed, backpressure, width, vcd } => {
-            let summary = rco_sim::run_sim(&block, &sim_opts(packets, seed, backpressure, width, vcd)?)?;
+        Cmd::Sim { block, packets, seed, backpressure, width, vcd, model } => {
+            let engine = match model {
+                Model::Hw => rco_sim::Engine::RustHdl,
+                Model::Verilator => rco_sim::Engine::Verilator,
+                Model::Golden => bail!("sim --model golden: sim runs a hardware model (hw or verilator)"),
+            };
+            let summary = rco_sim::run_sim_with(&block, &sim_opts(packets, seed, backpressure, width, vcd)?, engine)?;
             println!("{summary}");
             if summary.mismatches != 0 {
                 bail!("{} mismatches", summary.mismatches);

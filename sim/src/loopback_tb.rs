@@ -599,6 +599,11 @@ pub fn loopback_config() -> RxConfig {
 
 /// Run the testbench.
 pub fn run(opts: &SimOpts) -> anyhow::Result<SimSummary> {
+    run_with(opts, crate::Engine::RustHdl)
+}
+
+/// [`run`] on the rust-hdl model or the exported Verilog under Verilator.
+pub fn run_with(opts: &SimOpts, engine: crate::Engine) -> anyhow::Result<SimSummary> {
     let cases = traffic(opts.seed, opts.packets);
     let drive = LoopDrive { backpressure: opts.backpressure, idle: opts.backpressure, seed: opts.seed, cfg: loopback_config() };
     let mut vcd_file = match &opts.vcd {
@@ -608,7 +613,10 @@ pub fn run(opts: &SimOpts) -> anyhow::Result<SimSummary> {
         }
         None => None,
     };
-    let run = run_width(&cases, opts.width, &drive, vcd_file.as_mut().map(|w| w as &mut dyn Write))?;
+    let run = match engine {
+        crate::Engine::RustHdl => run_width(&cases, opts.width, &drive, vcd_file.as_mut().map(|w| w as &mut dyn Write))?,
+        crate::Engine::Verilator => crate::vl_model::loop_run(&cases, opts.width, &drive)?,
+    };
     if let Some(mut w) = vcd_file {
         w.flush()?;
     }

@@ -48,6 +48,11 @@ pub fn cases(seed: u64, packets: usize) -> Vec<(Vec<u8>, TxDescriptor)> {
 
 /// Run the testbench.
 pub fn run(opts: &SimOpts) -> anyhow::Result<SimSummary> {
+    run_with(opts, crate::Engine::RustHdl)
+}
+
+/// [`run`] on the rust-hdl model or the exported Verilog under Verilator.
+pub fn run_with(opts: &SimOpts, engine: crate::Engine) -> anyhow::Result<SimSummary> {
     let cases = cases(opts.seed, opts.packets);
     let dopts = DriveOpts { max_frame: MAX_FRAME, backpressure: opts.backpressure, idle: 0.05, seed: opts.seed };
     let mut vcd = match &opts.vcd {
@@ -57,7 +62,10 @@ pub fn run(opts: &SimOpts) -> anyhow::Result<SimSummary> {
         }
         None => None,
     };
-    let run = run_width(&cases, &dopts, opts.width, vcd.as_mut().map(|w| w as &mut dyn Write))?;
+    let run = match engine {
+        crate::Engine::RustHdl => run_width(&cases, &dopts, opts.width, vcd.as_mut().map(|w| w as &mut dyn Write))?,
+        crate::Engine::Verilator => crate::vl_model::tx_run(&cases, &dopts, opts.width)?,
+    };
     if let Some(mut w) = vcd {
         w.flush()?;
     }
