@@ -24,9 +24,10 @@ use std::process::Command;
 const HARNESS: &str = include_str!("vl_harness.cpp");
 /// Oldest Verilator the model is known to build with.
 const MIN_VERSION: (u32, u32) = (5, 0);
-/// `-O3`: Verilator's own optimisations; `OPT_FAST=-O2`: the C++ compiler's for the model.
+/// `-O3`: Verilator's own optimisations; `OPT_FAST=-O3`: the C++ compiler's for the model (the
+/// simulation loop; `OPT_SLOW` is start-up code).
 const BUILD_FLAGS: [&str; 9] = ["--cc", "--exe", "--build", "-O3", "-Wno-fatal", "-Wno-lint", "-Wno-style", "--prefix", "Vdut"];
-const MAKE_FLAGS: [&str; 2] = ["OPT_FAST=-O2", "OPT_SLOW=-O1"];
+const MAKE_FLAGS: [&str; 2] = ["OPT_FAST=-O3", "OPT_SLOW=-O1"];
 
 /// One port of a module, as declared in the emitted Verilog.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -196,8 +197,7 @@ pub fn build(verilog: &str, module: &str) -> anyhow::Result<VlModel> {
     cmd.current_dir(&tmp)
         .args(BUILD_FLAGS)
         .args(["-j", &jobs, "--top-module", module, "-Mdir", "obj", "-o", "vmodel"])
-        .arg("-MAKEFLAGS")
-        .arg(MAKE_FLAGS.join(" "))
+        .args(MAKE_FLAGS.iter().flat_map(|f| ["-MAKEFLAGS", f]))
         .args(["dut.v", "harness.cpp"]);
     let out = cmd.output().map_err(|e| anyhow::anyhow!("verilator model: cannot run verilator: {e}"))?;
     let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
