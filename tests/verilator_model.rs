@@ -224,9 +224,9 @@ fn encap_captures_byte_identical() {
             let mut got = vec![];
             for model in ["hw", "verilator"] {
                 let pcap = out.join(format!("{model}.pcap"));
-                let mut a = vec!["encap", "--model", model, kernel_capture(cap).to_str().unwrap().to_string(), pcap.to_str().unwrap().to_string()];
-                a.extend(extra.iter().map(|s| s.to_string()));
-                let a: Vec<&str> = a.iter().map(|s| s.as_str()).collect();
+                let (input, output) = (kernel_capture(cap), pcap.clone());
+                let mut a = vec!["encap", "--model", model, input.to_str().unwrap(), output.to_str().unwrap()];
+                a.extend(extra);
                 let (ok, stdout, stderr) = rco_nic(&a);
                 assert!(ok, "{a:?}: {stderr}");
                 got.push((std::fs::read(&pcap).unwrap(), stdout.replace(&format!("model={model}"), "model=")));
