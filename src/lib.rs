@@ -23,6 +23,8 @@ pub enum Model {
     Golden,
     /// The rust-hdl design, simulated cycle by cycle.
     Hw,
+    /// The exported Verilog of the same design under Verilator (needs `verilator`).
+    Verilator,
 }
 
 impl fmt::Display for Model {
@@ -30,6 +32,7 @@ impl fmt::Display for Model {
         f.write_str(match self {
             Model::Golden => "golden",
             Model::Hw => "hw",
+            Model::Verilator => "verilator",
         })
     }
 }
@@ -160,6 +163,7 @@ pub fn encap(frames: &[Frame], model: Model, opts: &EncapOpts) -> Result<(Vec<Fr
     let results = match model {
         Model::Golden => cases.iter().map(|(inner, d)| tx_encap(inner, d, DEFAULT_MAX_FRAME)).collect::<Vec<_>>(),
         Model::Hw => rco_sim::tx_model::encap_batch(&cases, DEFAULT_MAX_FRAME, 64)?,
+        Model::Verilator => rco_sim::vl_model::encap_batch(&cases, DEFAULT_MAX_FRAME, 64)?,
     };
     for ((frame, (_, desc)), r) in frames.iter().zip(&cases).zip(results) {
         match r {
@@ -206,13 +210,14 @@ pub fn decap(frames: &[Frame], model: Model, cfg: &RxConfig) -> Result<(Vec<Fram
             .iter()
             .map(|f| if f.truncated { Err(DropReason::Truncated) } else { rx_decap(&f.data, cfg) })
             .collect(),
-        Model::Hw => {
+        Model::Hw | Model::Verilator => {
             // A cut-off pcap record or an empty frame never reaches the wire as a whole
             // frame: counted as truncated, as the golden arm does; the rest runs through
             // the RX hardware (64-bit datapath) cycle by cycle.
             let whole: Vec<Vec<u8>> =
                 frames.iter().filter(|f| !f.truncated && !f.data.is_empty()).map(|f| f.data.clone()).collect();
-            let mut hw = rco_sim::rx_model::decap_batch(&whole, cfg, 64)?.into_iter();
+            let batch = if model == Model::Hw { rco_sim::rx_model::decap_batch } else { rco_sim::vl_model::decap_batch };
+            let mut hw = batch(&whole, cfg, 64)?.into_iter();
             let mut v = Vec::with_capacity(frames.len());
             for f in frames {
                 if f.truncated || f.data.is_empty() {

@@ -81,6 +81,9 @@ enum Cmd {
         width: usize,
         #[arg(long)]
         vcd: Option<PathBuf>,
+        /// Hardware model: rust-hdl's simulator (hw) or the exported Verilog under Verilator.
+        #[arg(long, value_enum, default_value_t = Model::Hw)]
+        model: Model,
         /// Fixed-size traffic (tx, rx, loopback): every host/inner frame L bytes (or the
         /// `imix` mix), TCP and UDP over IPv4 alternating, RCO on, fed back to back.
         #[arg(long, value_name = "L|imix")]
@@ -370,10 +373,15 @@ fn run(cli: Cli) -> Result<()> {
             println!("{}", rep.summary);
             Ok(())
         }
-        Cmd::Sim { block, packets, seed, backpressure, width, vcd, frame_size, outer, outer_vlan } => {
+        Cmd::Sim { block, packets, seed, backpressure, width, vcd, model, frame_size, outer, outer_vlan } => {
+            let engine = match model {
+                Model::Hw => rco_sim::Engine::RustHdl,
+                Model::Verilator => rco_sim::Engine::Verilator,
+                Model::Golden => bail!("sim --model golden: sim runs a hardware model (hw or verilator)"),
+            };
             let mut opts = sim_opts(packets, seed, backpressure, width, vcd)?;
             opts.sized = sized_traffic(frame_size.as_deref(), outer, outer_vlan)?;
-            let summary = rco_sim::run_sim(&block, &opts)?;
+            let summary = rco_sim::run_sim_with(&block, &opts, engine)?;
             println!("{summary}");
             if summary.mismatches != 0 {
                 bail!("{} mismatches", summary.mismatches);

@@ -442,7 +442,8 @@ fn verdict(r: &RxResult) -> Want {
     }
 }
 
-fn run_corpus(width: usize, backpressure: f64, seed: u64) {
+/// The corpus as RX jobs, each case followed by a good frame, with golden's verdicts.
+fn corpus_jobs() -> (Vec<(Vec<u8>, RxConfig)>, Vec<(String, RxResult)>) {
     let cases = corpus();
     let goods = good_frames();
     let mut jobs = Vec::new();
@@ -460,6 +461,12 @@ fn run_corpus(width: usize, backpressure: f64, seed: u64) {
         jobs.push((g.clone(), RxConfig::default()));
         expect.push((format!("good frame after {}", c.name), gw));
     }
+    (jobs, expect)
+}
+
+fn run_corpus(width: usize, backpressure: f64, seed: u64) {
+    let cases = corpus();
+    let (jobs, expect) = corpus_jobs();
     let run = run_width(&jobs, width, &Drive { backpressure, seed }, None).unwrap();
     assert_eq!(run.results.len(), jobs.len());
     let mut bad = Vec::new();
@@ -629,4 +636,35 @@ fn tkeep_bad_keep_w128_backpressure() {
 #[test]
 fn tkeep_bad_keep_w256_backpressure() {
     run_tkeep(256, 0.4, 11);
+}
+
+/// The corpus (configuration changes included) and the tkeep cases through the exported
+/// Verilog under Verilator (`--model verilator`): the same run as rust-hdl's, clock for
+/// clock (results, counters, cycles, beats offered and accepted).
+#[test]
+#[ignore = "needs verilator"]
+fn corpus_and_tkeep_verilator_equal_hw() {
+    let (jobs, _) = corpus_jobs();
+    for (width, backpressure, seed) in [(64, 0.2, 1), (128, 0.0, 2), (256, 0.4, 3)] {
+        let drive = Drive { backpressure, seed };
+        let hw = run_width(&jobs, width, &drive, None).unwrap();
+        let vl = rco_sim::vl_model::rx_run(&jobs, width, &drive).unwrap();
+        let differ: Vec<String> = hw
+            .results
+            .iter()
+            .zip(&vl.results)
+            .enumerate()
+            .filter(|(_, (a, b))| a != b)
+            .map(|(i, (a, b))| format!("job {i}: hw {} / verilator {}", show(a), show(b)))
+            .collect();
+        assert!(differ.is_empty() && hw.results.len() == vl.results.len(), "W={width}:\n{}", differ.join("\n"));
+        assert_eq!(hw.counters, vl.counters, "W={width}: counters");
+        assert_eq!((hw.cycles, hw.offered, hw.accepted), (vl.cycles, vl.offered, vl.accepted), "W={width}: cycles");
+        let k = width / 8;
+        let beats: Vec<Vec<Beat>> = tkeep_cases(k).into_iter().map(|(_, b, _)| b).collect();
+        let hw = rx_raw_beats(&beats, &RxConfig::default(), width, backpressure, seed).unwrap();
+        let vl = rco_sim::vl_model::rx_run_beats(&beats, &RxConfig::default(), width, backpressure, seed).unwrap();
+        assert_eq!(hw, vl, "W={width}: tkeep cases");
+        eprintln!("W={width}: {} corpus jobs and {} tkeep frames identical on both models", jobs.len(), beats.len());
+    }
 }

@@ -14,6 +14,8 @@ pub mod sized;
 pub mod tx_cosim;
 pub mod tx_model;
 pub mod tx_tb;
+pub mod verilator;
+pub mod vl_model;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -71,14 +73,32 @@ impl fmt::Display for SimSummary {
     }
 }
 
+/// Which simulator runs a hardware block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// rust-hdl's own simulator (`--model hw`).
+    RustHdl,
+    /// The exported Verilog under Verilator (`--model verilator`, [`verilator`]).
+    Verilator,
+}
+
 /// Run the testbench of one block.
 pub fn run_sim(block: &str, opts: &SimOpts) -> anyhow::Result<SimSummary> {
+    run_sim_with(block, opts, Engine::RustHdl)
+}
+
+/// Run the testbench of one block on `engine`: the same traffic, checks and summary.
+pub fn run_sim_with(block: &str, opts: &SimOpts, engine: Engine) -> anyhow::Result<SimSummary> {
+    if engine == Engine::Verilator {
+        anyhow::ensure!(opts.vcd.is_none(), "--vcd is written by --model hw only");
+        anyhow::ensure!(block != "csum", "sim --block csum has no --model verilator (its cosimulation: tests/csum_cosim.rs)");
+    }
     match block {
         "csum" if opts.sized.is_some() => anyhow::bail!("sim --block csum: --frame-size is for tx, rx and loopback"),
         "csum" => csum_tb::run(opts),
-        "rx" => rx_tb::run(opts),
-        "tx" => tx_tb::run(opts),
-        "loopback" => loopback_tb::run(opts),
+        "rx" => rx_tb::run_with(opts, engine),
+        "tx" => tx_tb::run_with(opts, engine),
+        "loopback" => loopback_tb::run_with(opts, engine),
         _ => anyhow::bail!("sim --block {block}: this block is not built yet"),
     }
 }

@@ -735,6 +735,11 @@ pub fn loopback_config() -> RxConfig {
 
 /// Run the testbench.
 pub fn run(opts: &SimOpts) -> anyhow::Result<SimSummary> {
+    run_with(opts, crate::Engine::RustHdl)
+}
+
+/// [`run`] on the rust-hdl model or the exported Verilog under Verilator.
+pub fn run_with(opts: &SimOpts, engine: crate::Engine) -> anyhow::Result<SimSummary> {
     // fixed-size traffic goes in back to back
     let (cases, idle) = match &opts.sized {
         Some(t) => (crate::sized::host_cases(opts.seed, opts.packets, t)?, 0.0),
@@ -748,7 +753,10 @@ pub fn run(opts: &SimOpts) -> anyhow::Result<SimSummary> {
         }
         None => None,
     };
-    let run = run_width(&cases, opts.width, &drive, vcd_file.as_mut().map(|w| w as &mut dyn Write))?;
+    let run = match engine {
+        crate::Engine::RustHdl => run_width(&cases, opts.width, &drive, vcd_file.as_mut().map(|w| w as &mut dyn Write))?,
+        crate::Engine::Verilator => crate::vl_model::loop_run(&cases, opts.width, &drive)?,
+    };
     if let Some(mut w) = vcd_file {
         w.flush()?;
     }

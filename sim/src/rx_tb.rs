@@ -59,6 +59,11 @@ pub fn sized_traffic(seed: u64, packets: usize, t: &SizedTraffic) -> anyhow::Res
 }
 
 pub fn run(opts: &SimOpts) -> anyhow::Result<SimSummary> {
+    run_with(opts, crate::Engine::RustHdl)
+}
+
+/// [`run`] on the rust-hdl model or the exported Verilog under Verilator.
+pub fn run_with(opts: &SimOpts, engine: crate::Engine) -> anyhow::Result<SimSummary> {
     let (jobs, expect) = match &opts.sized {
         Some(t) => sized_traffic(opts.seed, opts.packets, t)?,
         None => traffic(opts.seed, opts.packets),
@@ -71,7 +76,10 @@ pub fn run(opts: &SimOpts) -> anyhow::Result<SimSummary> {
         }
         None => None,
     };
-    let run = run_width(&jobs, opts.width, &drive, vcd_file.as_mut().map(|w| w as &mut dyn Write))?;
+    let run = match engine {
+        crate::Engine::RustHdl => run_width(&jobs, opts.width, &drive, vcd_file.as_mut().map(|w| w as &mut dyn Write))?,
+        crate::Engine::Verilator => crate::vl_model::rx_run(&jobs, opts.width, &drive)?,
+    };
     if let Some(mut w) = vcd_file {
         w.flush()?;
     }

@@ -51,6 +51,11 @@ pub fn cases(seed: u64, packets: usize) -> Vec<(Vec<u8>, TxDescriptor)> {
 
 /// Run the testbench.
 pub fn run(opts: &SimOpts) -> anyhow::Result<SimSummary> {
+    run_with(opts, crate::Engine::RustHdl)
+}
+
+/// [`run`] on the rust-hdl model or the exported Verilog under Verilator.
+pub fn run_with(opts: &SimOpts, engine: crate::Engine) -> anyhow::Result<SimSummary> {
     // fixed-size traffic: every descriptor and beat offered back to back, full-size buffers
     let (cases, max_frame, idle) = match &opts.sized {
         Some(t) => (host_cases(opts.seed, opts.packets, t)?, DEFAULT_MAX_FRAME, 0.0),
@@ -64,7 +69,10 @@ pub fn run(opts: &SimOpts) -> anyhow::Result<SimSummary> {
         }
         None => None,
     };
-    let run = run_width(&cases, &dopts, opts.width, vcd.as_mut().map(|w| w as &mut dyn Write))?;
+    let run = match engine {
+        crate::Engine::RustHdl => run_width(&cases, &dopts, opts.width, vcd.as_mut().map(|w| w as &mut dyn Write))?,
+        crate::Engine::Verilator => crate::vl_model::tx_run(&cases, &dopts, opts.width)?,
+    };
     if let Some(mut w) = vcd {
         w.flush()?;
     }

@@ -71,27 +71,20 @@ impl Design {
 
     /// rust-hdl's Verilog for the design (top module still called `top`).
     fn raw_verilog(self, width: usize) -> anyhow::Result<String> {
-        fn gen<B: Block>(mut uut: B) -> String {
-            uut.connect_all();
-            generate_verilog(&uut)
-        }
         Ok(match (self, width) {
-            (Design::CsumEngine, 64) => gen(CsumEngine::<64, 8, 4>::new()),
-            (Design::CsumEngine, 128) => gen(CsumEngine::<128, 16, 8>::new()),
-            (Design::CsumEngine, 256) => gen(CsumEngine::<256, 32, 16>::new()),
-            (Design::CsumEngine, 512) => gen(CsumEngine::<512, 64, 32>::new()),
-            (Design::Nic, 64) => gen(NicTop64::new(MAX_FRAME_JUMBO)),
-            (Design::Nic, 128) => gen(NicTop128::new(MAX_FRAME_JUMBO)),
-            (Design::Nic, 256) => gen(NicTop256::new(MAX_FRAME_JUMBO)),
-            (Design::NicStd, 64) => gen(NicTop64Std::new(MAX_FRAME_STD)),
-            (Design::NicStd, 128) => gen(NicTop128Std::new(MAX_FRAME_STD)),
-            (Design::RxPath, 64) => gen(RxPath64::new()),
-            (Design::RxPath, 128) => gen(RxPath128::new()),
-            (Design::RxPath, 256) => gen(RxPath256::new()),
-            (Design::TxEncap, 64) => gen(rco_hdl::tx_encap::TxEncap64::new(9216)),
-            (Design::TxEncap, 128) => gen(rco_hdl::tx_encap::TxEncap128::new(9216)),
-            (Design::TxEncap, 256) => gen(rco_hdl::tx_encap::TxEncap256::new(9216)),
-            (Design::TxEncap, 512) => gen(rco_hdl::tx_encap::TxEncap512::new(9216)),
+            (Design::CsumEngine, 64) => gen_block(CsumEngine::<64, 8, 4>::new()),
+            (Design::CsumEngine, 128) => gen_block(CsumEngine::<128, 16, 8>::new()),
+            (Design::CsumEngine, 256) => gen_block(CsumEngine::<256, 32, 16>::new()),
+            (Design::CsumEngine, 512) => gen_block(CsumEngine::<512, 64, 32>::new()),
+            (Design::Nic, 64) => gen_block(NicTop64::new(MAX_FRAME_JUMBO)),
+            (Design::Nic, 128) => gen_block(NicTop128::new(MAX_FRAME_JUMBO)),
+            (Design::Nic, 256) => gen_block(NicTop256::new(MAX_FRAME_JUMBO)),
+            (Design::NicStd, 64) => gen_block(NicTop64Std::new(MAX_FRAME_STD)),
+            (Design::NicStd, 128) => gen_block(NicTop128Std::new(MAX_FRAME_STD)),
+            (Design::RxPath, 64) => gen_block(RxPath64::new()),
+            (Design::RxPath, 128) => gen_block(RxPath128::new()),
+            (Design::RxPath, 256) => gen_block(RxPath256::new()),
+            (Design::TxEncap, w) => raw_tx_encap(w, 9216)?,
             (_, w) => anyhow::bail!("export: width {w} is not built (one of {WIDTHS:?})"),
         })
     }
@@ -173,6 +166,38 @@ impl Design {
         };
         save_file(&format!("{}.vcd", self.module_name(width)), &groups)
     }
+}
+
+fn gen_block<B: Block>(mut uut: B) -> String {
+    uut.connect_all();
+    generate_verilog(&uut)
+}
+
+/// rust-hdl's Verilog of the TX block built for `max_frame`-byte host frames.
+fn raw_tx_encap(width: usize, max_frame: usize) -> anyhow::Result<String> {
+    use rco_hdl::tx_encap::{TxEncap128, TxEncap256, TxEncap512, TxEncap64};
+    Ok(match width {
+        64 => gen_block(TxEncap64::new(max_frame)),
+        128 => gen_block(TxEncap128::new(max_frame)),
+        256 => gen_block(TxEncap256::new(max_frame)),
+        512 => gen_block(TxEncap512::new(max_frame)),
+        w => anyhow::bail!("export: width {w} is not built (one of {WIDTHS:?})"),
+    })
+}
+
+/// Module name of the TX block for `max_frame` (the exported `tx` design is 9216 bytes).
+pub fn tx_encap_module(width: usize, max_frame: usize) -> String {
+    if max_frame == 9216 {
+        Design::TxEncap.module_name(width)
+    } else {
+        format!("rco_tx_encap_w{width}_mf{max_frame}")
+    }
+}
+
+/// The TX block's Verilog for `max_frame`-byte host frames (the simulation testbenches
+/// build it smaller than the exported design), top module [`tx_encap_module`].
+pub fn tx_encap_verilog(width: usize, max_frame: usize) -> anyhow::Result<String> {
+    Ok(rename_top(&raw_tx_encap(width, max_frame)?, &tx_encap_module(width, max_frame)))
 }
 
 /// A signal of the design instance `tb.dut` in a cosimulation VCD.

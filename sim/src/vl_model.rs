@@ -1,0 +1,397 @@
+//! `--model verilator` for the RX path, the TX path and the TX -> RX loopback: the same
+//! stimulus as the rust-hdl drivers ([`crate::rx_model`], [`crate::tx_model`],
+//! [`crate::loopback_tb`]), run by [`crate::verilator`] on the exported Verilog, and the
+//! results turned back into those drivers' run records, so the testbenches' checks and
+//! summary lines apply unchanged. Seeds, cycle bounds and stall limits are the drivers'.
+
+use crate::loopback_tb::{LoopDrive, LoopRun, Outcome, RxOut, TX_ERRORS};
+use crate::rx_model::{Drive, RxResult, RxRun};
+use crate::tx_model::{DriveOpts, TxRun};
+use crate::verilator::{build, run, val, val_lanes, Event, Payload, Stimulus, Value, VlModel, VlRun};
+use rco_golden::types::{DropReason, RxConfig, RxMeta, TxDescriptor, TxError};
+use rco_golden::wire::IpAddrs;
+use rco_hdl::rx_path::{RxPath128, RxPath256, RxPath64, NUM_DROP_REASONS};
+use rco_hdl::stream::Beat;
+use rco_synth::Design;
+
+/// RX metadata ports, in [`RxMeta`] field order.
+const RX_META: [&str; 7] =
+    ["m_vni", "m_rco", "m_rco_applied", "m_csum_start", "m_csum_offset", "m_csum_complete", "m_outer_csum_ok"];
+/// TX drop counters, in [`TX_ERRORS`] order.
+const TX_COUNTERS: [&str; 4] = ["drop_truncated", "drop_too_long", "drop_bad_desc", "drop_bad_keep"];
+
+/// The RX path's packet buffer at `width` (as `RxPath::capacity`).
+fn rx_capacity(width: usize) -> anyhow::Result<usize> {
+    Ok(match width {
+        64 => RxPath64::capacity(),
+        128 => RxPath128::capacity(),
+        256 => RxPath256::capacity(),
+        w => anyhow::bail!("RX hardware: width {w} is not built (64, 128 or 256)"),
+    })
+}
+
+/// The exported RX path at `width`, built (or cached).
+pub fn rx_model(width: usize) -> anyhow::Result<VlModel> {
+    rx_capacity(width)?;
+    build(&Design::RxPath.verilog(width)?, &Design::RxPath.module_name(width))
+}
+
+/// The TX block for `max_frame`-byte host frames at `width`, built (or cached).
+pub fn tx_model(width: usize, max_frame: usize) -> anyhow::Result<VlModel> {
+    build(&rco_synth::tx_encap_verilog(width, max_frame)?, &rco_synth::tx_encap_module(width, max_frame))
+}
+
+/// The RX configuration inputs (`prefix` before each name) for `cfg`.
+fn rx_config(prefix: &str, cfg: &RxConfig) -> Vec<Value> {
+    vec![
+        val(&format!("{prefix}port"), cfg.port as u64),
+        val(&format!("{prefix}remcsum_rx"), cfg.remcsum_rx as u64),
+        val(&format!("{prefix}nopartial"), cfg.nopartial as u64),
+        val(&format!("{prefix}udp_zero_csum6_rx"), cfg.udp_zero_csum6_rx as u64),
+        val(&format!("{prefix}max_frame"), cfg.max_frame as u64),
+    ]
+}
+
+/// The TX descriptor channel's fields (`desc$...`) for `d`, as `tx_model::set_desc` drives them.
+fn tx_desc(d: &TxDescriptor) -> Vec<Value> {
+    let (v6, src, dst): (bool, &[u8], &[u8]) = match &d.outer_ip {
+        IpAddrs::Ipv4 { src, dst } => (false, src, dst),
+        IpAddrs::Ipv6 { src, dst } => (true, src, dst),
+    };
+    vec![
+        val("desc$partial", d.partial as u64),
+        val("desc$csum_start", d.csum_start as u64),
+        val("desc$csum_offset", d.csum_offset as u64),
+        val("desc$vni", (d.vni & 0xFF_FFFF) as u64),
+        val_lanes("desc$dst_mac", &d.outer_dst_mac),
+        val_lanes("desc$src_mac", &d.outer_src_mac),
+        val("desc$vlan", d.outer_vlan.is_some() as u64),
+        val("desc$vlan_tci", d.outer_vlan.unwrap_or(0) as u64),
+        val("desc$ipv6", v6 as u64),
+        val_lanes("desc$src_ip", src),
+        val_lanes("desc$dst_ip", dst),
+        val("desc$udp_sport", d.udp_src_port as u64),
+        val("desc$udp_dport", d.udp_dst_port as u64),
+        val("desc$ttl", d.ttl as u64),
+        val("desc$ip_id", d.ip_id as u64),
+        val("desc$flow_label", (d.flow_label & 0xF_FFFF) as u64),
+        val("desc$rco", d.rco as u64),
+        val("desc$udp_csum", d.udp_csum as u64),
+    ]
+}
+
+fn rx_meta(m: &[u64]) -> RxMeta {
+    RxMeta {
+        vni: m[0] as u32,
+        rco: m[1] == 1,
+        rco_applied: m[2] == 1,
+        csum_start: m[3] as u16,
+        csum_offset: m[4] as u16,
+        csum_complete: m[5] as u16,
+        outer_csum_ok: m[6] == 1,
+    }
+}
+
+fn drop_reason(code: u64) -> anyhow::Result<DropReason> {
+    anyhow::ensure!((code as usize) < NUM_DROP_REASONS, "RX hardware: drop code {code}");
+    Ok(DropReason::ALL[code as usize])
+}
+
+fn rx_counters(r: &VlRun, prefix: &str) -> anyhow::Result<Vec<u64>> {
+    (0..NUM_DROP_REASONS).map(|i| r.output(&format!("{prefix}drop_count${i}"))).collect()
+}
+
+/// RX results (frames and drops) from the events, in order.
+fn rx_results(r: &VlRun) -> anyhow::Result<Vec<RxResult>> {
+    let mut out = Vec::new();
+    for e in &r.events {
+        match e {
+            Event::Frame { data, meta, .. } => out.push(Ok((data.clone(), rx_meta(meta)))),
+            Event::Pulse { value, .. } => out.push(Err(drop_reason(*value)?)),
+            Event::Count { .. } => anyhow::bail!("RX hardware: a counter event"),
+        }
+    }
+    Ok(out)
+}
+
+fn rx_stimulus<'a>(prefix: &str, meta_prefix: &str) -> Stimulus<'a> {
+    Stimulus {
+        input: "s_axis".into(),
+        output: "m_axis".into(),
+        meta: RX_META.iter().map(|m| format!("{meta_prefix}{m}")).collect(),
+        pulse: Some((format!("{prefix}drop_valid"), format!("{prefix}drop_reason"))),
+        stall: crate::rx_model::STALL_LIMIT,
+        bound: u64::MAX,
+        ..Default::default()
+    }
+}
+
+/// As [`crate::rx_model::run_width`] (no VCD), on the exported Verilog.
+pub fn rx_run(jobs: &[(Vec<u8>, RxConfig)], width: usize, drive: &Drive) -> anyhow::Result<RxRun> {
+    let cap = rx_capacity(width)?;
+    for (f, c) in jobs {
+        anyhow::ensure!(
+            c.max_frame <= cap,
+            "RX hardware: max_frame {} exceeds the packet buffer ({cap} bytes at {width} bits)",
+            c.max_frame
+        );
+        anyhow::ensure!(!f.is_empty(), "RX hardware: empty frame");
+    }
+    rx_run_on(&rx_model(width)?, jobs, drive)
+}
+
+/// [`rx_run`] on a given build of the RX path (e.g. a modified one).
+pub fn rx_run_on(model: &VlModel, jobs: &[(Vec<u8>, RxConfig)], drive: &Drive) -> anyhow::Result<RxRun> {
+    let mut s = rx_stimulus("", "");
+    // one configuration per distinct RxConfig, in order of first use
+    let mut cfgs: Vec<&RxConfig> = Vec::new();
+    for (f, c) in jobs {
+        let id = match cfgs.iter().position(|x| *x == c) {
+            Some(i) => i,
+            None => {
+                cfgs.push(c);
+                cfgs.len() - 1
+            }
+        };
+        s.packets.push((id as u32, Payload::Bytes(f)));
+    }
+    s.configs = cfgs.iter().map(|c| rx_config("", c)).collect();
+    s.backpressure = drive.backpressure;
+    s.seed = drive.seed ^ 0x5258;
+    let r = run(model, &s)?;
+    let results = rx_results(&r)?;
+    anyhow::ensure!(results.len() == jobs.len(), "RX hardware: {} results for {} frames", results.len(), jobs.len());
+    Ok(RxRun { results, counters: rx_counters(&r, "")?, cycles: r.cycles, offered: r.offered, accepted: r.accepted })
+}
+
+/// As `loopback_tb::rx_raw_beats` (explicit beats, one configuration), on the exported Verilog.
+pub fn rx_run_beats(
+    packets: &[Vec<Beat>],
+    cfg: &RxConfig,
+    width: usize,
+    backpressure: f64,
+    seed: u64,
+) -> anyhow::Result<(Vec<RxOut>, Vec<u64>)> {
+    let model = rx_model(width)?;
+    let mut s = rx_stimulus("", "");
+    s.packets = packets.iter().map(|b| (0, Payload::Beats(b))).collect();
+    s.configs = vec![rx_config("", cfg)];
+    s.backpressure = backpressure;
+    s.seed = seed;
+    s.end_inputs = true;
+    let r = run(&model, &s)?;
+    Ok((rx_results(&r)?, rx_counters(&r, "")?))
+}
+
+/// `decap --model verilator`: as [`crate::rx_model::decap_batch`].
+pub fn decap_batch(frames: &[Vec<u8>], cfg: &RxConfig, width: usize) -> anyhow::Result<Vec<RxResult>> {
+    let jobs: Vec<(Vec<u8>, RxConfig)> = frames.iter().map(|f| (f.clone(), cfg.clone())).collect();
+    Ok(rx_run(&jobs, width, &Drive::default())?.results)
+}
+
+/// Payload of a host frame: an empty one is a single beat with no lane kept (as
+/// `tx_model`'s `frame_beats`).
+fn host_payload<'a>(f: &'a [u8], null: &'a [Beat]) -> Payload<'a> {
+    if f.is_empty() {
+        Payload::Beats(null)
+    } else {
+        Payload::Bytes(f)
+    }
+}
+
+/// As [`crate::tx_model::run_width`] (no VCD), on the exported Verilog.
+pub fn tx_run(cases: &[(Vec<u8>, TxDescriptor)], opts: &DriveOpts, width: usize) -> anyhow::Result<TxRun> {
+    anyhow::ensure!(
+        (14..=crate::tx_model::MAX_FRAME_LIMIT).contains(&opts.max_frame),
+        "max_frame {} outside 14..={}",
+        opts.max_frame,
+        crate::tx_model::MAX_FRAME_LIMIT
+    );
+    let model = tx_model(width, opts.max_frame)?;
+    let k = width / 8;
+    let null = [Beat { data: vec![0; k], keep: 0, last: true }];
+    let total_in: u64 = cases.iter().map(|(f, _)| f.len().div_ceil(k).max(1) as u64).sum();
+    let slow = if opts.backpressure > 0.0 { (1.0 / (1.0 - opts.backpressure)).ceil() as u64 + 1 } else { 1 };
+    let s = Stimulus {
+        input: "s_axis".into(),
+        output: "m_axis".into(),
+        watch: TX_COUNTERS.iter().map(|c| c.to_string()).collect(),
+        chan: Some(("desc$valid".into(), "desc$ready".into())),
+        items: cases.iter().map(|(_, d)| tx_desc(d)).collect(),
+        packets: cases.iter().map(|(f, _)| (0, host_payload(f, &null))).collect(),
+        backpressure: opts.backpressure,
+        idle: opts.idle,
+        seed: opts.seed ^ 0x7458_656E_6361_7053,
+        stall: 20_000,
+        bound: 10_000 + (40 * cases.len() as u64 + 4 * total_in) * slow,
+        end_inputs: true,
+        ..Default::default()
+    };
+    let r = run(&model, &s)?;
+    // attribution as in tx_model::drive_beats: a drop belongs to the descriptor accepted
+    // last, output frames in order to the cases that were not dropped
+    let n = cases.len();
+    let mut outcome: Vec<Option<Result<(), TxError>>> = vec![None; n];
+    let mut frames = Vec::new();
+    let mut drops = 0;
+    for e in r.events {
+        match e {
+            Event::Count { index, delta, chan } => {
+                anyhow::ensure!(delta == 1 && chan > 0, "drop counter jumped");
+                let i = chan as usize - 1;
+                anyhow::ensure!(outcome[i].is_none(), "two outcomes for case {i}");
+                outcome[i] = Some(Err(TX_ERRORS[index]));
+                drops += 1;
+            }
+            Event::Frame { chan, data, .. } => {
+                frames.push(data);
+                match outcome.iter().position(|o| o.is_none()) {
+                    Some(i) if (i as u64) < chan => outcome[i] = Some(Ok(())),
+                    _ => anyhow::bail!("tx_encap: an output frame that no accepted packet explains"),
+                }
+            }
+            Event::Pulse { .. } => anyhow::bail!("tx_encap: a pulse event"),
+        }
+    }
+    anyhow::ensure!(outcome.iter().all(|o| o.is_some()), "tx_encap: a case without an outcome");
+    let mut frames = frames.into_iter();
+    let results = outcome
+        .into_iter()
+        .map(|o| match o {
+            Some(Ok(())) => Ok(frames.next().expect("one frame per Ok")),
+            Some(Err(e)) => Err(e),
+            None => unreachable!("checked above"),
+        })
+        .collect();
+    Ok(TxRun { results, cycles: r.cycles, out_beats: r.out_beats, busy_ready_cycles: r.busy_ready, drops })
+}
+
+/// `encap --model verilator`: as [`crate::tx_model::encap_batch`].
+pub fn encap_batch(
+    cases: &[(Vec<u8>, TxDescriptor)],
+    max_frame: usize,
+    width: usize,
+) -> anyhow::Result<Vec<Result<Vec<u8>, TxError>>> {
+    let opts = DriveOpts { max_frame, backpressure: 0.0, idle: 0.0, seed: 1 };
+    Ok(tx_run(cases, &opts, width)?.results)
+}
+
+/// Verilog of the loopback: the TX block's `m_axis` joined to the RX path's `s_axis` in a
+/// wrapper generated from both port lists. TX ports keep `s_axis$*`/`desc$*` and RX ports
+/// `m_axis$*`; every other port gets a `tx_`/`rx_` prefix; `wire$tvalid`/`wire$tready` show
+/// the join's handshake. Returns (Verilog, module name).
+pub fn loopback_verilog(width: usize, max_frame: usize) -> anyhow::Result<(String, String)> {
+    use crate::verilator::top_ports;
+    let tx_mod = rco_synth::tx_encap_module(width, max_frame);
+    let rx_mod = Design::RxPath.module_name(width);
+    let tx_v = rco_synth::tx_encap_verilog(width, max_frame)?;
+    let rx_v = Design::RxPath.verilog(width)?;
+    let tx_p = top_ports(&tx_v, &tx_mod)?;
+    let rx_p = top_ports(&rx_v, &rx_mod)?;
+    let module = format!("rco_loopback_w{width}_mf{max_frame}");
+    let range = |w: usize| if w > 1 { format!("[{}:0] ", w - 1) } else { String::new() };
+    let mut ports: Vec<String> = vec!["clock".into()];
+    let mut decls = String::from("    input wire  clock;\n");
+    let mut inst_tx = vec![".clock(clock)".to_string()];
+    let mut inst_rx = vec![".clock(clock)".to_string()];
+    let mut wires = String::new();
+    for p in tx_p.iter().filter(|p| p.name != "clock") {
+        let dir = if p.output { "output" } else { "input" };
+        if let Some(x) = p.name.strip_prefix("m_axis$") {
+            let peer = rx_p
+                .iter()
+                .find(|q| q.name == format!("s_axis${x}"))
+                .ok_or_else(|| anyhow::anyhow!("loopback: RX has no s_axis${x} for TX m_axis${x}"))?;
+            anyhow::ensure!(peer.output != p.output && peer.width == p.width, "loopback: m_axis${x} does not fit s_axis${x}");
+            wires.push_str(&format!("    wire  {}lb${x};\n", range(p.width)));
+            inst_tx.push(format!(".{}(lb${x})", p.name));
+            inst_rx.push(format!(".s_axis${x}(lb${x})"));
+            continue;
+        }
+        let ext = if p.name.starts_with("s_axis$") || p.name.starts_with("desc$") { p.name.clone() } else { format!("tx_{}", p.name) };
+        decls.push_str(&format!("    {dir} wire  {}{ext};\n", range(p.width)));
+        inst_tx.push(format!(".{}({ext})", p.name));
+        ports.push(ext);
+    }
+    for p in rx_p.iter().filter(|p| p.name != "clock" && !p.name.starts_with("s_axis$")) {
+        let dir = if p.output { "output" } else { "input" };
+        let ext = if p.name.starts_with("m_axis$") { p.name.clone() } else { format!("rx_{}", p.name) };
+        decls.push_str(&format!("    {dir} wire  {}{ext};\n", range(p.width)));
+        inst_rx.push(format!(".{}({ext})", p.name));
+        ports.push(ext);
+    }
+    for x in ["tvalid", "tready"] {
+        decls.push_str(&format!("    output wire  wire${x};\n"));
+        wires.push_str(&format!("    assign wire${x} = lb${x};\n"));
+        ports.push(format!("wire${x}"));
+    }
+    let wrapper = format!(
+        "// Generated by rco_sim::vl_model: TX m_axis joined to RX s_axis.\nmodule {module}({});\n{decls}{wires}    {tx_mod} tx({});\n    {rx_mod} rx({});\nendmodule\n",
+        ports.join(","),
+        inst_tx.join(", "),
+        inst_rx.join(", ")
+    );
+    Ok((format!("{wrapper}\n{tx_v}\n{rx_v}"), module))
+}
+
+/// As [`crate::loopback_tb::run_width`] (no VCD), on the exported Verilog.
+pub fn loop_run(cases: &[(Vec<u8>, TxDescriptor)], width: usize, drive: &LoopDrive) -> anyhow::Result<LoopRun> {
+    let cfg = &drive.cfg;
+    let cap = rx_capacity(width)?;
+    anyhow::ensure!(cfg.max_frame <= cap, "loopback: max_frame {} > RX ring {cap} bytes", cfg.max_frame);
+    anyhow::ensure!(cases.iter().all(|(f, _)| !f.is_empty()), "loopback: empty host frame");
+    let (verilog, module) = loopback_verilog(width, cfg.max_frame)?;
+    let model = build(&verilog, &module)?;
+    let k = width / 8;
+    let p = drive.backpressure;
+    let total_in: u64 = cases.iter().map(|(f, _)| f.len().div_ceil(k) as u64).sum();
+    let slow = (2.0 / ((1.0 - p) * (1.0 - drive.idle)).max(0.01)).ceil() as u64;
+    let stall = crate::loopback_tb::STALL_LIMIT;
+    let mut s = rx_stimulus("rx_", "rx_");
+    s.watch = TX_COUNTERS.iter().map(|c| format!("tx_{c}")).collect();
+    s.chan = Some(("desc$valid".into(), "desc$ready".into()));
+    s.items = cases.iter().map(|(_, d)| tx_desc(d)).collect();
+    s.packets = cases.iter().map(|(f, _)| (0, Payload::Bytes(f))).collect();
+    s.configs = vec![rx_config("rx_", cfg)];
+    s.wire = Some(("wire$tvalid".into(), "wire$tready".into()));
+    s.backpressure = p;
+    s.idle = drive.idle;
+    s.seed = drive.seed ^ 0x4C6F_6F70;
+    s.stall = stall;
+    s.bound = 10 * stall + (80 * cases.len() as u64 + 4 * total_in).saturating_mul(slow);
+    let r = run(&model, &s)?;
+    // attribution as in loopback_tb::run_loop: a TX drop belongs to the descriptor accepted
+    // last, RX results in order to the cases TX did not drop
+    let n = cases.len();
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
+    for e in &r.events {
+        let (o, chan) = match e {
+            Event::Count { index, delta, chan } => {
+                anyhow::ensure!(*delta == 1 && *chan > 0, "loopback: TX drop counter jumped");
+                let i = *chan as usize - 1;
+                anyhow::ensure!(outcomes[i].is_none(), "loopback: two outcomes for case {i}");
+                outcomes[i] = Some(Outcome::Tx(TX_ERRORS[*index]));
+                continue;
+            }
+            Event::Frame { chan, data, meta } => (Outcome::Rx(Ok((data.clone(), rx_meta(meta)))), *chan),
+            Event::Pulse { chan, value } => (Outcome::Rx(Err(drop_reason(*value)?)), *chan),
+        };
+        match outcomes.iter().position(|o| o.is_none()) {
+            Some(i) if (i as u64) < chan => outcomes[i] = Some(o),
+            _ => anyhow::bail!("loopback: an RX result that no sent packet explains"),
+        }
+    }
+    anyhow::ensure!(outcomes.iter().all(|o| o.is_some()), "loopback: a case without an outcome");
+    let mut tx_counters = [0u64; TX_ERRORS.len()];
+    for (i, c) in TX_COUNTERS.iter().enumerate() {
+        tx_counters[i] = r.output(&format!("tx_{c}"))?;
+    }
+    Ok(LoopRun {
+        outcomes: outcomes.into_iter().map(|o| o.expect("checked above")).collect(),
+        cycles: r.cycles,
+        wire_beats: r.wire_beats,
+        out_beats: r.out_beats,
+        rx_counters: rx_counters(&r, "rx_")?,
+        tx_counters,
+    })
+}

@@ -1,0 +1,255 @@
+//! `--model verilator` (the exported Verilog under Verilator) against `--model hw` (rust-hdl's
+//! simulator of the same design): same stimulus, and everything the drivers report must be
+//! equal, clock for clock: per-frame results, metadata, drop reasons, counters, cycles,
+//! beats. The malformed corpus has its own comparison in tests/malformed.rs. Needs
+//! `verilator` (ignored by default; the README's test command runs it).
+
+mod common;
+use common::*;
+use rco_golden::types::{RxConfig, TxDescriptor};
+use rco_sim::loopback_tb::{self, loopback_config, LoopDrive};
+use rco_sim::rx_model::{self, Drive, RxRun};
+use rco_sim::tx_model::{self, DriveOpts, TxRun};
+use rco_sim::{rx_tb, tx_tb, vl_model};
+
+/// Differences between two RX runs, or none.
+fn rx_diff(hw: &RxRun, vl: &RxRun) -> Vec<String> {
+    let mut d = Vec::new();
+    if hw.results.len() != vl.results.len() {
+        d.push(format!("{} results / {}", hw.results.len(), vl.results.len()));
+    }
+    for (i, (a, b)) in hw.results.iter().zip(&vl.results).enumerate() {
+        if a != b {
+            d.push(format!("frame {i}: hw {:?} / verilator {:?}", a.as_ref().map(|(f, m)| (f.len(), m)), b.as_ref().map(|(f, m)| (f.len(), m))));
+        }
+    }
+    for (what, a, b) in [("cycles", hw.cycles, vl.cycles), ("offered", hw.offered, vl.offered), ("accepted", hw.accepted, vl.accepted)] {
+        if a != b {
+            d.push(format!("{what}: hw {a} / verilator {b}"));
+        }
+    }
+    if hw.counters != vl.counters {
+        d.push(format!("counters: hw {:?} / verilator {:?}", hw.counters, vl.counters));
+    }
+    d
+}
+
+fn tx_diff(hw: &TxRun, vl: &TxRun) -> Vec<String> {
+    let mut d = Vec::new();
+    if hw.results != vl.results {
+        let n = hw.results.iter().zip(&vl.results).filter(|(a, b)| a != b).count();
+        d.push(format!("{n} results differ ({} / {})", hw.results.len(), vl.results.len()));
+    }
+    for (what, a, b) in [
+        ("cycles", hw.cycles, vl.cycles),
+        ("out_beats", hw.out_beats, vl.out_beats),
+        ("busy_ready_cycles", hw.busy_ready_cycles, vl.busy_ready_cycles),
+        ("drops", hw.drops, vl.drops),
+    ] {
+        if a != b {
+            d.push(format!("{what}: hw {a} / verilator {b}"));
+        }
+    }
+    d
+}
+
+fn rx_same(jobs: &[(Vec<u8>, RxConfig)], width: usize, drive: &Drive) {
+    let hw = rx_model::run_width(jobs, width, drive, None).unwrap();
+    let vl = vl_model::rx_run(jobs, width, drive).unwrap();
+    let d = rx_diff(&hw, &vl);
+    assert!(d.is_empty(), "W={width}: {}", d.join("\n"));
+    assert!(hw.results.iter().any(|r| r.is_err()) && hw.results.iter().any(|r| r.is_ok()));
+    eprintln!("rx W={width} bp={}: {} frames, {} cycles identical", drive.backpressure, jobs.len(), hw.cycles);
+}
+
+#[test]
+#[ignore = "needs verilator"]
+fn rx_random_traffic_w64_clock_for_clock() {
+    // rx_tb's traffic: good frames and golden's malformations, configuration changes
+    let (jobs, _) = rx_tb::traffic(21, 120);
+    rx_same(&jobs, 64, &Drive { backpressure: 0.0, seed: 21 });
+    rx_same(&jobs, 64, &Drive { backpressure: 0.3, seed: 22 });
+}
+
+#[test]
+#[ignore = "needs verilator"]
+fn rx_random_traffic_w128_w256_clock_for_clock() {
+    let (jobs, _) = rx_tb::traffic(23, 60);
+    rx_same(&jobs, 128, &Drive { backpressure: 0.2, seed: 23 });
+    rx_same(&jobs, 256, &Drive { backpressure: 0.4, seed: 24 });
+}
+
+/// The comparison sees a difference: the same traffic with a different back-pressure seed
+/// on the Verilator side gives the same frames in other cycles, and a design whose drop
+/// counters are swapped gives other counters.
+#[test]
+#[ignore = "needs verilator"]
+fn rx_comparison_fails_when_the_models_differ() {
+    let (jobs, _) = rx_tb::traffic(25, 40);
+    let hw = rx_model::run_width(&jobs, 64, &Drive { backpressure: 0.3, seed: 5 }, None).unwrap();
+    let vl = vl_model::rx_run(&jobs, 64, &Drive { backpressure: 0.3, seed: 6 }).unwrap();
+    let d = rx_diff(&hw, &vl);
+    assert!(d.iter().any(|x| x.starts_with("cycles")), "{d:?}");
+    // a perturbed design: two drop counters with different counts swap their outputs
+    let (i, j) = (0..hw.counters.len())
+        .flat_map(|i| (i + 1..hw.counters.len()).map(move |j| (i, j)))
+        .find(|&(i, j)| hw.counters[i] != hw.counters[j])
+        .expect("traffic with two drop counts");
+    let design = rco_synth::Design::RxPath;
+    let v = design.verilog(64).unwrap();
+    let module = design.module_name(64);
+    let (a, b) = (format!("drop_count${i} = drop_ctr${i}$q;"), format!("drop_count${j} = drop_ctr${j}$q;"));
+    assert!(v.contains(&a) && v.contains(&b), "the counter outputs are no longer assigned as {a}");
+    let swapped = v
+        .replace(&a, "SWAP_A")
+        .replace(&b, &format!("drop_count${j} = drop_ctr${i}$q;"))
+        .replace("SWAP_A", &format!("drop_count${i} = drop_ctr${j}$q;"));
+    let model = rco_sim::verilator::build(&swapped, &module).unwrap();
+    let bad = vl_model::rx_run_on(&model, &jobs, &Drive { backpressure: 0.3, seed: 5 }).unwrap();
+    let d = rx_diff(&hw, &bad);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].starts_with("counters"), "{d:?}");
+}
+
+#[test]
+#[ignore = "needs verilator"]
+fn tx_random_traffic_clock_for_clock() {
+    // tx_tb's cases: every TX fault, odd starts, idles, back-pressure
+    for (width, seed, n, bp) in [(64, 31, 120, 0.3), (128, 32, 50, 0.0), (256, 33, 40, 0.2)] {
+        let cases = tx_tb::cases(seed, n);
+        let opts = DriveOpts { max_frame: tx_tb::MAX_FRAME, backpressure: bp, idle: 0.05, seed };
+        let hw = tx_model::run_width(&cases, &opts, width, None).unwrap();
+        let vl = vl_model::tx_run(&cases, &opts, width).unwrap();
+        let d = tx_diff(&hw, &vl);
+        assert!(d.is_empty(), "W={width}: {}", d.join("\n"));
+        assert!(hw.drops > 0);
+        eprintln!("tx W={width}: {n} cases, {} cycles identical", hw.cycles);
+    }
+}
+
+#[test]
+#[ignore = "needs verilator"]
+fn loopback_clock_for_clock() {
+    for (width, seed, n, bp) in [(64, 11, 80, 0.3), (128, 12, 30, 0.5)] {
+        let cases = loopback_tb::traffic(seed, n);
+        let drive = LoopDrive { backpressure: bp, idle: bp, seed, cfg: loopback_config() };
+        let hw = loopback_tb::run_width(&cases, width, &drive, None).unwrap();
+        let vl = vl_model::loop_run(&cases, width, &drive).unwrap();
+        assert_eq!(hw.outcomes, vl.outcomes, "W={width}");
+        assert_eq!(
+            (hw.cycles, hw.wire_beats, hw.out_beats, &hw.rx_counters, hw.tx_counters),
+            (vl.cycles, vl.wire_beats, vl.out_beats, &vl.rx_counters, vl.tx_counters),
+            "W={width}"
+        );
+        assert_eq!(loopback_tb::check(&cases, &vl, &drive.cfg), 0);
+        eprintln!("loopback W={width}: {n} cases, {} cycles identical", hw.cycles);
+    }
+}
+
+/// Loopback with an RX configuration that drops (RCO frames without opt-in) and TX drops
+/// (a descriptor whose field is past the end), so both attribution paths are compared.
+#[test]
+#[ignore = "needs verilator"]
+fn loopback_with_drops_clock_for_clock() {
+    let mut cases = loopback_tb::traffic(14, 40);
+    for (f, d) in cases.iter_mut().step_by(7) {
+        *d = TxDescriptor { partial: true, csum_start: f.len() as u16, csum_offset: 6, ..d.clone() };
+    }
+    let cfg = RxConfig { remcsum_rx: false, ..loopback_config() };
+    let drive = LoopDrive { backpressure: 0.2, idle: 0.1, seed: 14, cfg };
+    let hw = loopback_tb::run_width(&cases, 64, &drive, None).unwrap();
+    let vl = vl_model::loop_run(&cases, 64, &drive).unwrap();
+    assert_eq!(hw.outcomes, vl.outcomes);
+    assert_eq!((hw.cycles, hw.wire_beats, hw.out_beats, &hw.rx_counters, hw.tx_counters), (vl.cycles, vl.wire_beats, vl.out_beats, &vl.rx_counters, vl.tx_counters));
+    assert!(hw.tx_counters.iter().sum::<u64>() > 0 && hw.rx_counters.iter().sum::<u64>() > 0, "{:?} {:?}", hw.tx_counters, hw.rx_counters);
+}
+
+/// `sim` prints the same summary line with either model.
+#[test]
+#[ignore = "needs verilator"]
+fn sim_summary_lines_identical() {
+    for args in [
+        ["--block", "rx", "--packets", "60", "--seed", "3", "--backpressure", "0.3", "--width", "64"],
+        ["--block", "tx", "--packets", "60", "--seed", "4", "--backpressure", "0.2", "--width", "64"],
+        ["--block", "loopback", "--packets", "40", "--seed", "11", "--backpressure", "0.3", "--width", "64"],
+    ] {
+        let mut lines = vec![];
+        for model in ["hw", "verilator"] {
+            let mut a = vec!["sim"];
+            a.extend(args);
+            a.extend(["--model", model]);
+            let (ok, stdout, stderr) = rco_nic(&a);
+            assert!(ok, "{a:?}: {stderr}");
+            assert!(stdout.contains("mismatches=0"), "{stdout}");
+            lines.push(stdout);
+        }
+        assert_eq!(lines[0], lines[1], "{args:?}");
+    }
+}
+
+/// `decap --model verilator` output byte-identical to `--model hw` (pcap, report, summary)
+/// on every committed capture, in nopartial and partial mode.
+#[test]
+#[ignore = "needs verilator"]
+fn decap_captures_byte_identical() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/vectors/kernel");
+    let mut caps: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "pcap")).collect();
+    caps.sort();
+    assert!(caps.len() >= 6, "{caps:?}");
+    let out = scratch("vl-decap");
+    for cap in &caps {
+        for extra in [&[][..], &["--partial"][..], &["--no-rco-rx"][..]] {
+            let mut got = vec![];
+            for model in ["hw", "verilator"] {
+                let (pcap, rep) = (out.join(format!("{model}.pcap")), out.join(format!("{model}.json")));
+                let mut a = vec!["decap", "--model", model, cap.to_str().unwrap(), pcap.to_str().unwrap(), "--report", rep.to_str().unwrap()];
+                a.extend(extra);
+                let (ok, stdout, stderr) = rco_nic(&a);
+                assert!(ok, "{a:?}: {stderr}");
+                let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&rep).unwrap()).unwrap();
+                got.push((std::fs::read(&pcap).unwrap(), report["frames"].clone(), stdout.replace(&format!("model={model}"), "model=")));
+            }
+            assert_eq!(got[0], got[1], "{} {extra:?}", cap.display());
+        }
+    }
+}
+
+/// `encap --model verilator` output byte-identical to `--model hw` on the inner captures.
+#[test]
+#[ignore = "needs verilator"]
+fn encap_captures_byte_identical() {
+    let out = scratch("vl-encap");
+    for cap in ["v4-inner.pcap", "v6-inner-partial.pcap"] {
+        for extra in [&["--outer", "ipv6"][..], &["--no-rco", "--no-udp-csum"][..]] {
+            let mut got = vec![];
+            for model in ["hw", "verilator"] {
+                let pcap = out.join(format!("{model}.pcap"));
+                let (input, output) = (kernel_capture(cap), pcap.clone());
+                let mut a = vec!["encap", "--model", model, input.to_str().unwrap(), output.to_str().unwrap()];
+                a.extend(extra);
+                let (ok, stdout, stderr) = rco_nic(&a);
+                assert!(ok, "{a:?}: {stderr}");
+                got.push((std::fs::read(&pcap).unwrap(), stdout.replace(&format!("model={model}"), "model=")));
+            }
+            assert_eq!(got[0], got[1], "{cap} {extra:?}");
+        }
+    }
+}
+
+/// Without Verilator on the PATH the command fails with one line naming the package.
+#[test]
+fn missing_verilator_is_one_line_naming_the_package() {
+    let out = scratch("vl-missing");
+    let pcap = out.join("o.pcap");
+    let r = std::process::Command::new(env!("CARGO_BIN_EXE_rco-nic"))
+        .args(["decap", "--model", "verilator", kernel_capture("v4-outer.pcap").to_str().unwrap(), pcap.to_str().unwrap()])
+        .env("PATH", out.to_str().unwrap())
+        .output()
+        .unwrap();
+    assert!(!r.status.success());
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("Verilator") && err.contains("apt-get install verilator"), "{err}");
+}
+
+use std::path::Path;
