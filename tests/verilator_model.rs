@@ -132,7 +132,7 @@ fn tx_random_traffic_clock_for_clock() {
 fn loopback_clock_for_clock() {
     for (width, seed, n, bp) in [(64, 11, 80, 0.3), (128, 12, 30, 0.5)] {
         let cases = loopback_tb::traffic(seed, n);
-        let drive = LoopDrive { backpressure: bp, idle: bp, seed, cfg: loopback_config() };
+        let drive = LoopDrive { backpressure: bp, idle: bp, seed, cfg: loopback_config(), ..LoopDrive::default() };
         let hw = loopback_tb::run_width(&cases, width, &drive, None).unwrap();
         let vl = vl_model::loop_run(&cases, width, &drive).unwrap();
         assert_eq!(hw.outcomes, vl.outcomes, "W={width}");
@@ -156,7 +156,7 @@ fn loopback_with_drops_clock_for_clock() {
         *d = TxDescriptor { partial: true, csum_start: f.len() as u16, csum_offset: 6, ..d.clone() };
     }
     let cfg = RxConfig { remcsum_rx: false, ..loopback_config() };
-    let drive = LoopDrive { backpressure: 0.2, idle: 0.1, seed: 14, cfg };
+    let drive = LoopDrive { backpressure: 0.2, idle: 0.1, seed: 14, cfg, ..LoopDrive::default() };
     let hw = loopback_tb::run_width(&cases, 64, &drive, None).unwrap();
     let vl = vl_model::loop_run(&cases, 64, &drive).unwrap();
     assert_eq!(hw.outcomes, vl.outcomes);

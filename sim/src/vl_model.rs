@@ -393,5 +393,6 @@ pub fn loop_run(cases: &[(Vec<u8>, TxDescriptor)], width: usize, drive: &LoopDri
         out_beats: r.out_beats,
         rx_counters: rx_counters(&r, "rx_")?,
         tx_counters,
+        ..Default::default()
     })
 }
