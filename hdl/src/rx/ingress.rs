@@ -192,7 +192,10 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         );
         // ---- port stage: count bytes, decide too-long against the bytes still allowed
         // (one compare), check tkeep, sum the beat's words
-        self.s_axis.tready.next = !self.backpressure.val() || self.room.q.val() || self.tl.q.val();
+        // AXI mode: wait for ring room (a too-long frame goes on without writes) and, at a
+        // frame's first beat, for a decision-queue slot; MAC mode never waits
+        self.s_axis.tready.next = !self.backpressure.val()
+            || ((self.room.q.val() || self.tl.q.val()) && (self.mid.q.val() || self.credit.val()));
         self.fire.next = self.s_axis.tvalid.val() && self.s_axis.tready.val();
         self.cnt.next = self.kbytes.val();
         if self.s_axis.tlast.val() {
@@ -230,7 +233,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         self.i1_index.d.next = self.index.q.val();
         self.nc_now.next = self.nocredit.q.val();
         if !self.mid.q.val() {
-            self.nc_now.next = !self.credit.val();
+            self.nc_now.next = !self.credit.val() && !self.backpressure.val();
         }
         self.i1_nc.d.next = self.nc_now.val();
         if self.fire.val() {

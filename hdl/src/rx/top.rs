@@ -7,7 +7,9 @@
 //! frame that starts when every slot may be taken is not written and gets no decision (it is
 //! counted `overflow` at its end, without a drop event); so the queue never overflows, whatever
 //! the traffic or the host's back-pressure. Drop events (`drop_valid`/`drop_reason`) come in
-//! input order for every other dropped frame.
+//! input order for every other dropped frame, after the last beat of every frame delivered
+//! before it: a dropped frame's reason waits in a small FIFO, tagged with the number of
+//! deliveries before it, until that many frames have left `m_axis`.
 
 use super::decide::RxDecide;
 use super::drop_counters::DropCounters;
@@ -20,6 +22,8 @@ use rust_hdl::prelude::*;
 
 /// Bits of a queued decision.
 const DEC_BITS: usize = 208;
+/// Drop events waiting for earlier deliveries to leave.
+const DROP_FIFO: usize = 8;
 
 #[derive(LogicBlock)]
 pub struct RxTop<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: usize, const Q: usize> {
@@ -53,11 +57,19 @@ pub struct RxTop<const W: usize, const K: usize, const N: usize, const AW: usize
     egress: RxEgress<W, K, N, AW>,
     counters: DropCounters<RX_DROP_REASONS>,
     inflight: DFF<Bits<8>>,
-    credit: DFF<Bit>,
+    /// every queue slot may be taken (a flip-flop that is 0 after reset, so the first frame has one)
+    no_credit: DFF<Bit>,
     credit_lim: Constant<Bits<8>>,
     code_overflow: Constant<Bits<4>>,
     pop: Signal<Local, Bit>,
     head: Signal<Local, Bits<DEC_BITS>>,
+    /// (reason, deliveries before it) of dropped frames the egress has taken
+    drops: RegFifo<Bits<20>, DROP_FIFO>,
+    delivered_taken: DFF<Bits<16>>,
+    delivered_out: DFF<Bits<16>>,
+    drop_room: DFF<Bit>,
+    drop_room_lim: Constant<Bits<8>>,
+    release: Signal<Local, Bit>,
 }
 
 impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: usize, const Q: usize> Default
@@ -91,12 +103,18 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             egress: RxEgress::new(),
             counters: Default::default(),
             inflight: Default::default(),
-            credit: Default::default(),
+            no_credit: Default::default(),
             // the flag is a clock old and the frame that sees it is not counted yet
             credit_lim: Constant::new(((Q - 3) as u64).into()),
             code_overflow: Constant::new(DROP_OVERFLOW.into()),
             pop: Default::default(),
             head: Default::default(),
+            drops: RegFifo::new(),
+            delivered_taken: Default::default(),
+            delivered_out: Default::default(),
+            drop_room: Default::default(),
+            drop_room_lim: Constant::new(((DROP_FIFO - 2) as u64).into()),
+            release: Default::default(),
         }
     }
 }
@@ -113,7 +131,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
 {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, inflight, credit);
+        dff_setup!(self, clock, inflight, no_credit, delivered_taken, delivered_out, drop_room);
+        self.drops.clock.next = self.clock.val();
         self.front.clock.next = self.clock.val();
         self.ring.read_clock.next = self.clock.val();
         self.ring.write_clock.next = self.clock.val();
@@ -134,7 +153,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         self.front.nopartial.next = self.nopartial.val();
         self.front.udp_zero_csum6_rx.next = self.udp_zero_csum6_rx.val();
         self.front.free_ptr.next = self.egress.free_ptr.val();
-        self.front.credit.next = self.credit.q.val();
+        self.front.credit.next = !self.no_credit.q.val();
         // the egress's copy of the ring
         self.ring.write_address.next = self.front.wr_addr.val();
         self.ring.write_data.next = self.front.wr_data.val();
@@ -159,7 +178,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             | (bit_cast::<DEC_BITS, 16>(self.front.d_remcsum_start.val()) << 160)
             | (bit_cast::<DEC_BITS, 16>(self.front.d_remcsum_offset.val()) << 176);
         self.head.next = self.queue.dout.val();
-        self.egress.dec_valid.next = !self.queue.empty.val();
+        // a decision goes to the egress only while a drop among them has a place to wait
+        self.egress.dec_valid.next = !self.queue.empty.val() && self.drop_room.q.val();
         self.egress.dec_deliver.next = self.head.val().get_bit(0);
         self.egress.dec_reason.next = self.head.val().get_bits::<4>(1);
         self.egress.dec_base.next = self.head.val().get_bits::<16>(5);
@@ -176,7 +196,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         self.egress.dec_apply.next = self.head.val().get_bit(94);
         self.egress.dec_start.next = self.head.val().get_bits::<16>(160);
         self.egress.dec_offset.next = self.head.val().get_bits::<16>(176);
-        self.pop.next = !self.queue.empty.val() && self.egress.dec_ready.val();
+        self.pop.next = !self.queue.empty.val() && self.drop_room.q.val() && self.egress.dec_ready.val();
         self.queue.pop.next = self.pop.val();
         // queue slots: taken at a record, given back when the egress takes the decision
         if self.front.f_valid.val() && !self.pop.val() {
@@ -185,7 +205,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         if self.pop.val() && !self.front.f_valid.val() {
             self.inflight.d.next = self.inflight.q.val() - 1;
         }
-        self.credit.d.next = self.inflight.q.val() < self.credit_lim.val();
+        self.no_credit.d.next = self.inflight.q.val() >= self.credit_lim.val();
         // output
         self.m_axis.tdata.next = self.egress.m_axis.tdata.val();
         self.m_axis.tkeep.next = self.egress.m_axis.tkeep.val();
@@ -200,10 +220,24 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         self.m_csum_offset.next = self.egress.m_csum_offset.val();
         self.m_csum_complete.next = self.egress.m_csum_complete.val();
         self.m_outer_csum_ok.next = self.egress.m_outer_csum_ok.val();
-        self.drop_valid.next = self.egress.drop_valid.val();
-        self.drop_reason.next = self.egress.drop_reason.val();
-        self.counters.valid.next = self.egress.drop_valid.val();
-        self.counters.reason.next = self.egress.drop_reason.val();
+        // drop events in input order: a taken drop waits until the deliveries before it are out
+        if self.pop.val() && self.head.val().get_bit(0) {
+            self.delivered_taken.d.next = self.delivered_taken.q.val() + 1;
+        }
+        if self.egress.m_axis.tvalid.val() && self.m_axis.tready.val() && self.egress.m_axis.tlast.val() {
+            self.delivered_out.d.next = self.delivered_out.q.val() + 1;
+        }
+        self.drops.push.next = self.pop.val() && !self.head.val().get_bit(0);
+        self.drops.din.next = bit_cast::<20, 4>(self.head.val().get_bits::<4>(1))
+            | (bit_cast::<20, 16>(self.delivered_taken.q.val()) << 4);
+        self.release.next = !self.drops.empty.val()
+            && ((self.delivered_out.q.val() - self.drops.dout.val().get_bits::<16>(4)) < 0x8000);
+        self.drops.pop.next = self.release.val();
+        self.drop_room.d.next = self.drops.count.val() < self.drop_room_lim.val();
+        self.drop_valid.next = self.release.val();
+        self.drop_reason.next = self.drops.dout.val().get_bits::<4>(0);
+        self.counters.valid.next = self.release.val();
+        self.counters.reason.next = self.drops.dout.val().get_bits::<4>(0);
         self.counters.b_valid.next = self.front.f_nocredit.val();
         self.counters.b_reason.next = self.code_overflow.val();
         for i in 0..RX_DROP_REASONS {
