@@ -186,7 +186,10 @@ pub fn build(verilog: &str, module: &str) -> anyhow::Result<VlModel> {
     }
     let t0 = std::time::Instant::now();
     // built aside and renamed into place, so a concurrent run never sees half a build
-    let tmp = root.join(format!("tmp-{module}-{}-{key:016x}", std::process::id()));
+    // unique per build, not only per process: test threads build the same design at once
+    static BUILDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = root.join(format!("tmp-{module}-{}-{n}-{key:016x}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).map_err(|e| anyhow::anyhow!("verilator model: cannot create {}: {e}", tmp.display()))?;
     std::fs::write(tmp.join("dut.v"), verilog)?;
