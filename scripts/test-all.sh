@@ -37,7 +37,7 @@ cargo build --release --locked
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
-cargo test --workspace --release --locked -- --include-ignored 2>&1 | tee "$log"
+cargo test --workspace --release --locked --no-fail-fast -- --include-ignored 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # One closing line over every test binary (cargo prints one per binary, the last of

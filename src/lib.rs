@@ -44,6 +44,15 @@ pub enum OuterKind {
     Ipv6,
 }
 
+/// How the RX ingress treats a full buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum RxIngress {
+    /// As a MAC needs: `tready` stays high; a frame that does not fit is dropped (`overflow`).
+    Mac,
+    /// AXI back-pressure: `tready` low until there is room.
+    Axi,
+}
+
 /// `encap` settings beyond the model.
 #[derive(Clone, Debug)]
 pub struct EncapOpts {

@@ -4,7 +4,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use rco_golden::types::RxConfig;
 use rco_nic::pcap_io::{read_frames, write_frames};
-use rco_nic::{decap, encap, EncapOpts, Model, OuterKind};
+use rco_nic::{decap, encap, EncapOpts, Model, OuterKind, RxIngress};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -94,6 +94,10 @@ enum Cmd {
         /// An outer 802.1Q tag on every --frame-size frame.
         #[arg(long)]
         outer_vlan: bool,
+        /// RX ingress (rx block): `mac` keeps s_axis.tready high and drops a frame that finds
+        /// the buffer full as `overflow`; `axi` holds tready low instead.
+        #[arg(long, value_enum, default_value_t = RxIngress::Mac)]
+        rx_ingress: RxIngress,
     },
     /// Throughput of RX and TX for fixed-size back-to-back frames against line rate.
     Bench {
@@ -287,7 +291,7 @@ fn sim_opts(packets: usize, seed: u64, backpressure: f64, width: usize, vcd: Opt
         bail!("--backpressure {backpressure}: must be in [0, 1)");
     }
     check_width(width)?;
-    Ok(rco_sim::SimOpts { packets, seed, width, backpressure, vcd, sized: None })
+    Ok(rco_sim::SimOpts { packets, seed, width, backpressure, vcd, sized: None, rx_axi: false })
 }
 
 /// `--frame-size` / `--outer` / `--outer-vlan` of `sim`.
@@ -373,7 +377,7 @@ fn run(cli: Cli) -> Result<()> {
             println!("{}", rep.summary);
             Ok(())
         }
-        Cmd::Sim { block, packets, seed, backpressure, width, vcd, model, frame_size, outer, outer_vlan } => {
+        Cmd::Sim { block, packets, seed, backpressure, width, vcd, model, frame_size, outer, outer_vlan, rx_ingress } => {
             let engine = match model {
                 Model::Hw => rco_sim::Engine::RustHdl,
                 Model::Verilator => rco_sim::Engine::Verilator,
@@ -381,6 +385,7 @@ fn run(cli: Cli) -> Result<()> {
             };
             let mut opts = sim_opts(packets, seed, backpressure, width, vcd)?;
             opts.sized = sized_traffic(frame_size.as_deref(), outer, outer_vlan)?;
+            opts.rx_axi = rx_ingress == RxIngress::Axi;
             let summary = rco_sim::run_sim_with(&block, &opts, engine)?;
             println!("{summary}");
             if summary.mismatches != 0 {

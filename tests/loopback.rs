@@ -92,7 +92,7 @@ fn stuck_sink_is_reported_as_deadlock() {
 fn library_run_with_vcd() {
     let dir = scratch("loopback-vcd");
     let vcd = dir.join("loop.vcd");
-    let opts = SimOpts { packets: 6, seed: 5, width: 64, backpressure: 0.2, vcd: Some(vcd.clone()), sized: None };
+    let opts = SimOpts { packets: 6, seed: 5, width: 64, backpressure: 0.2, vcd: Some(vcd.clone()), sized: None, rx_axi: false };
     let s = run_sim("loopback", &opts).unwrap();
     assert_eq!((s.mismatches, s.packets), (0, 6), "{s}");
     let names = vcd_trace_names(&vcd);

@@ -467,7 +467,7 @@ fn corpus_jobs() -> (Vec<(Vec<u8>, RxConfig)>, Vec<(String, RxResult)>) {
 fn run_corpus(width: usize, backpressure: f64, seed: u64) {
     let cases = corpus();
     let (jobs, expect) = corpus_jobs();
-    let run = run_width(&jobs, width, &Drive { backpressure, seed }, None).unwrap();
+    let run = run_width(&jobs, width, &Drive { backpressure, seed, mac: false }, None).unwrap();
     assert_eq!(run.results.len(), jobs.len());
     let mut bad = Vec::new();
     for ((name, want), got) in expect.iter().zip(&run.results) {
@@ -646,7 +646,7 @@ fn tkeep_bad_keep_w256_backpressure() {
 fn corpus_and_tkeep_verilator_equal_hw() {
     let (jobs, _) = corpus_jobs();
     for (width, backpressure, seed) in [(64, 0.2, 1), (128, 0.0, 2), (256, 0.4, 3)] {
-        let drive = Drive { backpressure, seed };
+        let drive = Drive { backpressure, seed, mac: false };
         let hw = run_width(&jobs, width, &drive, None).unwrap();
         let vl = rco_sim::vl_model::rx_run(&jobs, width, &drive).unwrap();
         let differ: Vec<String> = hw

@@ -1,4 +1,4 @@
-//! Cosimulation of the *emitted Verilog* of the RX path (`rco_rx_path_wN`) under Icarus
+//! Cosimulation of the *emitted Verilog* of the RX (`rco_rx_wN`) under Icarus
 //! Verilog and Verilator, against the golden model: the committed RX vectors
 //! (golden/vectors/rx.jsonl, every malformation class), the real Linux captures
 //! (nopartial and partial receivers) and random golden TX traffic, with random
@@ -79,8 +79,8 @@ fn cosim(width: usize, tag: &str, run: fn(&std::path::Path) -> anyhow::Result<Co
     let (jobs, mut expect) = jobs();
     let jobs = with_bad_keep(width, jobs, &mut expect);
     let dir = scratch_dir(tag);
-    let top = Design::RxPath.module_name(width);
-    let verilog = Design::RxPath.verilog(width).unwrap();
+    let top = Design::Rx.module_name(width);
+    let verilog = Design::Rx.verilog(width).unwrap();
     prepare_beats(&dir, &verilog, &top, width, &jobs, 20, 2_000_000, false).unwrap();
     let r = run(&dir).unwrap();
     assert_eq!((r.errors, r.pulses, r.expected), (0, jobs.len() as u64, jobs.len() as u64), "{}", r.output);
@@ -106,12 +106,18 @@ fn iverilog_w64_matches_golden() {
 
 #[test]
 #[ignore = "needs iverilog"]
-fn iverilog_w128_matches_golden() {
-    cosim(128, "rx_iv128", run_iverilog);
+fn iverilog_w512_matches_golden() {
+    cosim(512, "rx_iv512", run_iverilog);
 }
 
 #[test]
 #[ignore = "needs verilator"]
 fn verilator_w64_matches_golden() {
     cosim(64, "rx_vl64", run_verilator);
+}
+
+#[test]
+#[ignore = "needs verilator"]
+fn verilator_w512_matches_golden() {
+    cosim(512, "rx_vl512", run_verilator);
 }

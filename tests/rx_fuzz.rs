@@ -64,7 +64,7 @@ proptest! {
         backpressure in 0.0f64..0.5,
         seed in any::<u64>(),
     ) {
-        let run = run_width(&jobs, width, &Drive { backpressure, seed }, None).unwrap();
+        let run = run_width(&jobs, width, &Drive { backpressure, seed, mac: false }, None).unwrap();
         prop_assert_eq!(run.results.len(), jobs.len());
         let mut counts = vec![0u64; DropReason::ALL.len()];
         for (i, ((frame, cfg), got)) in jobs.iter().zip(&run.results).enumerate() {

@@ -67,16 +67,16 @@ fn rx_same(jobs: &[(Vec<u8>, RxConfig)], width: usize, drive: &Drive) {
 fn rx_random_traffic_w64_clock_for_clock() {
     // rx_tb's traffic: good frames and golden's malformations, configuration changes
     let (jobs, _) = rx_tb::traffic(21, 120);
-    rx_same(&jobs, 64, &Drive { backpressure: 0.0, seed: 21 });
-    rx_same(&jobs, 64, &Drive { backpressure: 0.3, seed: 22 });
+    rx_same(&jobs, 64, &Drive { backpressure: 0.0, seed: 21, mac: false });
+    rx_same(&jobs, 64, &Drive { backpressure: 0.3, seed: 22, mac: false });
 }
 
 #[test]
 #[ignore = "needs verilator"]
 fn rx_random_traffic_w128_w256_clock_for_clock() {
     let (jobs, _) = rx_tb::traffic(23, 60);
-    rx_same(&jobs, 128, &Drive { backpressure: 0.2, seed: 23 });
-    rx_same(&jobs, 256, &Drive { backpressure: 0.4, seed: 24 });
+    rx_same(&jobs, 128, &Drive { backpressure: 0.2, seed: 23, mac: false });
+    rx_same(&jobs, 256, &Drive { backpressure: 0.4, seed: 24, mac: false });
 }
 
 /// The comparison sees a difference: the same traffic with a different back-pressure seed
@@ -86,8 +86,8 @@ fn rx_random_traffic_w128_w256_clock_for_clock() {
 #[ignore = "needs verilator"]
 fn rx_comparison_fails_when_the_models_differ() {
     let (jobs, _) = rx_tb::traffic(25, 40);
-    let hw = rx_model::run_width(&jobs, 64, &Drive { backpressure: 0.3, seed: 5 }, None).unwrap();
-    let vl = vl_model::rx_run(&jobs, 64, &Drive { backpressure: 0.3, seed: 6 }).unwrap();
+    let hw = rx_model::run_width(&jobs, 64, &Drive { backpressure: 0.3, seed: 5, mac: false }, None).unwrap();
+    let vl = vl_model::rx_run(&jobs, 64, &Drive { backpressure: 0.3, seed: 6, mac: false }).unwrap();
     let d = rx_diff(&hw, &vl);
     assert!(d.iter().any(|x| x.starts_with("cycles")), "{d:?}");
     // a perturbed design: two drop counters with different counts swap their outputs
@@ -95,7 +95,7 @@ fn rx_comparison_fails_when_the_models_differ() {
         .flat_map(|i| (i + 1..hw.counters.len()).map(move |j| (i, j)))
         .find(|&(i, j)| hw.counters[i] != hw.counters[j])
         .expect("traffic with two drop counts");
-    let design = rco_synth::Design::RxPath;
+    let design = rco_synth::Design::Rx;
     let v = design.verilog(64).unwrap();
     let module = design.module_name(64);
     let (a, b) = (format!("drop_count${i} = drop_ctr${i}$q;"), format!("drop_count${j} = drop_ctr${j}$q;"));
@@ -105,7 +105,7 @@ fn rx_comparison_fails_when_the_models_differ() {
         .replace(&b, &format!("drop_count${j} = drop_ctr${i}$q;"))
         .replace("SWAP_A", &format!("drop_count${i} = drop_ctr${j}$q;"));
     let model = rco_sim::verilator::build(&swapped, &module).unwrap();
-    let bad = vl_model::rx_run_on(&model, &jobs, &Drive { backpressure: 0.3, seed: 5 }).unwrap();
+    let bad = vl_model::rx_run_on(&model, &jobs, &Drive { backpressure: 0.3, seed: 5, mac: false }).unwrap();
     let d = rx_diff(&hw, &bad);
     assert_eq!(d.len(), 1, "{d:?}");
     assert!(d[0].starts_with("counters"), "{d:?}");

@@ -140,10 +140,14 @@ pub enum DropReason {
     /// Checked before every other reason, `too_long` included: the length of such a frame
     /// is not defined.
     BadKeep,
+    /// Hardware only: the frame arrived while the receive buffer or the decision queue was
+    /// full (the host held `m_axis.tready` low) and the MAC-mode ingress, which never
+    /// back-pressures the MAC, dropped it whole.
+    Overflow,
 }
 
 impl DropReason {
-    pub const ALL: [DropReason; 13] = [
+    pub const ALL: [DropReason; 14] = [
         DropReason::TooLong,
         DropReason::Truncated,
         DropReason::NotVxlan,
@@ -157,6 +161,7 @@ impl DropReason {
         DropReason::RcoNotEnabled,
         DropReason::RcoPastEnd,
         DropReason::BadKeep,
+        DropReason::Overflow,
     ];
 
     pub fn name(self) -> &'static str {
@@ -174,6 +179,7 @@ impl DropReason {
             DropReason::RcoNotEnabled => "rco_not_enabled",
             DropReason::RcoPastEnd => "rco_past_end",
             DropReason::BadKeep => "bad_keep",
+            DropReason::Overflow => "overflow",
         }
     }
 }

@@ -1,11 +1,12 @@
 //! `NicTop`: the unit exported as Verilog (`rco_nic_w64`, ...): the TX path
-//! ([`TxEncap`]) and the RX path ([`RxPath`]) side by side, the NIC's configuration and its
+//! ([`TxEncap`]) and the RX path ([`RxTop`]) side by side, the NIC's configuration and its
 //! per-reason drop counters.
 //!
 //! ```text
 //!  host --tx_s_axis + tx_desc--> [TxEncap] --tx_m_axis--> MAC      rco = tx_desc.rco & cfg_rco_tx
-//!  host <--rx_m_axis + rx_meta-- [RxPath]  <--rx_s_axis-- MAC      port, remcsum_rx, nopartial,
-//!                                                                   udp6 zero csum rx = cfg_*
+//!  host <--rx_m_axis + rx_meta-- [RxTop]   <--rx_s_axis-- MAC      port, remcsum_rx, nopartial,
+//!                                                                   udp6 zero csum rx,
+//!                                                                   backpressure = cfg_*
 //! ```
 //!
 //! * Configuration inputs (`cfg_*`) are registered once here: they are quasi-static, and the
@@ -15,16 +16,19 @@
 //!   plain VXLAN, its CHECKSUM_PARTIAL inner checksum completed by the NIC (as Linux
 //!   without `remcsumtx`). `cfg_rco_rx` is the receiver's opt-in (`remcsumrx`): without it a
 //!   frame with the RCO flag is dropped (`rco_not_enabled`), as in Linux.
-//! * Counters: `rx_drop_count[i]` for RX drop reason `i` ([`crate::rx_path`] codes, golden
+//! * `cfg_rx_backpressure` low (MAC mode, the default): `rx_s_axis.tready` stays high and a
+//!   frame that finds the RX buffer full is dropped whole as `overflow`; high: `tready` goes
+//!   low instead, for sources that can wait.
+//! * Counters: `rx_drop_count[i]` for RX drop reason `i` ([`crate::rx`] codes, golden
 //!   `DropReason::ALL` order), `tx_drop_*` for the TX errors, `tx_frames_out`.
 //! * The maximum (inner, host) frame `max_frame` sizes both paths' buffers: TX drops longer
 //!   host frames, RX longer outer frames than `max_frame + MAX_OUTER_HEADER`. 9216 (jumbo)
 //!   for ECP5, 1518 for the small iCE40 parts (see [`NicTop64`], [`NicTop64Std`]).
 //!
-//! Latency and throughput are those of the two paths (see their docs): both are store and
-//! forward, one beat per clock in and out in steady state.
+//! Latency and throughput are those of the two paths (see their docs): one beat per clock in
+//! and out in steady state. RX metadata is valid with `rx_m_axis`'s tlast beat.
 
-use crate::rx_path::{RxPath, NUM_DROP_REASONS};
+use crate::rx::{RxTop, NUM_DROP_REASONS};
 use crate::stream::{AxisSink, AxisSource};
 use crate::tx_encap::{TxDescSink, TxEncap};
 use rust_hdl::prelude::*;
@@ -45,6 +49,8 @@ pub struct NicTop<
     const TA: usize,
     const HB: usize,
     const RA: usize,
+    const RB: usize,
+    const RQ: usize,
 > {
     pub clock: Signal<In, Clock>,
     // TX: host frame + descriptor in, VXLAN frame out
@@ -69,6 +75,7 @@ pub struct NicTop<
     pub cfg_nopartial: Signal<In, Bit>,
     pub cfg_vxlan_port: Signal<In, Bits<16>>,
     pub cfg_udp6_zero_csum_rx: Signal<In, Bit>,
+    pub cfg_rx_backpressure: Signal<In, Bit>,
     // counters
     pub rx_drop_count: [Signal<Out, Bits<32>>; NUM_DROP_REASONS],
     pub tx_drop_truncated: Signal<Out, Bits<32>>,
@@ -78,25 +85,26 @@ pub struct NicTop<
     pub tx_frames_out: Signal<Out, Bits<32>>,
     // blocks
     tx: TxEncap<W, K, N, TA, HB>,
-    rx: RxPath<W, K, N, RA>,
+    rx: RxTop<W, K, N, RA, RB, RQ>,
     rx_max_frame: Constant<Bits<16>>,
     r_rco_tx: DFF<Bit>,
     r_rco_rx: DFF<Bit>,
     r_nopartial: DFF<Bit>,
     r_port: DFF<Bits<16>>,
     r_udp6_zero: DFF<Bit>,
+    r_rx_backpressure: DFF<Bit>,
 }
 
 /// 64 bits, jumbo frames (ECP5).
-pub type NicTop64 = NicTop<64, 8, 4, 12, 640, 11>;
+pub type NicTop64 = NicTop<64, 8, 4, 12, 640, 11, 9, 16>;
 /// 128 bits, jumbo frames.
-pub type NicTop128 = NicTop<128, 16, 8, 11, 640, 10>;
+pub type NicTop128 = NicTop<128, 16, 8, 11, 640, 10, 8, 16>;
 /// 256 bits, jumbo frames.
-pub type NicTop256 = NicTop<256, 32, 16, 10, 768, 9>;
+pub type NicTop256 = NicTop<256, 32, 16, 10, 768, 9, 7, 32>;
 /// 64 bits, 1518-byte frames: TX RAM 512 x 64, RX rings 256 x 64 (iCE40 HX8K).
-pub type NicTop64Std = NicTop<64, 8, 4, 9, 640, 8>;
+pub type NicTop64Std = NicTop<64, 8, 4, 9, 640, 8, 6, 16>;
 /// 128 bits, 1518-byte frames.
-pub type NicTop128Std = NicTop<128, 16, 8, 8, 640, 7>;
+pub type NicTop128Std = NicTop<128, 16, 8, 8, 640, 7, 5, 16>;
 
 impl<
         const W: usize,
@@ -105,14 +113,16 @@ impl<
         const TA: usize,
         const HB: usize,
         const RA: usize,
-    > NicTop<W, K, N, TA, HB, RA>
+        const RB: usize,
+        const RQ: usize,
+    > NicTop<W, K, N, TA, HB, RA, RB, RQ>
 {
     /// A NIC whose buffers hold frames of up to `max_frame` bytes (both paths).
     pub fn new(max_frame: usize) -> Self {
         assert!(
-            max_frame + MAX_OUTER_HEADER <= RxPath::<W, K, N, RA>::capacity(),
+            max_frame + MAX_OUTER_HEADER <= RxTop::<W, K, N, RA, RB, RQ>::capacity(),
             "RX ring of 2^{RA} beats holds {} bytes, less than an outer frame around {max_frame}",
-            RxPath::<W, K, N, RA>::capacity()
+            RxTop::<W, K, N, RA, RB, RQ>::capacity()
         );
         Self {
             clock: Default::default(),
@@ -135,6 +145,7 @@ impl<
             cfg_nopartial: Default::default(),
             cfg_vxlan_port: Default::default(),
             cfg_udp6_zero_csum_rx: Default::default(),
+            cfg_rx_backpressure: Default::default(),
             rx_drop_count: std::array::from_fn(|_| Default::default()),
             tx_drop_truncated: Default::default(),
             tx_drop_too_long: Default::default(),
@@ -142,13 +153,14 @@ impl<
             tx_drop_bad_keep: Default::default(),
             tx_frames_out: Default::default(),
             tx: TxEncap::new(max_frame),
-            rx: RxPath::new(),
+            rx: Default::default(),
             rx_max_frame: Constant::new(((max_frame + MAX_OUTER_HEADER) as u64).into()),
             r_rco_tx: Default::default(),
             r_rco_rx: Default::default(),
             r_nopartial: Default::default(),
             r_port: Default::default(),
             r_udp6_zero: Default::default(),
+            r_rx_backpressure: Default::default(),
         }
     }
 }
@@ -160,7 +172,9 @@ impl<
         const TA: usize,
         const HB: usize,
         const RA: usize,
-    > Logic for NicTop<W, K, N, TA, HB, RA>
+        const RB: usize,
+        const RQ: usize,
+    > Logic for NicTop<W, K, N, TA, HB, RA, RB, RQ>
 {
     #[hdl_gen]
     fn update(&mut self) {
@@ -171,7 +185,8 @@ impl<
             r_rco_rx,
             r_nopartial,
             r_port,
-            r_udp6_zero
+            r_udp6_zero,
+            r_rx_backpressure
         );
         self.tx.clock.next = self.clock.val();
         self.rx.clock.next = self.clock.val();
@@ -182,6 +197,7 @@ impl<
         self.r_nopartial.d.next = self.cfg_nopartial.val();
         self.r_port.d.next = self.cfg_vxlan_port.val();
         self.r_udp6_zero.d.next = self.cfg_udp6_zero_csum_rx.val();
+        self.r_rx_backpressure.d.next = self.cfg_rx_backpressure.val();
 
         // TX
         AxisSink::<W, K>::link(&mut self.tx_s_axis, &mut self.tx.s_axis);
@@ -220,6 +236,7 @@ impl<
         self.rx.nopartial.next = self.r_nopartial.q.val();
         self.rx.udp_zero_csum6_rx.next = self.r_udp6_zero.q.val();
         self.rx.max_frame.next = self.rx_max_frame.val();
+        self.rx.backpressure.next = self.r_rx_backpressure.q.val();
         self.rx_vni.next = self.rx.m_vni.val();
         self.rx_rco.next = self.rx.m_rco.val();
         self.rx_rco_applied.next = self.rx.m_rco_applied.val();
@@ -241,7 +258,7 @@ mod tests {
     //! Expected values are computed here (RFC 1071 over the UDP pseudo-header), not taken
     //! from the design or the golden crate (which `hdl` does not import).
     use super::*;
-    use crate::rx_path::DROP_RCO_NOT_ENABLED;
+    use crate::rx::DROP_RCO_NOT_ENABLED;
     use crate::stream::{lane_mask, packet_beats, tdata_from_lanes};
 
     type Nic = NicTop64Std;
@@ -356,6 +373,8 @@ mod tests {
             u.cfg_nopartial.next = true;
             u.cfg_vxlan_port.next = PORT.into();
             u.cfg_udp6_zero_csum_rx.next = false;
+            // TX waits for RX: AXI back-pressure, not MAC-mode drops
+            u.cfg_rx_backpressure.next = true;
             let d = &mut u.tx_desc;
             d.valid.next = warm && di < frames.len();
             d.partial.next = true;

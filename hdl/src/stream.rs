@@ -102,6 +102,15 @@ pub fn tdata_from_lanes<const W: usize>(lanes: &[u8]) -> Bits<W> {
     Bits::Long(BitVec::from(bits))
 }
 
+/// Lane bytes of a `tdata` value (lane 0 = bits 7:0), as [`tdata_from_lanes`] takes them.
+pub fn lanes_of<const W: usize>(v: &Bits<W>) -> Vec<u8> {
+    if W <= 64 {
+        let x = v.to_u64();
+        return (0..W / 8).map(|i| (x >> (8 * i)) as u8).collect();
+    }
+    (0..W / 32).flat_map(|j| (v.get_bits::<32>(32 * j).to_u64() as u32).to_le_bytes()).collect()
+}
+
 /// Hex string of a beat's `tdata` (most significant lane first), as `$readmemh` wants it.
 pub fn tdata_hex(lanes: &[u8]) -> String {
     lanes.iter().rev().map(|b| format!("{b:02x}")).collect()

@@ -41,7 +41,7 @@ fn main() {
     let mut rates = vec![];
     for (model, n) in [("rust-hdl", small), ("verilator", small), ("verilator", large)] {
         let (jobs, _) = rx_tb::traffic(7, n);
-        let drive = Drive { backpressure: bp, seed: 7 };
+        let drive = Drive { backpressure: bp, seed: 7, mac: false };
         let (run, s) = timed(|| {
             if model == "rust-hdl" {
                 rx_model::run_width(&jobs, 64, &drive, None).unwrap()

@@ -85,7 +85,7 @@ pub fn line_cycles_per_frame(t: &SizedTraffic, packets: usize, width: usize) -> 
 /// True when `block`'s driver has an instance at `width` (a run of no frames succeeds).
 fn built(block: &str, width: usize) -> bool {
     let t = SizedTraffic { sizes: FrameSizes::Fixed(SIZES[0]), outer_v6: false, vlan: false };
-    let opts = SimOpts { packets: 0, seed: 1, width, backpressure: 0.0, vcd: None, sized: Some(t) };
+    let opts = SimOpts { packets: 0, seed: 1, width, backpressure: 0.0, vcd: None, sized: Some(t), rx_axi: false };
     run_sim(block, &opts).is_ok()
 }
 
@@ -135,7 +135,7 @@ pub fn run_bench(opts: &BenchOpts, mut each: impl FnMut(&BenchPoint)) -> anyhow:
                     drops: 0,
                 };
                 if is_built {
-                    let sim = SimOpts { packets: opts.packets, seed: opts.seed, width, backpressure: 0.0, vcd: None, sized: Some(t) };
+                    let sim = SimOpts { packets: opts.packets, seed: opts.seed, width, backpressure: 0.0, vcd: None, sized: Some(t), rx_axi: false };
                     let r = run_sim(block, &sim)?;
                     p.packets = r.packets;
                     p.cycles = r.cycles;

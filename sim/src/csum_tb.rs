@@ -431,6 +431,7 @@ mod tests {
             backpressure: 0.0,
             vcd: Some(vcd.clone()),
             sized: None,
+            rx_axi: false,
         };
         let sum = run(&opts).unwrap();
         assert_eq!(sum.mismatches, 0);
@@ -462,6 +463,7 @@ mod acceptance {
             backpressure: 0.0,
             vcd: None,
             sized: None,
+            rx_axi: false,
         };
         let t = std::time::Instant::now();
         let s = crate::run_sim("csum", &opts).unwrap();

@@ -10,7 +10,6 @@ pub mod nic_model;
 pub mod rx_cosim;
 pub mod rx_decide_tb;
 pub mod rx_model;
-pub mod rx_stream;
 pub mod rx_tb;
 pub mod sized;
 pub mod tx_cosim;
@@ -35,6 +34,8 @@ pub struct SimOpts {
     /// Fixed-size back-to-back traffic instead of the block's random traffic
     /// (`--frame-size`; tx, rx and loopback).
     pub sized: Option<sized::SizedTraffic>,
+    /// RX ingress with AXI back-pressure instead of MAC mode (`--rx-ingress axi`; rx block).
+    pub rx_axi: bool,
 }
 
 /// The one summary line scripts read.

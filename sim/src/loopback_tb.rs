@@ -31,8 +31,8 @@ use rco_golden::types::{DropReason, RxConfig, RxMeta, TxDescriptor, TxError};
 use rco_golden::vectors::{gen_descriptor, gen_host_frame};
 use rco_golden::wire::IpAddrs;
 use rco_hdl::nic_top::{NicTop, MAX_OUTER_HEADER};
-use rco_hdl::rx_path::{RxPath, NUM_DROP_REASONS};
-use rco_hdl::stream::{lane_mask, tdata_from_lanes, AxisSink, AxisSource};
+use rco_hdl::rx::{RxTop, NUM_DROP_REASONS};
+use rco_hdl::stream::{lane_mask, lanes_of, tdata_from_lanes, AxisSink, AxisSource};
 /// Re-exported for callers of [`rx_raw_beats`] (crates without an rco-hdl dependency).
 pub use rco_hdl::stream::{packet_beats, Beat};
 use rco_hdl::tx_encap::TxDescSink;
@@ -55,18 +55,18 @@ pub const MAX_PAYLOAD: usize = 1400;
 
 /// The NIC top with its TX output wired to its RX input.
 #[derive(LogicBlock)]
-pub struct Loopback<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: usize, const RA: usize> {
+pub struct Loopback<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: usize, const RA: usize, const RB: usize, const RQ: usize> {
     pub clock: Signal<In, Clock>,
     /// Host frames into TX.
     pub s_axis: AxisSink<W, K>,
     pub desc: TxDescSink,
     /// Inner frames out of RX (metadata: `nic.rx_*`).
     pub m_axis: AxisSource<W, K>,
-    pub nic: NicTop<W, K, N, TA, HB, RA>,
+    pub nic: NicTop<W, K, N, TA, HB, RA, RB, RQ>,
 }
 
-impl<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: usize, const RA: usize>
-    Loopback<W, K, N, TA, HB, RA>
+impl<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: usize, const RA: usize, const RB: usize, const RQ: usize>
+    Loopback<W, K, N, TA, HB, RA, RB, RQ>
 {
     pub fn new(max_frame: usize) -> Self {
         Self {
@@ -79,8 +79,8 @@ impl<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: 
     }
 }
 
-impl<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: usize, const RA: usize> Logic
-    for Loopback<W, K, N, TA, HB, RA>
+impl<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: usize, const RA: usize, const RB: usize, const RQ: usize> Logic
+    for Loopback<W, K, N, TA, HB, RA, RB, RQ>
 {
     // a simulation-only wrapper (rust-hdl's hdl_gen does not translate `link`): no Verilog
     fn update(&mut self) {
@@ -193,9 +193,9 @@ pub fn run_width(
     vcd: Option<&mut dyn Write>,
 ) -> anyhow::Result<LoopRun> {
     match width {
-        64 => run_loop::<64, 8, 4, 12, 640, 11>(cases, drive, vcd),
-        128 => run_loop::<128, 16, 8, 11, 640, 10>(cases, drive, vcd),
-        256 => run_loop::<256, 32, 16, 10, 768, 9>(cases, drive, vcd),
+        64 => run_loop::<64, 8, 4, 12, 640, 11, 9, 16>(cases, drive, vcd),
+        128 => run_loop::<128, 16, 8, 11, 640, 10, 8, 16>(cases, drive, vcd),
+        256 => run_loop::<256, 32, 16, 10, 768, 9, 7, 32>(cases, drive, vcd),
         w => anyhow::bail!("loopback: width {w} is not built (64, 128 or 256)"),
     }
 }
@@ -233,35 +233,21 @@ pub(crate) fn set_desc(s: &mut TxDescSink, d: &TxDescriptor) {
     s.udp_csum.next = d.udp_csum;
 }
 
-/// Lane bytes of a `tdata` value.
-pub(crate) fn lanes_of<const W: usize>(v: &Bits<W>, k: usize) -> Vec<u8> {
-    if W <= 64 {
-        let x = v.to_u64();
-        return (0..k).map(|i| (x >> (8 * i)) as u8).collect();
-    }
-    let mut out = Vec::with_capacity(k);
-    for j in 0..W / 32 {
-        let w = v.get_bits::<32>(32 * j).to_u64() as u32;
-        out.extend_from_slice(&w.to_le_bytes());
-    }
-    out
-}
-
 /// Run `cases` through a fresh [`Loopback`] with RX configuration `drive.cfg`.
-pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: usize, const RA: usize>(
+pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: usize, const RA: usize, const RB: usize, const RQ: usize>(
     cases: &[(Vec<u8>, TxDescriptor)],
     drive: &LoopDrive,
     vcd_out: Option<&mut dyn Write>,
 ) -> anyhow::Result<LoopRun> {
     let cfg = &drive.cfg;
-    let cap = RxPath::<W, K, N, RA>::capacity();
+    let cap = RxTop::<W, K, N, RA, RB, RQ>::capacity();
     anyhow::ensure!(
         cfg.max_frame + MAX_OUTER_HEADER <= cap,
         "loopback: max_frame {} + outer header > RX ring {cap} bytes",
         cfg.max_frame
     );
     anyhow::ensure!(cases.iter().all(|(f, _)| !f.is_empty()), "loopback: empty host frame");
-    let mut uut = Loopback::<W, K, N, TA, HB, RA>::new(cfg.max_frame);
+    let mut uut = Loopback::<W, K, N, TA, HB, RA, RB, RQ>::new(cfg.max_frame);
     uut.connect_all();
     let mut vcd = match vcd_out {
         Some(w) => Some(PortVcd::new(w, &uut, drive.vcd_depth)?),
@@ -276,6 +262,8 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
     uut.nic.cfg_nopartial.next = cfg.nopartial;
     uut.nic.cfg_vxlan_port.next = (cfg.port as u64).into();
     uut.nic.cfg_udp6_zero_csum_rx.next = cfg.udp_zero_csum6_rx;
+    // TX waits for RX (AXI back-pressure): the loop drops nothing for room
+    uut.nic.cfg_rx_backpressure.next = true;
 
     let beats: Vec<Vec<Beat>> = cases.iter().map(|(f, _)| packet_beats(f, K)).collect();
     let total_in: u64 = beats.iter().map(|b| b.len() as u64).sum();
@@ -330,7 +318,7 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
         let in_fire = offer && uut.s_axis.tready.val();
         let wire_fire = uut.nic.tx_m_axis.tvalid.val() && uut.nic.rx_s_axis.tready.val();
         if wire_fire {
-            let lanes = lanes_of::<W>(&uut.nic.tx_m_axis.tdata.val(), K);
+            let lanes = lanes_of::<W>(&uut.nic.tx_m_axis.tdata.val());
             let keep = uut.nic.tx_m_axis.tkeep.val().to_u64() & lane_mask(K);
             wire_buf.extend(lanes.iter().enumerate().filter(|(i, _)| keep >> i & 1 == 1).map(|(_, b)| *b));
             if uut.nic.tx_m_axis.tlast.val() {
@@ -340,7 +328,7 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
         let out_fire = uut.m_axis.tvalid.val() && ready;
         let mut rx_results: Vec<Result<(Vec<u8>, RxMeta), DropReason>> = Vec::new();
         if out_fire {
-            let lanes = lanes_of::<W>(&uut.m_axis.tdata.val(), K);
+            let lanes = lanes_of::<W>(&uut.m_axis.tdata.val());
             let keep = uut.m_axis.tkeep.val().to_u64() & lane_mask(K);
             frame_buf.extend(lanes.iter().enumerate().filter(|(i, _)| keep >> i & 1 == 1).map(|(_, b)| *b));
             run.out_beats += 1;
@@ -451,10 +439,9 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
 /// One RX result: inner frame + metadata, or a drop reason.
 pub type RxOut = Result<(Vec<u8>, RxMeta), DropReason>;
 
-/// Drive `RxPath` alone with explicit beats (any `tkeep`, e.g. holes, which the RX driver
-/// `rx_model` cannot express) under one configuration, `m_axis.tready` low with
-/// probability `backpressure`. Returns the results in order and the per-reason counters.
-/// Errors on a stall of [`STALL_LIMIT`] cycles (a hang, or fewer results than packets).
+/// Drive the RX alone with explicit beats (any `tkeep`, e.g. holes, which frames as bytes
+/// cannot express) under one configuration, `m_axis.tready` low with probability
+/// `backpressure`. Returns the results in order and the per-reason counters.
 pub fn rx_raw_beats(
     packets: &[Vec<Beat>],
     cfg: &RxConfig,
@@ -462,94 +449,9 @@ pub fn rx_raw_beats(
     backpressure: f64,
     seed: u64,
 ) -> anyhow::Result<(Vec<RxOut>, Vec<u64>)> {
-    match width {
-        64 => rx_raw::<64, 8, 4, 11>(packets, cfg, backpressure, seed),
-        128 => rx_raw::<128, 16, 8, 10>(packets, cfg, backpressure, seed),
-        256 => rx_raw::<256, 32, 16, 9>(packets, cfg, backpressure, seed),
-        w => anyhow::bail!("rx_raw_beats: width {w} is not built (64, 128 or 256)"),
-    }
-}
-
-fn rx_raw<const W: usize, const K: usize, const N: usize, const AW: usize>(
-    packets: &[Vec<Beat>],
-    cfg: &RxConfig,
-    backpressure: f64,
-    seed: u64,
-) -> anyhow::Result<(Vec<RxOut>, Vec<u64>)> {
-    anyhow::ensure!(packets.iter().flatten().all(|b| b.data.len() == K), "rx_raw_beats: beats of {K} lanes");
-    let mut uut = RxPath::<W, K, N, AW>::new();
-    uut.connect_all();
-    uut.port.next = (cfg.port as u64).into();
-    uut.remcsum_rx.next = cfg.remcsum_rx;
-    uut.nopartial.next = cfg.nopartial;
-    uut.udp_zero_csum6_rx.next = cfg.udp_zero_csum6_rx;
-    uut.max_frame.next = (cfg.max_frame as u64).into();
-    let mut rng = SplitMix64::new(seed);
-    let all: Vec<&Beat> = packets.iter().flatten().collect();
-    let (mut bi, mut c, mut last_progress) = (0usize, 0u64, 0u64);
-    let mut results = Vec::new();
-    let mut buf = Vec::new();
-    while bi < all.len() || results.len() < packets.len() {
-        uut.clock.next = false.into();
-        let offer = bi < all.len();
-        if offer {
-            uut.s_axis.tdata.next = tdata_from_lanes::<W>(&all[bi].data);
-            uut.s_axis.tkeep.next = all[bi].keep.into();
-            uut.s_axis.tlast.next = all[bi].last;
-        } else {
-            uut.s_axis.tkeep.next = 0.into();
-            uut.s_axis.tlast.next = false;
-        }
-        uut.s_axis.tvalid.next = offer;
-        uut.s_axis.tuser.next = false;
-        let ready = !(backpressure > 0.0 && rng.chance(backpressure));
-        uut.m_axis.tready.next = ready;
-        anyhow::ensure!(simulate(&mut uut, 400), "rx_raw_beats: no convergence in cycle {c}");
-        let mut progress = false;
-        if offer && uut.s_axis.tready.val() {
-            bi += 1;
-            progress = true;
-        }
-        if uut.m_axis.tvalid.val() && ready {
-            progress = true;
-            let lanes = lanes_of::<W>(&uut.m_axis.tdata.val(), K);
-            let keep = uut.m_axis.tkeep.val().to_u64() & lane_mask(K);
-            buf.extend(lanes.iter().enumerate().filter(|(i, _)| keep >> i & 1 == 1).map(|(_, b)| *b));
-            if uut.m_axis.tlast.val() {
-                let meta = RxMeta {
-                    vni: uut.m_vni.val().to_u64() as u32,
-                    rco: uut.m_rco.val(),
-                    rco_applied: uut.m_rco_applied.val(),
-                    csum_start: uut.m_csum_start.val().to_u64() as u16,
-                    csum_offset: uut.m_csum_offset.val().to_u64() as u16,
-                    csum_complete: uut.m_csum_complete.val().to_u64() as u16,
-                    outer_csum_ok: uut.m_outer_csum_ok.val(),
-                };
-                results.push(Ok((std::mem::take(&mut buf), meta)));
-            }
-        }
-        if uut.drop_valid.val() {
-            progress = true;
-            let code = uut.drop_reason.val().to_u64() as usize;
-            anyhow::ensure!(code < NUM_DROP_REASONS, "rx_raw_beats: drop code {code}");
-            results.push(Err(DropReason::ALL[code]));
-        }
-        uut.clock.next = true.into();
-        anyhow::ensure!(simulate(&mut uut, 400), "rx_raw_beats: no convergence in cycle {c}");
-        c += 1;
-        if progress {
-            last_progress = c;
-        }
-        anyhow::ensure!(
-            c - last_progress < STALL_LIMIT,
-            "rx_raw_beats: no progress for {STALL_LIMIT} cycles ({bi} of {} beats in, {} results for {} packets)",
-            all.len(),
-            results.len(),
-            packets.len()
-        );
-    }
-    let counters = (0..NUM_DROP_REASONS).map(|i| uut.drop_count[i].val().to_u64()).collect();
-    Ok((results, counters))
+    let jobs: Vec<_> = packets.iter().map(|b| (b.clone(), cfg.clone())).collect();
+    let run = crate::rx_model::run_beats(&jobs, width, &crate::rx_model::Drive { backpressure, seed, mac: false }, None)?;
+    Ok((run.results, run.counters))
 }
 
 /// RFC 1071 (section 4.1) folded sum of big-endian 16-bit words, written here so that the
@@ -868,7 +770,7 @@ mod tests {
 
     #[test]
     fn w64_short_run_with_backpressure() {
-        let opts = SimOpts { packets: 30, seed: 3, width: 64, backpressure: 0.4, vcd: None, sized: None };
+        let opts = SimOpts { packets: 30, seed: 3, width: 64, backpressure: 0.4, vcd: None, sized: None, rx_axi: false };
         let s = run(&opts).unwrap();
         assert_eq!(s.mismatches, 0, "{s}");
     }

@@ -10,12 +10,13 @@
 //! Another simulator of the same hardware (e.g. a Verilated `NicTop`) implements the trait
 //! and the live loop runs it unchanged.
 
-use crate::loopback_tb::{lanes_of, set_desc};
+use crate::loopback_tb::set_desc;
+use rco_hdl::stream::lanes_of;
 use rco_golden::rx::rx_decap;
 use rco_golden::tx::tx_encap;
 use rco_golden::types::{DropReason, RxConfig, RxMeta, TxDescriptor, TxError};
 use rco_hdl::nic_top::{NicTop, MAX_OUTER_HEADER};
-use rco_hdl::rx_path::NUM_DROP_REASONS;
+use rco_hdl::rx::{DROP_OVERFLOW, NUM_DROP_REASONS};
 use rco_hdl::stream::{lane_mask, packet_beats, tdata_from_lanes, Beat};
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
@@ -114,12 +115,12 @@ struct TxJob {
 }
 
 /// The 64-bit jumbo-frame NIC (`NicTop64`), the design `rco-nic export` writes.
-pub type HwNic64 = HwNic<64, 8, 4, 12, 640, 11>;
+pub type HwNic64 = HwNic<64, 8, 4, 12, 640, 11, 9, 16>;
 
 /// The `NicTop` hardware clocked cycle by cycle: both outputs always ready (the wire and
 /// the host take a frame as soon as it is whole), inputs offered as soon as queued.
-pub struct HwNic<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: usize, const RA: usize> {
-    uut: Box<NicTop<W, K, N, TA, HB, RA>>,
+pub struct HwNic<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: usize, const RA: usize, const RB: usize, const RQ: usize> {
+    uut: Box<NicTop<W, K, N, TA, HB, RA, RB, RQ>>,
     tx_q: VecDeque<TxJob>,
     /// Jobs at the front of `tx_q` whose descriptor the NIC has taken.
     tx_desc_taken: usize,
@@ -134,16 +135,18 @@ pub struct HwNic<const W: usize, const K: usize, const N: usize, const TA: usize
     rx_in: usize,
     rx_done: usize,
     tx_counts: [u64; 4],
+    /// RX `overflow` counter so far: such drops have no drop event.
+    rx_overflows: u64,
     cycles: u64,
 }
 
-impl<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: usize, const RA: usize>
-    HwNic<W, K, N, TA, HB, RA>
+impl<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: usize, const RA: usize, const RB: usize, const RQ: usize>
+    HwNic<W, K, N, TA, HB, RA, RB, RQ>
 {
     /// A NIC with buffers for `cfg.rx.max_frame`-byte host frames; the configuration is
     /// applied and settled (two clocks) before it returns.
     pub fn new(cfg: &NicConfig) -> anyhow::Result<Self> {
-        let mut uut = Box::new(NicTop::<W, K, N, TA, HB, RA>::new(cfg.rx.max_frame));
+        let mut uut = Box::new(NicTop::<W, K, N, TA, HB, RA, RB, RQ>::new(cfg.rx.max_frame));
         uut.connect_all();
         uut.cfg_rco_tx.next = cfg.rco_tx;
         uut.cfg_rco_rx.next = cfg.rx.remcsum_rx;
@@ -166,6 +169,7 @@ impl<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: 
             rx_in: 0,
             rx_done: 0,
             tx_counts: [0; 4],
+            rx_overflows: 0,
             cycles: 0,
         };
         // the configuration registers reach the paths two edges after they are set
@@ -225,6 +229,12 @@ impl<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: 
             out.push(NicEvent::RxDrop(DropReason::ALL[code]));
             self.rx_done += 1;
         }
+        let overflows = u.rx_drop_count[DROP_OVERFLOW as usize].val().to_u64();
+        for _ in self.rx_overflows..overflows {
+            out.push(NicEvent::RxDrop(DropReason::Overflow));
+            self.rx_done += 1;
+        }
+        self.rx_overflows = overflows;
         u.clock.next = true.into();
         anyhow::ensure!(simulate(u, 400), "NIC: no convergence in cycle {}", self.cycles);
         self.cycles += 1;
@@ -294,12 +304,12 @@ fn drive_beat<const W: usize, const K: usize>(s: &mut rco_hdl::stream::AxisSink<
 /// Append the kept lanes of a beat to `buf`.
 fn collect<const W: usize>(buf: &mut Vec<u8>, data: &Bits<W>, keep: u64, k: usize) {
     let keep = keep & lane_mask(k);
-    let lanes = lanes_of::<W>(data, k);
+    let lanes = lanes_of::<W>(data);
     buf.extend(lanes.iter().enumerate().filter(|(i, _)| keep >> i & 1 == 1).map(|(_, b)| *b));
 }
 
-impl<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: usize, const RA: usize> NicModel
-    for HwNic<W, K, N, TA, HB, RA>
+impl<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: usize, const RA: usize, const RB: usize, const RQ: usize> NicModel
+    for HwNic<W, K, N, TA, HB, RA, RB, RQ>
 {
     fn push_tx(&mut self, frame: Vec<u8>, desc: TxDescriptor) {
         // an empty frame is one beat with no lane kept (TX counts it as truncated)

@@ -1,16 +1,21 @@
-//! Cycle-by-cycle driver of `rco_hdl::rx_path::RxPath`: frames in, inner frames +
-//! metadata or drop reasons out, in input order. `rco-nic decap --model hw` and the
-//! `sim --block rx` testbench both run through [`run_rx`].
+//! Cycle-by-cycle driver of the RX hardware (`rco_hdl::rx::RxTop`): frames in (back to back
+//! unless the ingress pushes back), inner frames + metadata and in-order drop events out.
+//! `rco-nic decap --model hw`, `sim --block rx` and the RX tests run through [`run_width`].
 //!
 //! The block is driven directly (inputs, `simulate()`, clock edge, `simulate()`), as in
-//! `csum_tb`. A configuration change waits until every earlier frame has come out (the
-//! hardware's configuration inputs are static per packet). The run errors out if the
-//! design makes no progress for [`STALL_LIMIT`] cycles (a hang or deadlock).
+//! `csum_tb`. A configuration change waits until every earlier frame is accounted for (the
+//! hardware's configuration inputs are static per packet). The run errors out if the design
+//! makes no progress for [`STALL_LIMIT`] cycles (a hang or deadlock).
+//!
+//! Ingress mode: AXI back-pressure by default here (lossless, so every frame has golden's
+//! result), MAC mode with [`Drive::mac`]. A MAC-mode frame that finds no room is dropped whole
+//! and only counted (`overflow`, no drop event): [`account`] attributes the frames missing
+//! from the results to it, exactly.
 
-use rco_golden::types::{DropReason, RxConfig, RxMeta};
 use rco_golden::rng::SplitMix64;
-use rco_hdl::rx_path::{RxPath, NUM_DROP_REASONS};
-use rco_hdl::stream::{packet_beats, tdata_from_lanes};
+use rco_golden::types::{DropReason, RxConfig, RxMeta};
+use rco_hdl::rx::{RxTop, DROP_OVERFLOW, NUM_DROP_REASONS};
+use rco_hdl::stream::{lanes_of, packet_beats, tdata_from_lanes, Beat};
 use rust_hdl::prelude::*;
 use std::io::Write;
 
@@ -21,20 +26,36 @@ pub const STALL_LIMIT: u64 = 20_000;
 pub const VCD_MAX_CYCLES: u64 = 20_000;
 /// Simulated clock period in the VCD (ps): 156.25 MHz.
 const PERIOD_PS: u64 = 6400;
+/// Cycles the pipeline stays quiet, with every frame in and accounted for, before a run ends
+/// (so late counter updates are seen).
+const SETTLE: u64 = 4;
 
 pub type RxResult = Result<(Vec<u8>, RxMeta), DropReason>;
 
 /// What a run saw.
 #[derive(Debug, Default)]
 pub struct RxRun {
+    /// Deliveries and drop events in input order; frames dropped as `overflow` have none.
     pub results: Vec<RxResult>,
     /// The hardware's per-reason drop counters at the end (order of `DropReason::ALL`).
     pub counters: Vec<u64>,
+    /// Cycles until the last frame is accounted for.
     pub cycles: u64,
     /// Cycles in which an input beat was offered (tvalid high).
     pub offered: u64,
     /// Input beats accepted.
     pub accepted: u64,
+    /// Cycles from the first offered beat to the last accepted one.
+    pub input_cycles: u64,
+    /// `s_axis.tready` was low while a beat was offered.
+    pub ingress_stalled: bool,
+}
+
+impl RxRun {
+    /// Frames dropped as `overflow`.
+    pub fn overflows(&self) -> u64 {
+        self.counters.get(DROP_OVERFLOW as usize).copied().unwrap_or(0)
+    }
 }
 
 /// Stimulus options.
@@ -43,6 +64,8 @@ pub struct Drive {
     /// Probability that `m_axis.tready` is low in a cycle.
     pub backpressure: f64,
     pub seed: u64,
+    /// MAC-mode ingress (`tready` always high, `overflow` drops) instead of AXI back-pressure.
+    pub mac: bool,
 }
 
 /// Decapsulate `frames` through the hardware at data width `width` with one
@@ -52,36 +75,61 @@ pub fn decap_batch(frames: &[Vec<u8>], cfg: &RxConfig, width: usize) -> anyhow::
     Ok(run_width(&jobs, width, &Drive::default(), None)?.results)
 }
 
-/// Run `jobs` (frame, configuration) at `width` (64, 128 or 256).
+/// Bytes of the largest frame the RX buffer at `width` holds.
+pub fn capacity(width: usize) -> anyhow::Result<usize> {
+    use rco_hdl::rx::{RxTop128, RxTop256, RxTop512, RxTop64};
+    Ok(match width {
+        64 => RxTop64::capacity(),
+        128 => RxTop128::capacity(),
+        256 => RxTop256::capacity(),
+        512 => RxTop512::capacity(),
+        w => anyhow::bail!("RX hardware: width {w} is not built (64, 128, 256 or 512)"),
+    })
+}
+
+/// Run `jobs` (frame, configuration) at `width` (64, 128, 256 or 512).
 pub fn run_width(
     jobs: &[(Vec<u8>, RxConfig)],
     width: usize,
     drive: &Drive,
     vcd: Option<&mut dyn Write>,
 ) -> anyhow::Result<RxRun> {
+    let cap = capacity(width)?;
+    for (f, c) in jobs {
+        anyhow::ensure!(
+            c.max_frame <= cap,
+            "RX hardware: max_frame {} exceeds the packet buffer ({cap} bytes at {width} bits)",
+            c.max_frame
+        );
+        anyhow::ensure!(!f.is_empty(), "RX hardware: empty frame");
+    }
+    let packets: Vec<_> = jobs.iter().map(|(f, c)| (packet_beats(f, width / 8), c.clone())).collect();
+    run_beats(&packets, width, drive, vcd)
+}
+
+/// Run packets given as explicit beats (any `tkeep`, e.g. holes) with their configurations.
+pub fn run_beats(
+    packets: &[(Vec<Beat>, RxConfig)],
+    width: usize,
+    drive: &Drive,
+    vcd: Option<&mut dyn Write>,
+) -> anyhow::Result<RxRun> {
+    capacity(width)?;
+    anyhow::ensure!(
+        packets.iter().all(|(b, _)| !b.is_empty() && b.iter().all(|x| x.data.len() * 8 == width)),
+        "RX hardware: every packet needs beats of {} lanes",
+        width / 8
+    );
     match width {
-        64 => run_rx::<64, 8, 4, 11>(jobs, drive, vcd),
-        128 => run_rx::<128, 16, 8, 10>(jobs, drive, vcd),
-        256 => run_rx::<256, 32, 16, 9>(jobs, drive, vcd),
-        w => anyhow::bail!("RX hardware: width {w} is not built (64, 128 or 256)"),
+        64 => run_rx::<64, 8, 4, 11, 9, 16>(packets, drive, vcd),
+        128 => run_rx::<128, 16, 8, 10, 8, 16>(packets, drive, vcd),
+        256 => run_rx::<256, 32, 16, 9, 7, 32>(packets, drive, vcd),
+        _ => run_rx::<512, 64, 32, 8, 6, 32>(packets, drive, vcd),
     }
 }
 
-fn lanes_of<const W: usize>(v: &Bits<W>, k: usize) -> Vec<u8> {
-    if W <= 64 {
-        let x = v.to_u64();
-        return (0..k).map(|i| (x >> (8 * i)) as u8).collect();
-    }
-    let mut out = Vec::with_capacity(k);
-    for j in 0..W / 32 {
-        let w = v.get_bits::<32>(32 * j).to_u64() as u32;
-        out.extend_from_slice(&w.to_le_bytes());
-    }
-    out
-}
-
-fn apply_cfg<const W: usize, const K: usize, const N: usize, const AW: usize>(
-    uut: &mut RxPath<W, K, N, AW>,
+fn apply_cfg<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: usize, const Q: usize>(
+    uut: &mut RxTop<W, K, N, AW, AB, Q>,
     cfg: &RxConfig,
 ) {
     uut.port.next = (cfg.port as u64).into();
@@ -91,41 +139,40 @@ fn apply_cfg<const W: usize, const K: usize, const N: usize, const AW: usize>(
     uut.max_frame.next = (cfg.max_frame as u64).into();
 }
 
-/// Run `jobs` through `RxPath<W, K, N, AW>`.
-pub fn run_rx<const W: usize, const K: usize, const N: usize, const AW: usize>(
-    jobs: &[(Vec<u8>, RxConfig)],
+/// Run `jobs` through `RxTop<W, K, N, AW, AB, Q>`.
+fn run_rx<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: usize, const Q: usize>(
+    jobs: &[(Vec<Beat>, RxConfig)],
     drive: &Drive,
     vcd_out: Option<&mut dyn Write>,
 ) -> anyhow::Result<RxRun> {
-    let cap = RxPath::<W, K, N, AW>::capacity();
-    for (f, c) in jobs {
-        anyhow::ensure!(
-            c.max_frame <= cap,
-            "RX hardware: max_frame {} exceeds the packet buffer ({cap} bytes at {W} bits)",
-            c.max_frame
-        );
-        anyhow::ensure!(!f.is_empty(), "RX hardware: empty frame");
-    }
-    let mut uut = RxPath::<W, K, N, AW>::new();
+    let mut uut = RxTop::<W, K, N, AW, AB, Q>::default();
     uut.connect_all();
     let mut vcd = vcd_out.map(|w| write_vcd_dump(write_vcd_header(w, &uut), &uut));
     let mut rng = SplitMix64::new(drive.seed ^ 0x5258);
     let mut run = RxRun::default();
-    let beats: Vec<_> = jobs.iter().map(|(f, _)| packet_beats(f, K)).collect();
+    let beats: Vec<&Vec<Beat>> = jobs.iter().map(|(b, _)| b).collect();
     let (mut pkt, mut beat) = (0usize, 0usize);
     let mut cur_cfg: Option<RxConfig> = None;
     let mut frame_buf: Vec<u8> = Vec::new();
-    let mut idle_since = 0u64;
     let zero = vec![0u8; K];
-    let mut c = 0u64;
-    while run.results.len() < jobs.len() {
+    let (mut c, mut idle_since, mut settled) = (0u64, 0u64, 0u64);
+    let (mut first_offer, mut in_done) = (None, None);
+    loop {
+        let overflows = uut.drop_count[DROP_OVERFLOW as usize].val().to_u64();
+        let accounted = run.results.len() as u64 + overflows;
+        if pkt == jobs.len() && accounted >= jobs.len() as u64 {
+            settled += 1;
+            if settled > SETTLE {
+                break;
+            }
+        }
         // switch configuration only with nothing in flight
         let mut offer = false;
         if pkt < jobs.len() {
             let want = &jobs[pkt].1;
             if beat > 0 || cur_cfg.as_ref() == Some(want) {
                 offer = true;
-            } else if run.results.len() == pkt {
+            } else if accounted == pkt as u64 {
                 cur_cfg = Some(want.clone());
                 offer = true;
             }
@@ -133,6 +180,7 @@ pub fn run_rx<const W: usize, const K: usize, const N: usize, const AW: usize>(
         if let Some(cfg) = &cur_cfg {
             apply_cfg(&mut uut, cfg);
         }
+        uut.backpressure.next = !drive.mac;
         uut.clock.next = false.into();
         if offer {
             let b = &beats[pkt][beat];
@@ -152,6 +200,7 @@ pub fn run_rx<const W: usize, const K: usize, const N: usize, const AW: usize>(
         let mut progress = false;
         if offer {
             run.offered += 1;
+            first_offer.get_or_insert(c);
             if uut.s_axis.tready.val() {
                 run.accepted += 1;
                 progress = true;
@@ -159,18 +208,19 @@ pub fn run_rx<const W: usize, const K: usize, const N: usize, const AW: usize>(
                 if beat == beats[pkt].len() {
                     pkt += 1;
                     beat = 0;
+                    if pkt == jobs.len() {
+                        in_done = Some(c + 1);
+                    }
                 }
+            } else {
+                run.ingress_stalled = true;
             }
         }
         if uut.m_axis.tvalid.val() && ready {
             progress = true;
-            let lanes = lanes_of::<W>(&uut.m_axis.tdata.val(), K);
+            let lanes = lanes_of::<W>(&uut.m_axis.tdata.val());
             let keep = uut.m_axis.tkeep.val().to_u64();
-            for (i, b) in lanes.iter().enumerate() {
-                if (keep >> i) & 1 == 1 {
-                    frame_buf.push(*b);
-                }
-            }
+            frame_buf.extend(lanes.iter().enumerate().filter(|(i, _)| (keep >> i) & 1 == 1).map(|(_, b)| *b));
             if uut.m_axis.tlast.val() {
                 let meta = RxMeta {
                     vni: uut.m_vni.val().to_u64() as u32,
@@ -181,16 +231,21 @@ pub fn run_rx<const W: usize, const K: usize, const N: usize, const AW: usize>(
                     csum_complete: uut.m_csum_complete.val().to_u64() as u16,
                     outer_csum_ok: uut.m_outer_csum_ok.val(),
                 };
-                anyhow::ensure!(run.results.len() < jobs.len(), "RX hardware: more frames out than in");
                 run.results.push(Ok((std::mem::take(&mut frame_buf), meta)));
             }
         }
         if uut.drop_valid.val() {
             progress = true;
             let code = uut.drop_reason.val().to_u64() as usize;
-            anyhow::ensure!(code < NUM_DROP_REASONS, "RX hardware: drop code {code}");
-            anyhow::ensure!(run.results.len() < jobs.len(), "RX hardware: more drops than frames");
+            anyhow::ensure!(
+                code < NUM_DROP_REASONS && code != DROP_OVERFLOW as usize,
+                "RX hardware: drop event with code {code}"
+            );
             run.results.push(Err(DropReason::ALL[code]));
+        }
+        anyhow::ensure!(run.results.len() <= jobs.len(), "RX hardware: more results than frames");
+        if uut.drop_count[DROP_OVERFLOW as usize].val().to_u64() != overflows {
+            progress = true;
         }
         if c < VCD_MAX_CYCLES {
             if let Some(v) = vcd.as_mut() {
@@ -212,13 +267,154 @@ pub fn run_rx<const W: usize, const K: usize, const N: usize, const AW: usize>(
         }
         anyhow::ensure!(
             c - idle_since < STALL_LIMIT,
-            "RX hardware: no progress for {STALL_LIMIT} cycles at cycle {c} ({} of {} frames in, {} results out): deadlock",
-            pkt,
+            "RX hardware: no progress for {STALL_LIMIT} cycles at cycle {c} ({pkt} of {} frames in, {} results out): deadlock",
             jobs.len(),
             run.results.len()
         );
     }
-    run.cycles = c;
+    // the cycles before the first check that found every frame accounted for
+    run.cycles = c - (settled - 1);
+    run.input_cycles = in_done.unwrap_or(c) - first_offer.unwrap_or(0);
     run.counters = (0..NUM_DROP_REASONS).map(|i| uut.drop_count[i].val().to_u64()).collect();
     Ok(run)
+}
+
+/// How a run compares with golden's results `expect`: mismatches (frame index, what), and the
+/// frames dropped as `overflow`. The hardware's results must be golden's in order with the
+/// overflowed frames missing, and as many missing as the `overflow` counter says; every other
+/// counter must be golden's less the verdicts of the frames that overflowed.
+pub fn account(expect: &[RxResult], run: &RxRun) -> (Vec<(usize, String)>, Vec<usize>) {
+    let mut errs = Vec::new();
+    let mut overflowed = Vec::new();
+    let budget = run.overflows() as usize;
+    let mut r = run.results.iter().peekable();
+    for (i, want) in expect.iter().enumerate() {
+        match r.peek() {
+            Some(got) if *got == want => {
+                r.next();
+            }
+            Some(got) => {
+                // missing only if the hardware's next result is one of the next frames' that
+                // the overflow count leaves room for; otherwise a mismatch
+                let room = budget.saturating_sub(overflowed.len());
+                if expect[i + 1..].iter().take(room).any(|w| w == *got) {
+                    overflowed.push(i);
+                } else {
+                    errs.push((i, format!("hw {} / golden {}", brief(got), brief(want))));
+                    r.next();
+                }
+            }
+            None => overflowed.push(i),
+        }
+    }
+    if overflowed.len() != budget {
+        errs.push((expect.len(), format!("{} frames missing, overflow counter {budget}", overflowed.len())));
+    }
+    let mut want = vec![0u64; NUM_DROP_REASONS];
+    for (i, e) in expect.iter().enumerate() {
+        if overflowed.contains(&i) {
+            want[DROP_OVERFLOW as usize] += 1;
+        } else if let Err(e) = e {
+            want[DropReason::ALL.iter().position(|r| r == e).unwrap()] += 1;
+        }
+    }
+    if run.counters != want {
+        errs.push((expect.len(), format!("counters hw {:?} / expected {:?}", run.counters, want)));
+    }
+    (errs, overflowed)
+}
+
+pub fn brief(r: &RxResult) -> String {
+    match r {
+        Ok((f, m)) => format!("frame {} bytes {:?}", f.len(), m),
+        Err(e) => format!("drop {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sized::{FrameSizes, SizedTraffic};
+    use rco_golden::rx::rx_decap;
+
+    fn check(jobs: &[(Vec<u8>, RxConfig)], width: usize, d: &Drive) -> (RxRun, Vec<usize>) {
+        let expect: Vec<RxResult> = jobs.iter().map(|(f, c)| rx_decap(f, c)).collect();
+        let run = run_width(jobs, width, d, None).unwrap();
+        let (errs, ovf) = account(&expect, &run);
+        assert!(errs.is_empty(), "W={width}: {} mismatches, first {:?}", errs.len(), &errs[..errs.len().min(5)]);
+        (run, ovf)
+    }
+
+    fn sized(len: usize, v6: bool, n: usize, seed: u64) -> Vec<(Vec<u8>, RxConfig)> {
+        let t = SizedTraffic { sizes: FrameSizes::Fixed(len), outer_v6: v6, vlan: false };
+        crate::rx_tb::sized_traffic(seed, n, &t).unwrap().0
+    }
+
+    #[test]
+    fn random_traffic_equals_golden_at_every_width() {
+        for (w, seed) in [(64, 1), (128, 2), (256, 3), (512, 4)] {
+            let (jobs, _) = crate::rx_tb::traffic(seed, 40);
+            let (run, ovf) = check(&jobs, w, &Drive { backpressure: 0.2, seed, mac: false });
+            assert!(ovf.is_empty() && run.overflows() == 0, "AXI mode must not drop for room: {ovf:?}");
+        }
+    }
+
+    #[test]
+    fn mac_mode_under_back_pressure_accounts_for_every_frame() {
+        let mut jobs = Vec::new();
+        for (i, len) in [60, 73, 200, 333, 600, 1000].iter().enumerate() {
+            jobs.extend(sized(*len, i % 2 == 1, 20, i as u64));
+        }
+        let (run, ovf) = check(&jobs, 64, &Drive { backpressure: 0.5, seed: 5, mac: true });
+        assert!(!run.ingress_stalled, "MAC mode lowered tready");
+        assert!(!ovf.is_empty() && ovf.len() < jobs.len(), "expected some overflow drops, got {}", ovf.len());
+    }
+
+    /// Back-to-back minimum frames: the ingress never waits and every frame comes out.
+    #[test]
+    fn minimum_frames_back_to_back_at_line_rate() {
+        for w in [64, 512] {
+            let jobs = sized(60, false, 60, w as u64);
+            let (run, ovf) = check(&jobs, w, &Drive { mac: true, ..Default::default() });
+            assert!(ovf.is_empty() && !run.ingress_stalled);
+            assert_eq!(run.input_cycles, run.accepted, "W={w}: input took {} clocks for {} beats", run.input_cycles, run.accepted);
+        }
+    }
+
+    /// A frame with the I flag clear is `vxlan_flags` even when it also carries the RCO flag
+    /// for a receiver that has not opted in (golden returns before looking at RCO).
+    #[test]
+    fn no_i_flag_beats_rco_not_enabled() {
+        use rco_golden::vectors::refresh_outer_udp_csum;
+        let mut jobs = sized(128, false, 4, 8);
+        let vx = 14 + 20 + 8;
+        for (f, c) in jobs.iter_mut().step_by(2) {
+            assert_eq!(f[vx] & 0x0A, 0x0A, "an RCO frame (I and C flags)");
+            f[vx] &= !0x08;
+            refresh_outer_udp_csum(f);
+            c.remcsum_rx = false;
+        }
+        let expect: Vec<RxResult> = jobs.iter().map(|(f, c)| rx_decap(f, c)).collect();
+        assert_eq!(expect[0], Err(DropReason::VxlanFlags));
+        let (run, _) = check(&jobs, 64, &Drive::default());
+        assert_eq!(run.results, expect);
+    }
+
+    /// `account` is strict: a changed frame is a mismatch, and a missing frame is one only when
+    /// the overflow counter does not cover it.
+    #[test]
+    fn account_catches_changed_and_unexplained_missing_frames() {
+        let jobs = sized(100, false, 6, 3);
+        let expect: Vec<RxResult> = jobs.iter().map(|(f, c)| rx_decap(f, c)).collect();
+        let mut run = RxRun { results: expect.clone(), counters: vec![0; NUM_DROP_REASONS], ..Default::default() };
+        assert!(account(&expect, &run).0.is_empty());
+        let _ = run.results.remove(2);
+        assert!(!account(&expect, &run).0.is_empty(), "a missing frame with no overflow count");
+        run.counters[DROP_OVERFLOW as usize] = 1;
+        assert_eq!(account(&expect, &run), (vec![], vec![2]));
+        if let Ok((f, _)) = &mut run.results[3] {
+            f[20] ^= 1;
+        }
+        assert!(!account(&expect, &run).0.is_empty(), "a corrupted frame");
+    }
 }

@@ -184,7 +184,7 @@ mod tests {
 
     #[test]
     fn w64_with_faults_and_backpressure() {
-        let opts = SimOpts { packets: 60, seed: 5, width: 64, backpressure: 0.3, vcd: None, sized: None };
+        let opts = SimOpts { packets: 60, seed: 5, width: 64, backpressure: 0.3, vcd: None, sized: None, rx_axi: false };
         let s = run(&opts).unwrap();
         assert_eq!(s.mismatches, 0);
         assert!(s.drops > 0, "{s}");
@@ -192,7 +192,7 @@ mod tests {
 
     #[test]
     fn w256_with_faults() {
-        let opts = SimOpts { packets: 40, seed: 6, width: 256, backpressure: 0.1, vcd: None, sized: None };
+        let opts = SimOpts { packets: 40, seed: 6, width: 256, backpressure: 0.1, vcd: None, sized: None, rx_axi: false };
         assert_eq!(run(&opts).unwrap().mismatches, 0);
     }
 
@@ -216,7 +216,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("rco_tx_vcd_{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let vcd = dir.join("tx.vcd");
-        let opts = SimOpts { packets: 4, seed: 2, width: 64, backpressure: 0.2, vcd: Some(vcd.clone()), sized: None };
+        let opts = SimOpts { packets: 4, seed: 2, width: 64, backpressure: 0.2, vcd: Some(vcd.clone()), sized: None, rx_axi: false };
         assert_eq!(run(&opts).unwrap().mismatches, 0);
         let text = std::fs::read_to_string(&vcd).unwrap();
         assert!(text.contains("$enddefinitions") && text.contains("tready"));

@@ -375,8 +375,8 @@ int main(int argc, char** argv) {
             uint64_t v = get_u64(g_ports[watch[i]]);
             if (v != watch_last[i]) {
                 w.u8('W'); w.u32(i); w.u64(v - watch_last[i]); w.u64(di);
+                results += v - watch_last[i];
                 watch_last[i] = v;
-                results++;
                 progress = true;
             }
         }

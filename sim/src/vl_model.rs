@@ -10,7 +10,7 @@ use crate::tx_model::{DriveOpts, TxRun};
 use crate::verilator::{build, run, val, val_lanes, Event, Payload, Stimulus, Value, VlModel, VlRun};
 use rco_golden::types::{DropReason, RxConfig, RxMeta, TxDescriptor, TxError};
 use rco_golden::wire::IpAddrs;
-use rco_hdl::rx_path::{RxPath128, RxPath256, RxPath64, NUM_DROP_REASONS};
+use rco_hdl::rx::{DROP_OVERFLOW, NUM_DROP_REASONS};
 use rco_hdl::stream::Beat;
 use rco_synth::Design;
 
@@ -20,20 +20,10 @@ const RX_META: [&str; 7] =
 /// TX drop counters, in [`TX_ERRORS`] order.
 const TX_COUNTERS: [&str; 4] = ["drop_truncated", "drop_too_long", "drop_bad_desc", "drop_bad_keep"];
 
-/// The RX path's packet buffer at `width` (as `RxPath::capacity`).
-fn rx_capacity(width: usize) -> anyhow::Result<usize> {
-    Ok(match width {
-        64 => RxPath64::capacity(),
-        128 => RxPath128::capacity(),
-        256 => RxPath256::capacity(),
-        w => anyhow::bail!("RX hardware: width {w} is not built (64, 128 or 256)"),
-    })
-}
-
 /// The exported RX path at `width`, built (or cached).
 pub fn rx_model(width: usize) -> anyhow::Result<VlModel> {
-    rx_capacity(width)?;
-    build(&Design::RxPath.verilog(width)?, &Design::RxPath.module_name(width))
+    crate::rx_model::capacity(width)?;
+    build(&Design::Rx.verilog(width)?, &Design::Rx.module_name(width))
 }
 
 /// The TX block for `max_frame`-byte host frames at `width`, built (or cached).
@@ -41,9 +31,11 @@ pub fn tx_model(width: usize, max_frame: usize) -> anyhow::Result<VlModel> {
     build(&rco_synth::tx_encap_verilog(width, max_frame)?, &rco_synth::tx_encap_module(width, max_frame))
 }
 
-/// The RX configuration inputs (`prefix` before each name) for `cfg`.
-fn rx_config(prefix: &str, cfg: &RxConfig) -> Vec<Value> {
+/// The RX configuration inputs (`prefix` before each name) for `cfg`, the ingress in AXI
+/// back-pressure mode or MAC mode.
+fn rx_config(prefix: &str, cfg: &RxConfig, mac: bool) -> Vec<Value> {
     vec![
+        val(&format!("{prefix}backpressure"), !mac as u64),
         val(&format!("{prefix}port"), cfg.port as u64),
         val(&format!("{prefix}remcsum_rx"), cfg.remcsum_rx as u64),
         val(&format!("{prefix}nopartial"), cfg.nopartial as u64),
@@ -93,7 +85,10 @@ fn rx_meta(m: &[u64]) -> RxMeta {
 }
 
 fn drop_reason(code: u64) -> anyhow::Result<DropReason> {
-    anyhow::ensure!((code as usize) < NUM_DROP_REASONS, "RX hardware: drop code {code}");
+    anyhow::ensure!(
+        (code as usize) < NUM_DROP_REASONS && code != DROP_OVERFLOW,
+        "RX hardware: drop event with code {code}"
+    );
     Ok(DropReason::ALL[code as usize])
 }
 
@@ -101,14 +96,15 @@ fn rx_counters(r: &VlRun, prefix: &str) -> anyhow::Result<Vec<u64>> {
     (0..NUM_DROP_REASONS).map(|i| r.output(&format!("{prefix}drop_count${i}"))).collect()
 }
 
-/// RX results (frames and drops) from the events, in order.
+/// RX results (frames and drop events) from the events, in order; `overflow` drops (counter
+/// events of the watched overflow counter) have none.
 fn rx_results(r: &VlRun) -> anyhow::Result<Vec<RxResult>> {
     let mut out = Vec::new();
     for e in &r.events {
         match e {
             Event::Frame { data, meta, .. } => out.push(Ok((data.clone(), rx_meta(meta)))),
             Event::Pulse { value, .. } => out.push(Err(drop_reason(*value)?)),
-            Event::Count { .. } => anyhow::bail!("RX hardware: a counter event"),
+            Event::Count { .. } => {}
         }
     }
     Ok(out)
@@ -119,6 +115,8 @@ fn rx_stimulus<'a>(prefix: &str, meta_prefix: &str) -> Stimulus<'a> {
         input: "s_axis".into(),
         output: "m_axis".into(),
         meta: RX_META.iter().map(|m| format!("{meta_prefix}{m}")).collect(),
+        // an overflow drop has no event: its count stands for it
+        watch: vec![format!("{prefix}drop_count${DROP_OVERFLOW}")],
         pulse: Some((format!("{prefix}drop_valid"), format!("{prefix}drop_reason"))),
         stall: crate::rx_model::STALL_LIMIT,
         bound: u64::MAX,
@@ -128,7 +126,7 @@ fn rx_stimulus<'a>(prefix: &str, meta_prefix: &str) -> Stimulus<'a> {
 
 /// As [`crate::rx_model::run_width`] (no VCD), on the exported Verilog.
 pub fn rx_run(jobs: &[(Vec<u8>, RxConfig)], width: usize, drive: &Drive) -> anyhow::Result<RxRun> {
-    let cap = rx_capacity(width)?;
+    let cap = crate::rx_model::capacity(width)?;
     for (f, c) in jobs {
         anyhow::ensure!(
             c.max_frame <= cap,
@@ -155,13 +153,20 @@ pub fn rx_run_on(model: &VlModel, jobs: &[(Vec<u8>, RxConfig)], drive: &Drive) -
         };
         s.packets.push((id as u32, Payload::Bytes(f)));
     }
-    s.configs = cfgs.iter().map(|c| rx_config("", c)).collect();
+    s.configs = cfgs.iter().map(|c| rx_config("", c, drive.mac)).collect();
     s.backpressure = drive.backpressure;
     s.seed = drive.seed ^ 0x5258;
     let r = run(model, &s)?;
     let results = rx_results(&r)?;
-    anyhow::ensure!(results.len() == jobs.len(), "RX hardware: {} results for {} frames", results.len(), jobs.len());
-    Ok(RxRun { results, counters: rx_counters(&r, "")?, cycles: r.cycles, offered: r.offered, accepted: r.accepted })
+    let counters = rx_counters(&r, "")?;
+    anyhow::ensure!(
+        results.len() as u64 + counters[DROP_OVERFLOW as usize] == jobs.len() as u64,
+        "RX hardware: {} results and {} overflow drops for {} frames",
+        results.len(),
+        counters[DROP_OVERFLOW as usize],
+        jobs.len()
+    );
+    Ok(RxRun { results, counters, cycles: r.cycles, offered: r.offered, accepted: r.accepted, ..Default::default() })
 }
 
 /// As `loopback_tb::rx_raw_beats` (explicit beats, one configuration), on the exported Verilog.
@@ -175,7 +180,7 @@ pub fn rx_run_beats(
     let model = rx_model(width)?;
     let mut s = rx_stimulus("", "");
     s.packets = packets.iter().map(|b| (0, Payload::Beats(b))).collect();
-    s.configs = vec![rx_config("", cfg)];
+    s.configs = vec![rx_config("", cfg, false)];
     s.backpressure = backpressure;
     s.seed = seed;
     s.end_inputs = true;
@@ -283,9 +288,9 @@ pub fn encap_batch(
 pub fn loopback_verilog(width: usize, max_frame: usize) -> anyhow::Result<(String, String)> {
     use crate::verilator::top_ports;
     let tx_mod = rco_synth::tx_encap_module(width, max_frame);
-    let rx_mod = Design::RxPath.module_name(width);
+    let rx_mod = Design::Rx.module_name(width);
     let tx_v = rco_synth::tx_encap_verilog(width, max_frame)?;
-    let rx_v = Design::RxPath.verilog(width)?;
+    let rx_v = Design::Rx.verilog(width)?;
     let tx_p = top_ports(&tx_v, &tx_mod)?;
     let rx_p = top_ports(&rx_v, &rx_mod)?;
     let module = format!("rco_loopback_w{width}_mf{max_frame}");
@@ -337,7 +342,7 @@ pub fn loopback_verilog(width: usize, max_frame: usize) -> anyhow::Result<(Strin
 /// As [`crate::loopback_tb::run_width`] (no VCD), on the exported Verilog.
 pub fn loop_run(cases: &[(Vec<u8>, TxDescriptor)], width: usize, drive: &LoopDrive) -> anyhow::Result<LoopRun> {
     let cfg = &drive.cfg;
-    let cap = rx_capacity(width)?;
+    let cap = crate::rx_model::capacity(width)?;
     anyhow::ensure!(cfg.max_frame <= cap, "loopback: max_frame {} > RX ring {cap} bytes", cfg.max_frame);
     anyhow::ensure!(cases.iter().all(|(f, _)| !f.is_empty()), "loopback: empty host frame");
     let (verilog, module) = loopback_verilog(width, cfg.max_frame)?;
@@ -352,7 +357,7 @@ pub fn loop_run(cases: &[(Vec<u8>, TxDescriptor)], width: usize, drive: &LoopDri
     s.chan = Some(("desc$valid".into(), "desc$ready".into()));
     s.items = cases.iter().map(|(_, d)| tx_desc(d)).collect();
     s.packets = cases.iter().map(|(f, _)| (0, Payload::Bytes(f))).collect();
-    s.configs = vec![rx_config("rx_", cfg)];
+    s.configs = vec![rx_config("rx_", cfg, false)];
     s.wire = Some(("wire$tvalid".into(), "wire$tready".into()));
     s.backpressure = p;
     s.idle = drive.idle;

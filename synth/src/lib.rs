@@ -5,7 +5,7 @@
 //! several exported designs can be compiled together.
 
 use rco_hdl::csum_engine::CsumEngine;
-use rco_hdl::rx_path::{RxPath128, RxPath256, RxPath64};
+use rco_hdl::rx::{RxTop128, RxTop256, RxTop512, RxTop64};
 use rco_hdl::gtkw::{save_file, Fmt, Group};
 use rco_hdl::nic_top::{
     NicTop128, NicTop128Std, NicTop256, NicTop64, NicTop64Std, MAX_FRAME_JUMBO, MAX_FRAME_STD,
@@ -18,7 +18,7 @@ pub mod flow;
 pub mod shell;
 
 /// `--design` names of the designs the synthesis flow builds.
-pub const DESIGN_NAMES: &[(&str, Design)] = &[("csum", Design::CsumEngine), ("nic", Design::Nic), ("nic1518", Design::NicStd), ("rx", Design::RxPath), ("tx", Design::TxEncap)];
+pub const DESIGN_NAMES: &[(&str, Design)] = &[("csum", Design::CsumEngine), ("nic", Design::Nic), ("nic1518", Design::NicStd), ("rx", Design::Rx), ("tx", Design::TxEncap)];
 
 /// The design `rco-nic synth` and `export` build when `--design` is not given.
 pub const DEFAULT_DESIGN: Design = Design::Nic;
@@ -35,8 +35,9 @@ pub enum Design {
     Nic,
     /// The NIC top with 1518-byte frame buffers (fits an iCE40 HX8K's block RAM).
     NicStd,
-    /// `rco_hdl::rx_path::RxPath` (the VXLAN RX datapath; 64, 128 or 256 bits).
-    RxPath,
+    /// `rco_hdl::rx::RxTop` (the streaming VXLAN RX; 64, 128, 256 or 512 bits; ring for
+    /// jumbo frames).
+    Rx,
     /// `rco_hdl::tx_encap::TxEncap` (the VXLAN/RCO TX datapath; 9216-byte buffer).
     TxEncap,
 }
@@ -64,7 +65,7 @@ impl Design {
             Design::CsumEngine => format!("rco_csum_engine_w{width}"),
             Design::Nic => format!("rco_nic_w{width}"),
             Design::NicStd => format!("rco_nic_w{width}_mf{MAX_FRAME_STD}"),
-            Design::RxPath => format!("rco_rx_path_w{width}"),
+            Design::Rx => format!("rco_rx_w{width}"),
             Design::TxEncap => format!("rco_tx_encap_w{width}"),
         }
     }
@@ -81,9 +82,10 @@ impl Design {
             (Design::Nic, 256) => gen_block(NicTop256::new(MAX_FRAME_JUMBO)),
             (Design::NicStd, 64) => gen_block(NicTop64Std::new(MAX_FRAME_STD)),
             (Design::NicStd, 128) => gen_block(NicTop128Std::new(MAX_FRAME_STD)),
-            (Design::RxPath, 64) => gen_block(RxPath64::new()),
-            (Design::RxPath, 128) => gen_block(RxPath128::new()),
-            (Design::RxPath, 256) => gen_block(RxPath256::new()),
+            (Design::Rx, 64) => gen_block(RxTop64::default()),
+            (Design::Rx, 128) => gen_block(RxTop128::default()),
+            (Design::Rx, 256) => gen_block(RxTop256::default()),
+            (Design::Rx, 512) => gen_block(RxTop512::default()),
             (Design::TxEncap, w) => raw_tx_encap(w, 9216)?,
             (_, w) => anyhow::bail!("export: width {w} is not built (one of {WIDTHS:?})"),
         })
@@ -148,7 +150,7 @@ impl Design {
                     traces: vec![(dut("sum_valid"), Fmt::Bin), (dut("sum[15:0]"), Fmt::Hex), (dut("csum[15:0]"), Fmt::Hex)],
                 },
             ],
-            Design::RxPath => vec![
+            Design::Rx => vec![
                 clock,
                 axis_group("s_axis", "s_axis", width, &[]),
                 axis_group(

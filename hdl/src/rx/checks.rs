@@ -113,6 +113,10 @@ pub struct RxChecks<const W: usize, const K: usize, const N: usize, const AW: us
 
     // ---- constants
     kshift: Constant<Bits<16>>,
+    /// ring beat addresses of the three reads (`get_bits` only on a signal)
+    x2_beat: Signal<Local, Bits<16>>,
+    l4_beat: Signal<Local, Bits<16>>,
+    end_beat: Signal<Local, Bits<16>>,
     kmask: Constant<Bits<16>>,
     keep_of: [Constant<Bits<K>>; K],
     lane_id: [Constant<Bits<16>>; K],
@@ -355,6 +359,8 @@ pub struct RxChecks<const W: usize, const K: usize, const N: usize, const AW: us
     hsum_keep: Constant<Bits<16>>,
     clr_ip: Constant<Bits<NC>>,
     clr_udp: Constant<Bits<NC>>,
+    unparsed_bit: Constant<Bits<NC>>,
+    below_unparsed: Constant<Bits<NC>>,
 }
 
 fn c16(x: u64) -> Constant<Bits<16>> {
@@ -414,6 +420,9 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             d_remcsum_start: Default::default(),
             d_remcsum_offset: Default::default(),
             kshift: c16(K.trailing_zeros() as u64),
+            x2_beat: Default::default(),
+            l4_beat: Default::default(),
+            end_beat: Default::default(),
             kmask: c16((K - 1) as u64),
             keep_of: std::array::from_fn(|i| Constant::new(crate::stream::lane_mask(i + 1).into())),
             lane_id: std::array::from_fn(|i| c16(i as u64)),
@@ -646,6 +655,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             hsum_keep: Constant::new(0xFFFF.into()),
             clr_ip: Constant::new(Bits::<NC>::mask().replace_bit(12, false)),
             clr_udp: Constant::new(Bits::<NC>::mask().replace_bit(22, false)),
+            unparsed_bit: Constant::new(Bits::<NC>::from(1u64 << C_UNPARSED)),
+            below_unparsed: Constant::new(Bits::<NC>::from((1u64 << C_UNPARSED) - 1)),
         }
     }
 }
@@ -820,7 +831,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         self.a_pre_l3.d.next = self.h_pre_l3_sum.val();
 
         // ================= cycle 1: read the beat holding the second extension header
-        self.rd_x2.rd_addr.next = (self.a_base.q.val() + (self.a_e2.q.val() >> self.kshift.val())).get_bits::<AW>(0);
+        self.x2_beat.next = self.a_base.q.val() + (self.a_e2.q.val() >> self.kshift.val());
+        self.rd_x2.rd_addr.next = self.x2_beat.val().get_bits::<AW>(0);
         self.b_v.d.next = self.a_v.q.val();
         self.b_base.d.next = self.a_base.q.val();
         self.b_beats.d.next = self.a_beats.q.val();
@@ -944,7 +956,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         self.e_pre_l3.d.next = self.d_pre_l3.q.val();
 
         // ================= cycle 5: read the UDP and VXLAN headers
-        self.rd_l4.rd_addr.next = (self.e_base.q.val() + (self.e_u.q.val() >> self.kshift.val())).get_bits::<AW>(0);
+        self.l4_beat.next = self.e_base.q.val() + (self.e_u.q.val() >> self.kshift.val());
+        self.rd_l4.rd_addr.next = self.l4_beat.val().get_bits::<AW>(0);
         self.e2k.next = (self.e_u.q.val() - 1) & self.kmask.val();
         self.f_ukeep.d.next = self.keep_of[0].val();
         for i in 0..K {
@@ -1078,7 +1091,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         self.i_unp_rco.d.next = self.rco_flag.val() && !self.remcsum_rx.val();
 
         // ================= cycle 9: read the beat holding the datagram's last byte
-        self.rd_end.rd_addr.next = (self.i_base.q.val() + (self.i_dm1.q.val() >> self.kshift.val())).get_bits::<AW>(0);
+        self.end_beat.next = self.i_base.q.val() + (self.i_dm1.q.val() >> self.kshift.val());
+        self.rd_end.rd_addr.next = self.end_beat.val().get_bits::<AW>(0);
         self.j_keep.d.next = self.keep_of[0].val();
         for i in 0..K {
             if (self.i_dm1.q.val() & self.kmask.val()) == self.lane_id[i].val() {
@@ -1141,7 +1155,12 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
                 }
             }
         }
-        if self.r_reason.val() == self.code[C_UNPARSED].val() && self.dl_unp_rco[5].q.val() {
+        // rco_not_enabled only when the unparsed-bits condition itself wins (an I flag clear
+        // shares its code but stays vxlan_flags)
+        if (self.cfin.val() & self.below_unparsed.val()) == 0
+            && (self.cfin.val() & self.unparsed_bit.val()) != 0
+            && self.dl_unp_rco[5].q.val()
+        {
             self.r_reason.next = self.code_rco_not_enabled.val();
         }
         self.q_v.d.next = self.dl_v[5].q.val();

@@ -625,9 +625,9 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rx::remcsum::tests::{expect, lanes_of, plain_le_sum, random_frame, Frame, Rng};
+    use crate::rx::remcsum::tests::{expect, plain_le_sum, random_frame, Frame, Rng};
     use crate::sdp_ram::SdpRam;
-    use crate::stream::tdata_from_lanes;
+    use crate::stream::{lanes_of, tdata_from_lanes};
     use std::collections::VecDeque;
 
     /// The block and its ring: the test writes the ring through `ram`'s write port.

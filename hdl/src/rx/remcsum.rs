@@ -518,7 +518,7 @@ impl<const W: usize, const K: usize, const N: usize, const U: usize> Logic for R
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::stream::{lane_mask, tdata_from_lanes};
+    use crate::stream::{lane_mask, lanes_of, tdata_from_lanes};
 
     /// xorshift64*: the benches' random source (no crate dependency in hdl/)
     pub(crate) struct Rng(pub u64);
@@ -645,10 +645,6 @@ pub(crate) mod tests {
             })
             .collect();
         Frame { bytes, apply, start, offset, user: r.next() }
-    }
-
-    pub(crate) fn lanes_of<const W: usize>(b: &Bits<W>) -> Vec<u8> {
-        (0..W / 8).map(|i| b.get_bits::<8>(8 * i).to_u64() as u8).collect()
     }
 
     struct Out {
