@@ -1,4 +1,4 @@
-//! Fuzzing the RX *hardware* (`RxPath`, simulated cycle by cycle): real VXLAN frames with
+//! Fuzzing the RX *hardware* (`RxTop`, simulated cycle by cycle): real VXLAN frames with
 //! random bytes overwritten (mostly in the outer headers, where the parser looks) and
 //! random cuts, under random receiver configurations and output back-pressure. Every frame
 //! must get golden `rx_decap`'s verdict (the same drop reason, or the identical inner frame

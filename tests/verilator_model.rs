@@ -135,7 +135,7 @@ fn loopback_clock_for_clock() {
         let drive = LoopDrive { backpressure: bp, idle: bp, seed, cfg: loopback_config(), ..LoopDrive::default() };
         let hw = loopback_tb::run_width(&cases, width, &drive, None).unwrap();
         let vl = vl_model::loop_run(&cases, width, &drive).unwrap();
-        // The Verilator loopback wraps TxEncap + RxPath; the rust-hdl one now drives NicTop,
+        // The Verilator loopback wraps TxEncap + RxTop; the rust-hdl one now drives NicTop,
         // whose configuration inputs are registered (warm-up clocks), so cycles differ by the
         // warm-up; everything else must be equal.
         assert_eq!(hw.outcomes, vl.outcomes, "W={width}");

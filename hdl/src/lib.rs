@@ -16,7 +16,6 @@ pub mod nic_top;
 pub mod oc_fold;
 pub mod reg_fifo;
 pub mod rx;
-pub mod rx_path;
 pub mod sdp_ram;
 pub mod stream;
 pub mod tx_encap;

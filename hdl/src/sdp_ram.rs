@@ -127,8 +127,8 @@ end
 }
 
 /// `(data bits, address bits)` of the `SdpRam`s the NIC instantiates in DP16KDs: TX rings
-/// of `TxEncap64` (64, 12) and `TxEncap128` (128, 11), RX frame rings (64, 11) and the RX
-/// parse-info ring (32, 11) of `RxPath64`. (Smaller rings use the behavioural model.)
+/// of `TxEncap64` (64, 12) and `TxEncap128` (128, 11), RX ring copies (64, 11) and their
+/// prefix-sum copies (32, 11) of `RxTop64`. (Smaller rings use the behavioural model.)
 pub const DP16KD_SHAPES: [(usize, usize); 4] = [(64, 12), (128, 11), (64, 11), (32, 11)];
 
 /// Verilog (top module `top`, ports as the struct) of `SdpRam<Bits<bits>, n>` for the

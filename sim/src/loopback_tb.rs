@@ -247,10 +247,11 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
         cfg.max_frame
     );
     anyhow::ensure!(cases.iter().all(|(f, _)| !f.is_empty()), "loopback: empty host frame");
-    let mut uut = Loopback::<W, K, N, TA, HB, RA, RB, RQ>::new(cfg.max_frame);
+    // on the heap: the wide NICs are larger than a test thread's stack
+    let mut uut = Box::new(Loopback::<W, K, N, TA, HB, RA, RB, RQ>::new(cfg.max_frame));
     uut.connect_all();
     let mut vcd = match vcd_out {
-        Some(w) => Some(PortVcd::new(w, &uut, drive.vcd_depth)?),
+        Some(w) => Some(PortVcd::new(w, &*uut, drive.vcd_depth)?),
         None => None,
     };
     let mut rng = SplitMix64::new(drive.seed ^ 0x4C6F_6F70);
@@ -311,7 +312,7 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
         uut.s_axis.tuser.next = false;
         let ready = !(p > 0.0 && rng.chance(p));
         uut.m_axis.tready.next = ready;
-        anyhow::ensure!(simulate(&mut uut, 400), "loopback: no convergence in cycle {c}");
+        anyhow::ensure!(simulate(&mut *uut, 400), "loopback: no convergence in cycle {c}");
 
         // handshakes before the edge
         let desc_fire = live && di < n && uut.desc.ready.val();
@@ -359,7 +360,7 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
             }
         }
         uut.clock.next = true.into();
-        anyhow::ensure!(simulate(&mut uut, 400), "loopback: no convergence in cycle {c}");
+        anyhow::ensure!(simulate(&mut *uut, 400), "loopback: no convergence in cycle {c}");
         if c < vcd_cycles {
             if let Some(v) = vcd.as_mut() {
                 v.sample(c * PERIOD_PS + PERIOD_PS / 2, &uut)?;

@@ -145,9 +145,10 @@ fn run_rx<const W: usize, const K: usize, const N: usize, const AW: usize, const
     drive: &Drive,
     vcd_out: Option<&mut dyn Write>,
 ) -> anyhow::Result<RxRun> {
-    let mut uut = RxTop::<W, K, N, AW, AB, Q>::default();
+    // on the heap: the wide RX is larger than a test thread's stack
+    let mut uut = Box::new(RxTop::<W, K, N, AW, AB, Q>::default());
     uut.connect_all();
-    let mut vcd = vcd_out.map(|w| write_vcd_dump(write_vcd_header(w, &uut), &uut));
+    let mut vcd = vcd_out.map(|w| write_vcd_dump(write_vcd_header(w, &*uut), &*uut));
     let mut rng = SplitMix64::new(drive.seed ^ 0x5258);
     let mut run = RxRun::default();
     let beats: Vec<&Vec<Beat>> = jobs.iter().map(|(b, _)| b).collect();
@@ -178,7 +179,7 @@ fn run_rx<const W: usize, const K: usize, const N: usize, const AW: usize, const
             }
         }
         if let Some(cfg) = &cur_cfg {
-            apply_cfg(&mut uut, cfg);
+            apply_cfg(&mut *uut, cfg);
         }
         uut.backpressure.next = !drive.mac;
         uut.clock.next = false.into();
@@ -196,7 +197,7 @@ fn run_rx<const W: usize, const K: usize, const N: usize, const AW: usize, const
         uut.s_axis.tuser.next = false;
         let ready = !(drive.backpressure > 0.0 && rng.chance(drive.backpressure));
         uut.m_axis.tready.next = ready;
-        anyhow::ensure!(simulate(&mut uut, 200), "RX hardware: no convergence in cycle {c}");
+        anyhow::ensure!(simulate(&mut *uut, 200), "RX hardware: no convergence in cycle {c}");
         let mut progress = false;
         if offer {
             run.offered += 1;
@@ -251,15 +252,15 @@ fn run_rx<const W: usize, const K: usize, const N: usize, const AW: usize, const
             if let Some(v) = vcd.as_mut() {
                 v.timestamp(c * PERIOD_PS)?;
             }
-            vcd = vcd.map(|v| write_vcd_change(v, &uut));
+            vcd = vcd.map(|v| write_vcd_change(v, &*uut));
         }
         uut.clock.next = true.into();
-        anyhow::ensure!(simulate(&mut uut, 200), "RX hardware: no convergence in cycle {c}");
+        anyhow::ensure!(simulate(&mut *uut, 200), "RX hardware: no convergence in cycle {c}");
         if c < VCD_MAX_CYCLES {
             if let Some(v) = vcd.as_mut() {
                 v.timestamp(c * PERIOD_PS + PERIOD_PS / 2)?;
             }
-            vcd = vcd.map(|v| write_vcd_change(v, &uut));
+            vcd = vcd.map(|v| write_vcd_change(v, &*uut));
         }
         c += 1;
         if progress {

@@ -18,7 +18,7 @@
 //!   `ram_rdata` 2 clocks later (`sdp_ram::READ_LATENCY`). The caller must not overwrite a
 //!   beat before `free_ptr` has passed it.
 //! * `m_axis` + `m_vni`, `m_rco`, `m_rco_applied`, `m_csum_start`, `m_csum_offset`,
-//!   `m_csum_complete` (wire byte order, as `RxPath`), `m_outer_csum_ok`: valid on the tlast beat.
+//!   `m_csum_complete` (wire byte order), `m_outer_csum_ok`: valid on the tlast beat.
 //! * `drop_valid`/`drop_reason`: one pulse per dropped frame, in decision order (after every
 //!   earlier frame's reads have returned from the ring, not after its beats left `m_axis`).
 //! * `free_ptr`: `dec_base + dec_beats` of the last frame released (16 bits, as the

@@ -11,7 +11,7 @@
 //! field is rewritten to `new = ~S`, `S` = fold(`csum` - sum(frame[..start])) with 0 read as
 //! 0xFFFF (golden's `remcsum_adjust`), and `m_csum` on the tlast beat is the updated
 //! CHECKSUM_COMPLETE `C + new + ~old` folded, 0 read as 0xFFFF, in wire byte order (as
-//! `RxPath::m_csum_complete`); `m_old` is the field's previous value (wire order). Without
+//! `RxTop::m_csum_complete`); `m_old` is the field's previous value (wire order). Without
 //! `apply` the data is unchanged and `m_csum` = fold(`csum`) (0 only for a zero sum).
 //! `s_axis` must be packed (`tkeep` all ones but on the last beat).
 //!
