@@ -687,6 +687,49 @@ mod tests {
         }
     }
 
+    /// Back-to-back packets that make every adder carry (all 0xFF, 0xFF..FE patterns) next
+    /// to one-beat packets, idle gaps and odd starts: a carry held back for the next beat
+    /// (the 64-bit tree) or in the accumulator must land in its own packet, never the next.
+    fn carries_stay_in_their_packet<const W: usize, const K: usize, const N: usize>() {
+        let mut tb = Bench::<W, K, N>::new();
+        let mut expect = vec![];
+        let mut x: u32 = 7;
+        for round in 0..40usize {
+            let len = [1usize, K, 2 * K + 1, 7 * K, 33 * K + 5][round % 5];
+            let pkt: Vec<u8> = (0..len)
+                .map(|i| match round % 3 {
+                    0 => 0xFF,
+                    1 => if i % 2 == 0 { 0xFF } else { 0xFE },
+                    _ => {
+                        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                        0xF0 | (x >> 16) as u8
+                    }
+                })
+                .collect();
+            let s = (round % 4).min(len);
+            let last = tb.packet(&pkt, s as u16, 0xFFFF);
+            expect.push((last + CsumEngine::<W, K, N>::LATENCY, ref_sum(&pkt[s..])));
+            if round % 7 == 3 {
+                tb.clock(None, 0, 0);
+            }
+        }
+        for _ in 0..CsumEngine::<W, K, N>::LATENCY + 2 {
+            tb.clock(None, 0, 0);
+        }
+        let got: Vec<(usize, u16)> = tb.seen.iter().map(|(c, s, _)| (*c, *s)).collect();
+        assert_eq!(got, expect);
+    }
+
+    #[test]
+    fn carries_stay_in_their_packet_w64() {
+        carries_stay_in_their_packet::<64, 8, 4>();
+    }
+
+    #[test]
+    fn carries_stay_in_their_packet_w512() {
+        carries_stay_in_their_packet::<512, 64, 32>();
+    }
+
     #[test]
     fn sums_w64() {
         check_width::<64, 8, 4>();
