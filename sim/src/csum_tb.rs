@@ -340,10 +340,10 @@ fn write_gtkw(vcd: &std::path::Path, w: usize) -> anyhow::Result<()> {
             name: "pipeline",
             traces: vec![
                 t("uut.pos.q[15:0]", Fmt::Dec),
-                t("uut.acc.q[31:0]", Fmt::Hex),
+                t("uut.rf.q[15:0]", Fmt::Hex),
+                t("uut.acc.q[16:0]", Fmt::Hex),
                 t("uut.done_t.q", Fmt::Bin),
-                t("uut.tot.q[31:0]", Fmt::Hex),
-                t("uut.fa.q[16:0]", Fmt::Hex),
+                t("uut.tot.q[16:0]", Fmt::Hex),
             ],
         },
         Group {
