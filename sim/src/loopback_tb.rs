@@ -356,14 +356,14 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
         run.wire_beats += wire_fire as u64;
         if c < vcd_cycles {
             if let Some(v) = vcd.as_mut() {
-                v.sample(c * PERIOD_PS, &uut)?;
+                v.sample(c * PERIOD_PS, &*uut)?;
             }
         }
         uut.clock.next = true.into();
         anyhow::ensure!(simulate(&mut *uut, 400), "loopback: no convergence in cycle {c}");
         if c < vcd_cycles {
             if let Some(v) = vcd.as_mut() {
-                v.sample(c * PERIOD_PS + PERIOD_PS / 2, &uut)?;
+                v.sample(c * PERIOD_PS + PERIOD_PS / 2, &*uut)?;
             }
         }
         c += 1;
