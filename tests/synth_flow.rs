@@ -207,8 +207,8 @@ fn ice40_hx8k_nic_reports_that_it_does_not_fit() {
         "1518-byte buffers by default on iCE40"
     );
     assert_eq!(r["fits"], Value::Bool(false));
-    // the 1518-byte buffers do fit the 32 RAM4K blocks; the logic is what overflows
-    assert!(u(&r, "bram") <= 32 && u(&r, "bram") > 0, "{r}");
+    // the logic overflows (and, with the streaming RX's ring copies, the 32 RAM4K blocks too)
+    assert!(u(&r, "bram") > 0, "{r}");
     assert!(u(&r, "luts") > u(&r, "luts_available"), "{r}");
     assert_eq!(r["bitstream"], "");
 }

@@ -401,6 +401,16 @@ mod tests {
         assert_eq!(run.results, expect);
     }
 
+    /// Drops keep input order when a short frame follows them at 512 bits under host
+    /// back-pressure (its last beat used to leave before they were released).
+    #[test]
+    fn drops_before_a_short_frame_keep_input_order_at_512() {
+        let (jobs, _) = crate::rx_tb::traffic(1, 300);
+        for mac in [true, false] {
+            check(&jobs, 512, &Drive { backpressure: 0.5, seed: 1, mac });
+        }
+    }
+
     /// `account` is strict: a changed frame is a mismatch, and a missing frame is one only when
     /// the overflow counter does not cover it.
     #[test]

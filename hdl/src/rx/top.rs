@@ -70,6 +70,7 @@ pub struct RxTop<const W: usize, const K: usize, const N: usize, const AW: usize
     drop_room: DFF<Bit>,
     drop_room_lim: Constant<Bits<8>>,
     drop_release: Signal<Local, Bit>,
+    hold_last: Signal<Local, Bit>,
 }
 
 /// 64 bits (10G), a ring of 2048 beats: jumbo frames.
@@ -128,6 +129,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             drop_room: Default::default(),
             drop_room_lim: Constant::new(((DROP_FIFO - 2) as u64).into()),
             drop_release: Default::default(),
+            hold_last: Default::default(),
         }
     }
 }
@@ -219,13 +221,18 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             self.inflight.d.next = self.inflight.q.val() - 1;
         }
         self.no_credit.d.next = self.inflight.q.val() >= self.credit_lim.val();
-        // output
+        // a drop is due once the deliveries before it have left
+        self.drop_release.next = !self.drops.empty.val()
+            && ((self.delivered_out.q.val() - self.drops.dout.val().get_bits::<16>(4)) < 0x8000);
+        // output: a frame's last beat waits while a drop before it is due, so events keep input
+        // order (a short frame can reach the port while earlier drops are still released)
+        self.hold_last.next = self.drop_release.val() && self.egress.m_axis.tlast.val();
         self.m_axis.tdata.next = self.egress.m_axis.tdata.val();
         self.m_axis.tkeep.next = self.egress.m_axis.tkeep.val();
-        self.m_axis.tvalid.next = self.egress.m_axis.tvalid.val();
+        self.m_axis.tvalid.next = self.egress.m_axis.tvalid.val() && !self.hold_last.val();
         self.m_axis.tlast.next = self.egress.m_axis.tlast.val();
         self.m_axis.tuser.next = self.egress.m_axis.tuser.val();
-        self.egress.m_axis.tready.next = self.m_axis.tready.val();
+        self.egress.m_axis.tready.next = self.m_axis.tready.val() && !self.hold_last.val();
         self.m_vni.next = self.egress.m_vni.val();
         self.m_rco.next = self.egress.m_rco.val();
         self.m_rco_applied.next = self.egress.m_rco_applied.val();
@@ -237,14 +244,12 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         if self.pop.val() && self.head.val().get_bit(0) {
             self.delivered_taken.d.next = self.delivered_taken.q.val() + 1;
         }
-        if self.egress.m_axis.tvalid.val() && self.m_axis.tready.val() && self.egress.m_axis.tlast.val() {
+        if self.egress.m_axis.tvalid.val() && self.m_axis.tready.val() && self.egress.m_axis.tlast.val() && !self.hold_last.val() {
             self.delivered_out.d.next = self.delivered_out.q.val() + 1;
         }
         self.drops.push.next = self.pop.val() && !self.head.val().get_bit(0);
         self.drops.din.next = bit_cast::<20, 4>(self.head.val().get_bits::<4>(1))
             | (bit_cast::<20, 16>(self.delivered_taken.q.val()) << 4);
-        self.drop_release.next = !self.drops.empty.val()
-            && ((self.delivered_out.q.val() - self.drops.dout.val().get_bits::<16>(4)) < 0x8000);
         self.drops.pop.next = self.drop_release.val();
         self.drop_room.d.next = self.drops.count.val() < self.drop_room_lim.val();
         self.drop_valid.next = self.drop_release.val() && (self.drops.dout.val().get_bits::<4>(0) != self.code_overflow.val());
