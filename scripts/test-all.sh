@@ -34,6 +34,9 @@ if [ "$need" -eq 1 ]; then
 fi
 
 cargo build --release --locked
+# rust-hdl builds the wide NIC and RX models by value: test threads need more than the default
+# 2 MiB stack (the CLI runs its commands on a thread of its own for the same reason)
+export RUST_MIN_STACK=$((256 * 1024 * 1024))
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e

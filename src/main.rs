@@ -477,9 +477,23 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// Stack of the thread that runs a command: rust-hdl's wide NIC and RX models are built by
+/// value, larger than a main thread's default stack.
+const RUN_STACK: usize = 1 << 30;
+
 fn main() {
-    if let Err(e) = run(Cli::parse()) {
-        eprintln!("rco-nic: {e:#}");
-        std::process::exit(1);
+    let cli = Cli::parse();
+    let done = std::thread::Builder::new().stack_size(RUN_STACK).spawn(move || run(cli)).map(|t| t.join());
+    match done {
+        Ok(Ok(Ok(()))) => {}
+        Ok(Ok(Err(e))) => {
+            eprintln!("rco-nic: {e:#}");
+            std::process::exit(1);
+        }
+        Ok(Err(_)) => std::process::exit(101), // the panic message is printed already
+        Err(e) => {
+            eprintln!("rco-nic: cannot start the worker thread: {e}");
+            std::process::exit(1);
+        }
     }
 }
