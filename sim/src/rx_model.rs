@@ -87,13 +87,9 @@ pub fn capacity(width: usize) -> anyhow::Result<usize> {
     })
 }
 
-/// Run `jobs` (frame, configuration) at `width` (64, 128, 256 or 512).
-pub fn run_width(
-    jobs: &[(Vec<u8>, RxConfig)],
-    width: usize,
-    drive: &Drive,
-    vcd: Option<&mut dyn Write>,
-) -> anyhow::Result<RxRun> {
+/// Errors (one line) for a job the RX at `width` cannot take: a `max_frame` beyond its buffer, or
+/// an empty frame.
+pub fn check_jobs(jobs: &[(Vec<u8>, RxConfig)], width: usize) -> anyhow::Result<()> {
     let cap = capacity(width)?;
     for (f, c) in jobs {
         anyhow::ensure!(
@@ -103,6 +99,17 @@ pub fn run_width(
         );
         anyhow::ensure!(!f.is_empty(), "RX hardware: empty frame");
     }
+    Ok(())
+}
+
+/// Run `jobs` (frame, configuration) at `width` (64, 128, 256 or 512).
+pub fn run_width(
+    jobs: &[(Vec<u8>, RxConfig)],
+    width: usize,
+    drive: &Drive,
+    vcd: Option<&mut dyn Write>,
+) -> anyhow::Result<RxRun> {
+    check_jobs(jobs, width)?;
     let packets: Vec<_> = jobs.iter().map(|(f, c)| (packet_beats(f, width / 8), c.clone())).collect();
     run_beats(&packets, width, drive, vcd)
 }

@@ -126,15 +126,7 @@ fn rx_stimulus<'a>(prefix: &str, meta_prefix: &str) -> Stimulus<'a> {
 
 /// As [`crate::rx_model::run_width`] (no VCD), on the exported Verilog.
 pub fn rx_run(jobs: &[(Vec<u8>, RxConfig)], width: usize, drive: &Drive) -> anyhow::Result<RxRun> {
-    let cap = crate::rx_model::capacity(width)?;
-    for (f, c) in jobs {
-        anyhow::ensure!(
-            c.max_frame <= cap,
-            "RX hardware: max_frame {} exceeds the packet buffer ({cap} bytes at {width} bits)",
-            c.max_frame
-        );
-        anyhow::ensure!(!f.is_empty(), "RX hardware: empty frame");
-    }
+    crate::rx_model::check_jobs(jobs, width)?;
     rx_run_on(&rx_model(width)?, jobs, drive)
 }
 
