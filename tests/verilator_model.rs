@@ -98,12 +98,12 @@ fn rx_comparison_fails_when_the_models_differ() {
     let design = rco_synth::Design::Rx;
     let v = design.verilog(64).unwrap();
     let module = design.module_name(64);
-    let (a, b) = (format!("drop_count${i} = drop_ctr${i}$q;"), format!("drop_count${j} = drop_ctr${j}$q;"));
+    let (a, b) = (format!("drop_count${i} = counters$count${i};"), format!("drop_count${j} = counters$count${j};"));
     assert!(v.contains(&a) && v.contains(&b), "the counter outputs are no longer assigned as {a}");
     let swapped = v
         .replace(&a, "SWAP_A")
-        .replace(&b, &format!("drop_count${j} = drop_ctr${i}$q;"))
-        .replace("SWAP_A", &format!("drop_count${i} = drop_ctr${j}$q;"));
+        .replace(&b, &format!("drop_count${j} = counters$count${i};"))
+        .replace("SWAP_A", &format!("drop_count${i} = counters$count${j};"));
     let model = rco_sim::verilator::build(&swapped, &module).unwrap();
     let bad = vl_model::rx_run_on(&model, &jobs, &Drive { backpressure: 0.3, seed: 5, mac: false }).unwrap();
     let d = rx_diff(&hw, &bad);

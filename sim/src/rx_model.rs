@@ -394,16 +394,21 @@ mod tests {
     #[test]
     fn no_i_flag_beats_rco_not_enabled() {
         use rco_golden::vectors::refresh_outer_udp_csum;
+        use rco_golden::vxlan::{VXLAN_HF_RCO, VXLAN_HF_VNI};
         let mut jobs = sized(128, false, 4, 8);
         let vx = 14 + 20 + 8;
+        let flags = |f: &[u8]| u32::from_be_bytes(f[vx..vx + 4].try_into().unwrap());
         for (f, c) in jobs.iter_mut().step_by(2) {
-            assert_eq!(f[vx] & 0x0A, 0x0A, "an RCO frame (I and C flags)");
-            f[vx] &= !0x08;
+            let with_c = flags(f) | VXLAN_HF_RCO;
+            f[vx..vx + 4].copy_from_slice(&(with_c & !VXLAN_HF_VNI).to_be_bytes());
             refresh_outer_udp_csum(f);
             c.remcsum_rx = false;
         }
         let expect: Vec<RxResult> = jobs.iter().map(|(f, c)| rx_decap(f, c)).collect();
-        assert_eq!(expect[0], Err(DropReason::VxlanFlags));
+        for k in [0, 2] {
+            assert_eq!(flags(&jobs[k].0) & (VXLAN_HF_RCO | VXLAN_HF_VNI), VXLAN_HF_RCO);
+            assert_eq!(expect[k], Err(DropReason::VxlanFlags));
+        }
         let (run, _) = check(&jobs, 64, &Drive::default());
         assert_eq!(run.results, expect);
     }

@@ -10,7 +10,8 @@
 //! Input is offered back-to-back; `beats_per_cycle` = accepted input beats / cycles in
 //! which a beat was offered. Optional `m_axis.tready` back-pressure.
 //! With `--frame-size` ([`sized_traffic`]) the frames are fixed-size good frames instead,
-//! and `beats_per_cycle` = input beats / all cycles of the run.
+//! and `beats_per_cycle` = input beats / clocks from the first input beat to the last;
+//! `cycles` runs until the last frame is out.
 
 use crate::rx_model::{account, run_width, Drive, RxResult};
 use crate::sized::{host_cases, SizedTraffic};
@@ -94,8 +95,10 @@ pub fn run_with(opts: &SimOpts, engine: crate::Engine) -> anyhow::Result<SimSumm
         block: "rx".into(),
         packets: jobs.len(),
         mismatches,
-        // fixed-size runs: the wire side over the whole run (until the last frame is out)
-        beats_per_cycle: match (&opts.sized, run.cycles, run.offered) {
+        // the wire side: a fixed-size run offers every clock from its first beat to its last,
+        // so the input span is the measure; `cycles` (until the last frame is out) shows
+        // whether the egress kept up
+        beats_per_cycle: match (&opts.sized, run.input_cycles, run.offered) {
             (Some(_), c, _) if c > 0 => run.accepted as f64 / c as f64,
             (None, _, o) if o > 0 => run.accepted as f64 / o as f64,
             _ => 0.0,
