@@ -4,7 +4,10 @@
 //! whose golden checks must still pass for the point to count.
 //!
 //! Line-rate clocks per frame = (outer frame on the bus + 4 FCS + 20 preamble and gap)
-//! bytes x 8 / W: what a MAC at the width's line clock spends on the frame.
+//! bytes x 8 / W: what a MAC at the width's line clock spends on the frame. The measured
+//! clocks per frame are the steady-state cadence ([`crate::Cadence`]): one fill and drain
+//! of the pipeline is not a cost per frame. Whether a long run is sustained, not absorbed
+//! by a buffer, the run's `cycles` show (`sim --frame-size --packets 500`).
 
 use crate::sized::{FrameSizes, SizedTraffic};
 use crate::{run_sim, SimOpts};
@@ -52,9 +55,13 @@ pub struct BenchPoint {
     /// False when the hardware has no instance of this width: nothing below is measured.
     pub built: bool,
     pub packets: usize,
+    /// The whole run, until the last frame is out.
     pub cycles: u64,
-    /// Wire side: RX input beats, TX output beats, per clock of the whole run.
+    /// Wire side: RX input beats, TX output beats, per clock from the first such beat to
+    /// the last.
     pub beats_per_cycle: f64,
+    /// Steady state: clocks between the first and the last frame finished, over the frames
+    /// after the first (the whole run's fill and drain left out).
     pub cycles_per_frame: f64,
     pub line_cycles_per_frame: f64,
     /// min(100, line / measured clocks per frame) in percent.
@@ -140,7 +147,7 @@ pub fn run_bench(opts: &BenchOpts, mut each: impl FnMut(&BenchPoint)) -> anyhow:
                     p.packets = r.packets;
                     p.cycles = r.cycles;
                     p.beats_per_cycle = r.beats_per_cycle;
-                    p.cycles_per_frame = r.cycles_per_frame();
+                    p.cycles_per_frame = r.steady_cycles_per_frame.unwrap_or_else(|| r.cycles_per_frame());
                     p.line_rate_pct = 100.0 * (line_cpf / p.cycles_per_frame).min(1.0);
                     p.mpps = mhz / p.cycles_per_frame;
                     p.mismatches = r.mismatches;

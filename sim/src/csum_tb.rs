@@ -179,6 +179,7 @@ fn run_w<const W: usize, const K: usize, const N: usize>(
         },
         cycles: r.cycles,
         drops: 0,
+        steady_cycles_per_frame: None,
     })
 }
 

@@ -47,6 +47,36 @@ pub struct SimSummary {
     pub beats_per_cycle: f64,
     pub cycles: u64,
     pub drops: u64,
+    /// Clocks per frame in the steady state ([`Cadence`]); not in the summary line.
+    pub steady_cycles_per_frame: Option<f64>,
+}
+
+/// The clocks in which a run's frames were finished (delivered, or decided as dropped):
+/// the interval between the first and the last is the steady-state cadence, free of the
+/// pipeline's fill and drain that the whole run's cycles include.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Cadence {
+    first: Option<u64>,
+    last: u64,
+    frames: u64,
+}
+
+impl Cadence {
+    /// A frame was finished in clock `cycle`.
+    pub fn mark(&mut self, cycle: u64) {
+        self.first.get_or_insert(cycle);
+        self.last = cycle;
+        self.frames += 1;
+    }
+
+    /// Clocks between the first and the last finished frame over the frames after the
+    /// first; `None` with fewer than two frames.
+    pub fn cycles_per_frame(&self) -> Option<f64> {
+        match self.first {
+            Some(f) if self.frames >= 2 => Some((self.last - f) as f64 / (self.frames - 1) as f64),
+            _ => None,
+        }
+    }
 }
 
 impl SimSummary {

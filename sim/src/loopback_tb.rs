@@ -675,6 +675,7 @@ pub fn run_with(opts: &SimOpts, engine: crate::Engine) -> anyhow::Result<SimSumm
         beats_per_cycle: if run.cycles == 0 { 0.0 } else { run.wire_beats as f64 / run.cycles as f64 },
         cycles: run.cycles,
         drops: run.rx_counters.iter().sum::<u64>() + run.tx_counters.iter().sum::<u64>(),
+        steady_cycles_per_frame: None,
     })
 }
 

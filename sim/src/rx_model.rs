@@ -49,6 +49,8 @@ pub struct RxRun {
     pub input_cycles: u64,
     /// `s_axis.tready` was low while a beat was offered.
     pub ingress_stalled: bool,
+    /// When each result came out.
+    pub finished: crate::Cadence,
 }
 
 impl RxRun {
@@ -240,6 +242,7 @@ fn run_rx<const W: usize, const K: usize, const N: usize, const AW: usize, const
                     outer_csum_ok: uut.m_outer_csum_ok.val(),
                 };
                 run.results.push(Ok((std::mem::take(&mut frame_buf), meta)));
+                run.finished.mark(c);
             }
         }
         if uut.drop_valid.val() {
@@ -250,6 +253,7 @@ fn run_rx<const W: usize, const K: usize, const N: usize, const AW: usize, const
                 "RX hardware: drop event with code {code}"
             );
             run.results.push(Err(DropReason::ALL[code]));
+            run.finished.mark(c);
         }
         anyhow::ensure!(run.results.len() <= jobs.len(), "RX hardware: more results than frames");
         if uut.drop_count[DROP_OVERFLOW as usize].val().to_u64() != overflows {
@@ -386,6 +390,9 @@ mod tests {
             let (run, ovf) = check(&jobs, w, &Drive { mac: true, ..Default::default() });
             assert!(ovf.is_empty() && !run.ingress_stalled);
             assert_eq!(run.input_cycles, run.accepted, "W={w}: input took {} clocks for {} beats", run.input_cycles, run.accepted);
+            // and the frames leave at the rate they came: a frame every (its beats) clocks
+            let beats_per_frame = jobs[0].0.len().div_ceil(w / 8) as f64;
+            assert_eq!(run.finished.cycles_per_frame(), Some(beats_per_frame), "W={w}: output cadence");
         }
     }
 

@@ -8,10 +8,10 @@
 //! with the default configuration, 30% one of golden's `RX_CASES` malformations (some
 //! change the receiver configuration: the driver then drains the pipeline first).
 //! Input is offered back-to-back; `beats_per_cycle` = accepted input beats / cycles in
-//! which a beat was offered. Optional `m_axis.tready` back-pressure.
-//! With `--frame-size` ([`sized_traffic`]) the frames are fixed-size good frames instead,
-//! and `beats_per_cycle` = input beats / clocks from the first input beat to the last;
-//! `cycles` runs until the last frame is out.
+//! which a beat was offered (with `--frame-size`, every clock from the first input beat to
+//! the last); `cycles` runs until the last frame is out. Optional `m_axis.tready`
+//! back-pressure. With `--frame-size` ([`sized_traffic`]) the frames are fixed-size good
+//! frames instead.
 
 use crate::rx_model::{account, run_width, Drive, RxResult};
 use crate::sized::{host_cases, SizedTraffic};
@@ -95,14 +95,9 @@ pub fn run_with(opts: &SimOpts, engine: crate::Engine) -> anyhow::Result<SimSumm
         block: "rx".into(),
         packets: jobs.len(),
         mismatches,
-        // the wire side: a fixed-size run offers every clock from its first beat to its last,
-        // so the input span is the measure; `cycles` (until the last frame is out) shows
-        // whether the egress kept up
-        beats_per_cycle: match (&opts.sized, run.input_cycles, run.offered) {
-            (Some(_), c, _) if c > 0 => run.accepted as f64 / c as f64,
-            (None, _, o) if o > 0 => run.accepted as f64 / o as f64,
-            _ => 0.0,
-        },
+        // the wire side; `cycles` (until the last frame is out) shows whether the egress kept up
+        beats_per_cycle: if run.offered > 0 { run.accepted as f64 / run.offered as f64 } else { 0.0 },
+        steady_cycles_per_frame: run.finished.cycles_per_frame(),
         cycles: run.cycles,
         drops: run.counters.iter().sum(),
     })

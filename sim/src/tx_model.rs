@@ -24,6 +24,8 @@ pub struct TxRun {
     /// Cycles from the first to the last output beat in which the sink was ready.
     pub busy_ready_cycles: u64,
     pub drops: u64,
+    /// When each output frame's last beat left.
+    pub finished: crate::Cadence,
 }
 
 impl TxRun {
@@ -254,6 +256,7 @@ pub fn drive_beats<const W: usize, const K: usize, const N: usize, const A: usiz
             last_out = c;
             if uut.m_axis.tlast.val() {
                 frames.push(std::mem::take(&mut cur));
+                run.finished.mark(c);
             }
         }
         ready_hist.push(sink_ready);

@@ -10,7 +10,7 @@
 //! Input beats have 5% idle cycles between them; the sink holds `tready` low with
 //! probability `--backpressure`.
 //! With `--frame-size` the cases come from [`crate::sized::host_cases`] instead, offered
-//! with no idle cycle, and `beats_per_cycle` = output beats / all cycles of the run.
+//! with no idle cycle.
 
 use crate::sized::host_cases;
 use crate::tx_model::{run_width, DriveOpts};
@@ -90,12 +90,9 @@ pub fn run_with(opts: &SimOpts, engine: crate::Engine) -> anyhow::Result<SimSumm
         block: "tx".into(),
         packets: cases.len(),
         mismatches,
-        // fixed-size runs: the wire side over the whole run (until the last frame is out)
-        beats_per_cycle: match (&opts.sized, run.cycles) {
-            (Some(_), c) if c > 0 => run.out_beats as f64 / c as f64,
-            (Some(_), _) => 0.0,
-            (None, _) => run.beats_per_cycle(),
-        },
+        // the wire side; `cycles` (until the last frame is out) includes the fill
+        beats_per_cycle: run.beats_per_cycle(),
+        steady_cycles_per_frame: run.finished.cycles_per_frame(),
         cycles: run.cycles,
         drops: run.drops,
     })

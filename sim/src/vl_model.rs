@@ -260,7 +260,7 @@ pub fn tx_run(cases: &[(Vec<u8>, TxDescriptor)], opts: &DriveOpts, width: usize)
             None => unreachable!("checked above"),
         })
         .collect();
-    Ok(TxRun { results, cycles: r.cycles, out_beats: r.out_beats, busy_ready_cycles: r.busy_ready, drops })
+    Ok(TxRun { results, cycles: r.cycles, out_beats: r.out_beats, busy_ready_cycles: r.busy_ready, drops, ..Default::default() })
 }
 
 /// `encap --model verilator`: as [`crate::tx_model::encap_batch`].
