@@ -27,6 +27,11 @@ enum Cmd {
         seed: u64,
         #[arg(long, default_value = "out")]
         out: PathBuf,
+        /// Hardware model: rust-hdl's simulator (hw) or the exported Verilog under Verilator
+        /// (same outputs, much faster). The VCD always comes from rust-hdl's model: with
+        /// verilator it simulates the VCD's first cycles only, on the same stimulus.
+        #[arg(long, value_enum, default_value_t = Model::Hw)]
+        model: Model,
     },
     /// Write golden vectors (JSON lines) for the hardware testbenches.
     Vectors {
@@ -334,10 +339,19 @@ fn run_bench(opts: &rco_sim::bench::BenchOpts, json: Option<&Path>) -> Result<()
     Ok(())
 }
 
+/// The hardware model `cmd` runs for `--model` (golden is not one).
+fn engine(model: Model, cmd: &str) -> Result<rco_sim::Engine> {
+    Ok(match model {
+        Model::Hw => rco_sim::Engine::RustHdl,
+        Model::Verilator => rco_sim::Engine::Verilator,
+        Model::Golden => bail!("{cmd} --model golden: {cmd} runs a hardware model (hw or verilator)"),
+    })
+}
+
 /// The main job (see `rco_nic::main_job`): prints the summary, fails on a mismatch.
-fn run_main_job(packets: usize, seed: u64, out: &Path) -> Result<()> {
+fn run_main_job(packets: usize, seed: u64, out: &Path, model: Model) -> Result<()> {
     use std::io::IsTerminal;
-    let job = rco_nic::main_job::run(packets, seed, out, std::io::stderr().is_terminal())?;
+    let job = rco_nic::main_job::run(packets, seed, out, engine(model, "run")?, std::io::stderr().is_terminal())?;
     println!("{}", job.text);
     if job.hw_mismatches + job.golden_mismatches != 0 {
         bail!("{} hardware and {} golden mismatches", job.hw_mismatches, job.golden_mismatches);
@@ -347,7 +361,7 @@ fn run_main_job(packets: usize, seed: u64, out: &Path) -> Result<()> {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.cmd {
-        Cmd::Run { packets, seed, out } => run_main_job(packets, seed, &out),
+        Cmd::Run { packets, seed, out, model } => run_main_job(packets, seed, &out, model),
         Cmd::Vectors { out, seed, count } => {
             fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
             let (tx, rx) = rco_golden::vectors::generate(seed, count);
@@ -378,11 +392,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Cmd::Sim { block, packets, seed, backpressure, width, vcd, model, frame_size, outer, outer_vlan, rx_ingress } => {
-            let engine = match model {
-                Model::Hw => rco_sim::Engine::RustHdl,
-                Model::Verilator => rco_sim::Engine::Verilator,
-                Model::Golden => bail!("sim --model golden: sim runs a hardware model (hw or verilator)"),
-            };
+            let engine = engine(model, "sim")?;
             let mut opts = sim_opts(packets, seed, backpressure, width, vcd)?;
             opts.sized = sized_traffic(frame_size.as_deref(), outer, outer_vlan)?;
             opts.rx_axi = rx_ingress == RxIngress::Axi;

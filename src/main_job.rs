@@ -2,6 +2,11 @@
 //! RX cycle by cycle (the loopback testbench), with the golden model beside it; pcaps of the
 //! three points (host, wire, delivered), a VCD of the NIC with its GTKWave save file, the
 //! Verilog, and a summary.
+//!
+//! The NIC runs on rust-hdl's simulator (`--model hw`) or as its exported Verilog under
+//! Verilator (`--model verilator`, [`rco_sim::vl_model::loop_run`]); the two are the same
+//! design clock for clock, so every output is the same. The VCD always comes from rust-hdl's
+//! model: with Verilator it runs only the cycles the VCD covers, on the same stimulus.
 
 use crate::pcap_io::{write_frames_nanos, Frame};
 use anyhow::{bail, Context, Result};
@@ -9,6 +14,7 @@ use rco_golden::traffic::{self, Kind};
 use rco_golden::types::{RxConfig, TxDescriptor};
 use rco_golden::wire::IpAddrs;
 use rco_sim::loopback_tb::{check_detail, nic_gtkw, run_width, LoopDrive, Outcome, PERIOD_PS};
+use rco_sim::Engine;
 use std::fmt::Write as _;
 use std::fs;
 use std::io::Write as _;
@@ -36,8 +42,8 @@ pub struct MainJob {
     pub text: String,
 }
 
-/// Run the main job into `out`. `progress`: report on stderr while the NIC runs.
-pub fn run(packets: usize, seed: u64, out: &Path, progress: bool) -> Result<MainJob> {
+/// Run the main job into `out` on `engine`. `progress`: report on stderr while rust-hdl runs.
+pub fn run(packets: usize, seed: u64, out: &Path, engine: Engine, progress: bool) -> Result<MainJob> {
     if packets == 0 {
         bail!("--packets 0: nothing to run (give at least 1)");
     }
@@ -51,7 +57,25 @@ pub fn run(packets: usize, seed: u64, out: &Path, progress: bool) -> Result<Main
     let vcd = out.join("nic.vcd");
     let gtkw = out.join("nic.gtkw");
     let mut vcd_file = std::io::BufWriter::new(fs::File::create(&vcd).with_context(|| format!("cannot create {}", vcd.display()))?);
-    let run = run_width(&cases, WIDTH, &drive, Some(&mut vcd_file))?;
+    let run = match engine {
+        Engine::RustHdl => run_width(&cases, WIDTH, &drive, Some(&mut vcd_file))?,
+        Engine::Verilator => {
+            let mut run = rco_sim::vl_model::loop_run(&cases, WIDTH, &drive)?;
+            // the VCD's cycles from rust-hdl on the same stimulus; as the models agree clock
+            // for clock, it is this run's, which its length and wire frames confirm
+            let head = run_width(&cases, WIDTH, &LoopDrive { stop_at: VCD_CYCLES, ..drive.clone() }, Some(&mut vcd_file))?;
+            if head.cycles != run.cycles.min(VCD_CYCLES) || run.wire.get(..head.wire.len()) != Some(&head.wire[..]) {
+                bail!(
+                    "the VCD's run (rust-hdl, {} cycles, {} wire frames) is not the start of Verilator's ({} cycles): the models differ",
+                    head.cycles,
+                    head.wire.len(),
+                    run.cycles
+                );
+            }
+            run.vcd_cycles = head.vcd_cycles;
+            run
+        }
+    };
     vcd_file.flush().with_context(|| format!("cannot write {}", vcd.display()))?;
     fs::write(&gtkw, gtkw_text(&vcd, &gtkw)?).with_context(|| format!("cannot write {}", gtkw.display()))?;
     let checked = check_detail(&cases, &run, &cfg);

@@ -1,8 +1,9 @@
 //! Simulated clocks per second of the two hardware models side by side, per design (RX path,
 //! TX path, TX -> RX loopback, 64 bits): rust-hdl's simulator (`--model hw`) and the exported
 //! Verilog under Verilator (`--model verilator`), on the `sim` testbenches' traffic.
-//! `cargo bench -p rco-sim --bench model_speed` (needs verilator). Not a timed test: it
-//! prints figures.
+//! `cargo bench --workspace --bench model_speed` (needs verilator; `--workspace` keeps the
+//! test build's feature set, so nothing is rebuilt). Not a timed test: it prints figures,
+//! and a table of both models' clocks per second per design at the end.
 //!
 //! Both models run the same `SMALL` packets (their cycle counts must agree: the same run);
 //! Verilator also runs `LARGE` packets, where its start-up no longer counts. Verilator
@@ -30,7 +31,12 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
     (r, t.elapsed().as_secs_f64())
 }
 
+/// One design's figures: (cycles, clocks/s) of rust-hdl on `small`, Verilator on `small`
+/// and on `large`.
+type Rates = [(u64, f64); 3];
+
 fn main() {
+    let mut table: Vec<(&str, Rates)> = vec![];
     let small = env("RCO_BENCH_SMALL", 300);
     let large = env("RCO_BENCH_LARGE", 20_000);
     let bp = 0.3;
@@ -54,6 +60,7 @@ fn main() {
     }
     assert_eq!(rates[0].0, rates[1].0, "rx: the models disagree on the cycle count");
     println!("rx        verilator / rust-hdl: {:.0}x ({} packets)", rates[2].1 / rates[0].1, large);
+    table.push(("rx", [rates[0], rates[1], rates[2]]));
 
     // TX path: tx_tb cases (faults, 5 % idle input), 30 % back-pressure
     let (_, b) = timed(|| vl_model::tx_model(64, tx_tb::MAX_FRAME).expect("verilator build"));
@@ -74,9 +81,10 @@ fn main() {
     }
     assert_eq!(rates[0].0, rates[1].0, "tx: the models disagree on the cycle count");
     println!("tx        verilator / rust-hdl: {:.0}x ({} packets)", rates[2].1 / rates[0].1, large);
+    table.push(("tx", [rates[0], rates[1], rates[2]]));
 
     // loopback: TX -> RX, 30 % idle input and back-pressure (sim --block loopback)
-    let drive = LoopDrive { backpressure: bp, idle: bp, seed: 11, cfg: loopback_config() };
+    let drive = LoopDrive { backpressure: bp, idle: bp, seed: 11, cfg: loopback_config(), ..LoopDrive::default() };
     let (_, b) = timed(|| vl_model::loop_run(&loopback_tb::traffic(11, 1), 64, &drive).expect("verilator build"));
     println!("loopback  w64 verilator build (or cache) {b:.1} s");
     let mut rates = vec![];
@@ -94,4 +102,15 @@ fn main() {
     }
     assert_eq!(rates[0].0, rates[1].0, "loopback: the models disagree on the cycle count");
     println!("loopback  verilator / rust-hdl: {:.0}x ({} packets)", rates[2].1 / rates[0].1, large);
+    table.push(("loopback", [rates[0], rates[1], rates[2]]));
+
+    println!();
+    println!("| design (64 bits) | rust-hdl clocks/s ({small} packets) | Verilator clocks/s ({small} packets) | Verilator clocks/s ({large} packets) | Verilator / rust-hdl |");
+    println!("|---|---|---|---|---|");
+    for (d, r) in &table {
+        println!("| {d} | {:.0} | {:.0} | {:.0} | {:.0}x |", r[0].1, r[1].1, r[2].1, r[2].1 / r[0].1);
+    }
+    if let Ok(l) = std::fs::read_to_string("/proc/loadavg") {
+        println!("load average at the end: {}", l.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
+    }
 }

@@ -266,6 +266,14 @@ pub struct Stimulus<'a> {
     pub packets: Vec<(u32, Payload<'a>)>,
     /// An internal handshake to count (valid, ready).
     pub wire: Option<(String, String)>,
+    /// Data, keep and last ports of that handshake: the frames crossing it come back
+    /// ([`VlRun::wire`]).
+    pub wire_frames: Option<(String, String, String)>,
+    /// Clocks at the start with nothing offered (descriptors, input beats): the design's
+    /// registered configuration settles first.
+    pub warmup: u64,
+    /// Report the cycle each packet's first beat is accepted ([`VlRun::starts`]).
+    pub starts: bool,
     pub backpressure: f64,
     pub idle: f64,
     pub seed: u64,
@@ -275,15 +283,16 @@ pub struct Stimulus<'a> {
     pub end_inputs: bool,
 }
 
-/// A result, in the order the rust-hdl drivers see them within a cycle.
+/// A result, in the order the rust-hdl drivers see them within a cycle; `cycle` is the
+/// clock it was seen in (counted from 0).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
     /// Watched counter `index` went up by `delta`; `chan` descriptors accepted so far.
-    Count { index: usize, delta: u64, chan: u64 },
+    Count { cycle: u64, index: usize, delta: u64, chan: u64 },
     /// An output frame and the meta ports' values at its last beat.
-    Frame { chan: u64, data: Vec<u8>, meta: Vec<u64> },
+    Frame { cycle: u64, chan: u64, data: Vec<u8>, meta: Vec<u64> },
     /// A result pulse and its value; `chan` descriptors accepted so far.
-    Pulse { chan: u64, value: u64 },
+    Pulse { cycle: u64, chan: u64, value: u64 },
 }
 
 /// A finished run.
@@ -300,6 +309,11 @@ pub struct VlRun {
     pub busy_ready: u64,
     /// Every output port's value at the end.
     pub outputs: BTreeMap<String, Vec<u8>>,
+    /// With [`Stimulus::starts`]: per packet, the cycle its first beat was accepted.
+    pub starts: Vec<u64>,
+    /// With [`Stimulus::wire_frames`]: the frames over the wire handshake, each with the
+    /// cycle its last beat crossed.
+    pub wire: Vec<(u64, Vec<u8>)>,
     /// Seconds in the simulator process (start-up, reading, simulating, writing).
     pub sim_secs: f64,
 }
@@ -374,17 +388,22 @@ fn write_stimulus(model: &VlModel, s: &Stimulus, dir: &Path) -> anyhow::Result<(
     if !cfg_ports.is_empty() {
         spec.push_str(&format!("cfg {}\n", cfg_ports.join(" ")));
     }
-    if let Some((v, r)) = &s.wire {
-        spec.push_str(&format!("wire {v} {r}\n"));
+    match (&s.wire, &s.wire_frames) {
+        (Some((v, r)), Some((d, k, l))) => spec.push_str(&format!("wire {v} {r} {d} {k} {l}\n")),
+        (Some((v, r)), None) => spec.push_str(&format!("wire {v} {r}\n")),
+        (None, Some(_)) => anyhow::bail!("verilator model: wire frames without the wire handshake"),
+        (None, None) => {}
     }
     spec.push_str(&format!(
-        "bp {:016x}\nidle {:016x}\nseed {}\nstall {}\nbound {}\nend_inputs {}\n",
+        "bp {:016x}\nidle {:016x}\nseed {}\nstall {}\nbound {}\nend_inputs {}\nwarmup {}\nstarts {}\n",
         s.backpressure.to_bits(),
         s.idle.to_bits(),
         s.seed,
         s.stall,
         s.bound,
-        s.end_inputs as u8
+        s.end_inputs as u8,
+        s.warmup,
+        s.starts as u8
     ));
     std::fs::write(dir.join("spec.txt"), spec)?;
 
@@ -468,21 +487,30 @@ fn read_results(model: &VlModel, meta: &[String], bytes: &[u8]) -> anyhow::Resul
     loop {
         match c.take(1)?[0] {
             b'W' => {
+                let cycle = c.u64()?;
                 let index = c.u32()? as usize;
                 let delta = c.u64()?;
                 let chan = c.u64()?;
-                run.events.push(Event::Count { index, delta, chan });
+                run.events.push(Event::Count { cycle, index, delta, chan });
             }
             b'F' => {
+                let cycle = c.u64()?;
                 let chan = c.u64()?;
                 let n = c.u32()? as usize;
                 let data = c.take(n)?.to_vec();
                 let meta = meta_w.iter().map(|w| c.take(*w).map(le_u64)).collect::<anyhow::Result<_>>()?;
-                run.events.push(Event::Frame { chan, data, meta });
+                run.events.push(Event::Frame { cycle, chan, data, meta });
             }
             b'P' => {
+                let cycle = c.u64()?;
                 let chan = c.u64()?;
-                run.events.push(Event::Pulse { chan, value: c.u64()? });
+                run.events.push(Event::Pulse { cycle, chan, value: c.u64()? });
+            }
+            b'S' => run.starts.push(c.u64()?),
+            b'X' => {
+                let cycle = c.u64()?;
+                let n = c.u32()? as usize;
+                run.wire.push((cycle, c.take(n)?.to_vec()));
             }
             b'E' => {
                 run.cycles = c.u64()?;

@@ -176,11 +176,11 @@ int main(int argc, char** argv) {
 
     // spec.txt: one role per line, port names as exported
     int clock = -1, in_p[6], out_p[6], chan_valid = -1, chan_ready = -1, pulse_v = -1, pulse_x = -1;
-    int wire_v = -1, wire_r = -1;
-    bool has_in = false, has_out = false, end_inputs = false;
+    int wire_v = -1, wire_r = -1, wire_d = -1, wire_k = -1, wire_l = -1;
+    bool has_in = false, has_out = false, end_inputs = false, starts = false;
     std::vector<int> meta, watch, cfg, fields;
     double bp = 0, idle = 0;
-    uint64_t seed = 0, stall = 20000, bound = ~0ull;
+    uint64_t seed = 0, stall = 20000, bound = ~0ull, warmup = 0;
     {
         FILE* f = fopen((dir + "/spec.txt").c_str(), "r");
         if (!f) fail("cannot open " + dir + "/spec.txt");
@@ -204,13 +204,19 @@ int main(int argc, char** argv) {
             else if (t[0] == "watch") watch = ports_from(1);
             else if (t[0] == "chan") { chan_valid = find_port(t[1]); chan_ready = find_port(t[2]); fields = ports_from(3); }
             else if (t[0] == "cfg") cfg = ports_from(1);
-            else if (t[0] == "wire") { wire_v = find_port(t[1]); wire_r = find_port(t[2]); }
+            else if (t[0] == "wire") {
+                wire_v = find_port(t[1]); wire_r = find_port(t[2]);
+                // optional: data, keep, last ports, to capture the frames crossing it
+                if (t.size() == 6) { wire_d = find_port(t[3]); wire_k = find_port(t[4]); wire_l = find_port(t[5]); }
+            }
             else if (t[0] == "bp") { uint64_t b = strtoull(t[1].c_str(), 0, 16); memcpy(&bp, &b, 8); }
             else if (t[0] == "idle") { uint64_t b = strtoull(t[1].c_str(), 0, 16); memcpy(&idle, &b, 8); }
             else if (t[0] == "seed") seed = strtoull(t[1].c_str(), 0, 10);
             else if (t[0] == "stall") stall = strtoull(t[1].c_str(), 0, 10);
             else if (t[0] == "bound") bound = strtoull(t[1].c_str(), 0, 10);
             else if (t[0] == "end_inputs") end_inputs = t[1] == "1";
+            else if (t[0] == "warmup") warmup = strtoull(t[1].c_str(), 0, 10);
+            else if (t[0] == "starts") starts = t[1] == "1";
             else fail("spec.txt: unknown line " + s);
         }
         fclose(f);
@@ -292,7 +298,9 @@ int main(int argc, char** argv) {
     Writer w;
     w.open(dir + "/results.bin");
     SplitMix64 rng{seed};
-    std::vector<uint8_t> zero(K > 8 ? K : 8, 0), obuf(MK > 8 ? MK : 8), frame;
+    const int WK = wire_d >= 0 ? nbytes(g_ports[wire_d]) : 0;
+    const uint64_t wire_lanes = WK >= 64 ? ~0ull : ((1ull << WK) - 1);
+    std::vector<uint8_t> zero(K > 8 ? K : 8, 0), obuf(MK > 8 ? MK : 8), frame, wbuf(WK > 8 ? WK : 8), wframe;
     std::vector<uint8_t> meta_vals;
     std::vector<uint64_t> watch_last(watch.size(), 0);
     uint64_t pkt = 0, beat = 0, di = 0, results = 0, c = 0, last_progress = 0;
@@ -308,7 +316,9 @@ int main(int argc, char** argv) {
             fail("cycle bound " + std::to_string(bound) + " reached with " + std::to_string(results) + " of " +
                  std::to_string(npkts) + " results");
         set_u64(clk, 0);
-        if (chan_valid >= 0) set_u64(g_ports[chan_valid], di < nitems);
+        // nothing is offered before the design's configuration registers hold it
+        bool live = c >= warmup;
+        if (chan_valid >= 0) set_u64(g_ports[chan_valid], live && di < nitems);
         // a configuration change waits until every earlier packet has its result
         bool offer = false, blocked = false;
         if (pkt < npkts) {
@@ -316,7 +326,7 @@ int main(int argc, char** argv) {
             else if (results == pkt) { cur_cfg = pkt_cfg; apply_cfg(pkt_cfg); offer = true; }
             else blocked = true;
         }
-        bool valid = offer && !idle_now;
+        bool valid = live && offer && !idle_now;
         set_u64(tvalid, valid);
         if (pkt < npkts && !blocked) {
             const Beat& b = beats[beat];
@@ -332,7 +342,7 @@ int main(int argc, char** argv) {
         set_u64(m_tready, ready);
         top->eval();
 
-        bool chan_fire = chan_valid >= 0 && di < nitems && get_u64(g_ports[chan_ready]);
+        bool chan_fire = live && chan_valid >= 0 && di < nitems && get_u64(g_ports[chan_ready]);
         bool in_fire = valid && get_u64(tready);
         bool wire_fire = wire_v >= 0 && get_u64(g_ports[wire_v]) && get_u64(g_ports[wire_r]);
         bool out_fire = get_u64(m_tvalid) && ready;
@@ -341,6 +351,14 @@ int main(int argc, char** argv) {
         offered += valid;
         accepted += in_fire;
         wire_beats += wire_fire;
+        bool wire_done = false;
+        if (wire_fire && wire_d >= 0) {
+            uint64_t keep = get_u64(g_ports[wire_k]) & wire_lanes;
+            get_bytes(g_ports[wire_d], wbuf.data());
+            for (int l = 0; l < WK; l++)
+                if (keep >> l & 1) wframe.push_back(wbuf[l]);
+            wire_done = get_u64(g_ports[wire_l]) != 0;
+        }
         if (out_fire) {
             uint64_t keep = get_u64(m_tkeep) & lanes;
             get_bytes(m_tdata, obuf.data());
@@ -362,6 +380,9 @@ int main(int argc, char** argv) {
         ready_total += ready;
         if (pulse_v >= 0 && get_u64(g_ports[pulse_v])) { pulse = true; pulse_val = get_u64(g_ports[pulse_x]); }
 
+        if (wire_done) { w.u8('X'); w.u64(c); w.u32(wframe.size()); w.put(wframe.data(), wframe.size()); wframe.clear(); }
+        if (starts && in_fire && beat == 0) { w.u8('S'); w.u64(c); }
+
         set_u64(clk, 1);
         top->eval();
         c++;
@@ -374,19 +395,19 @@ int main(int argc, char** argv) {
         for (size_t i = 0; i < watch.size(); i++) {
             uint64_t v = get_u64(g_ports[watch[i]]);
             if (v != watch_last[i]) {
-                w.u8('W'); w.u32(i); w.u64(v - watch_last[i]); w.u64(di);
+                w.u8('W'); w.u64(c - 1); w.u32(i); w.u64(v - watch_last[i]); w.u64(di);
                 results += v - watch_last[i];
                 watch_last[i] = v;
                 progress = true;
             }
         }
         if (frame_done) {
-            w.u8('F'); w.u64(di); w.u32(frame.size()); w.put(frame.data(), frame.size());
+            w.u8('F'); w.u64(c - 1); w.u64(di); w.u32(frame.size()); w.put(frame.data(), frame.size());
             w.put(meta_vals.data(), meta_vals.size());
             frame.clear();
             results++;
         }
-        if (pulse) { w.u8('P'); w.u64(di); w.u64(pulse_val); results++; }
+        if (pulse) { w.u8('P'); w.u64(c - 1); w.u64(di); w.u64(pulse_val); results++; }
         if (progress) last_progress = c;
         if (c - last_progress >= stall)
             fail("no progress for " + std::to_string(stall) + " cycles at cycle " + std::to_string(c) + " (" +

@@ -233,7 +233,7 @@ pub fn tx_run(cases: &[(Vec<u8>, TxDescriptor)], opts: &DriveOpts, width: usize)
     let mut drops = 0;
     for e in r.events {
         match e {
-            Event::Count { index, delta, chan } => {
+            Event::Count { index, delta, chan, .. } => {
                 anyhow::ensure!(delta == 1 && chan > 0, "drop counter jumped");
                 let i = chan as usize - 1;
                 anyhow::ensure!(outcome[i].is_none(), "two outcomes for case {i}");
@@ -273,69 +273,65 @@ pub fn encap_batch(
     Ok(tx_run(cases, &opts, width)?.results)
 }
 
-/// Verilog of the loopback: the TX block's `m_axis` joined to the RX path's `s_axis` in a
-/// wrapper generated from both port lists. TX ports keep `s_axis$*`/`desc$*` and RX ports
-/// `m_axis$*`; every other port gets a `tx_`/`rx_` prefix; `wire$tvalid`/`wire$tready` show
-/// the join's handshake. Returns (Verilog, module name).
+/// NIC top metadata ports, in [`RxMeta`] field order.
+const NIC_META: [&str; 7] =
+    ["rx_vni", "rx_rco", "rx_rco_applied", "rx_csum_start", "rx_csum_offset", "rx_csum_complete", "rx_outer_csum_ok"];
+
+/// Verilog of the loopback: the exported NIC top (`NicTop`, the block `loopback_tb`
+/// simulates) in a wrapper that joins its `tx_m_axis` to its `rx_s_axis`, as
+/// `loopback_tb::Loopback` does. `tx_s_axis$*`, `tx_desc$*` and `rx_m_axis$*` come out as
+/// `s_axis$*`, `desc$*` and `m_axis$*`; the joined stream as outputs `wire$*`; every other
+/// port keeps its name. Returns (Verilog, module name).
 pub fn loopback_verilog(width: usize, max_frame: usize) -> anyhow::Result<(String, String)> {
     use crate::verilator::top_ports;
-    let tx_mod = rco_synth::tx_encap_module(width, max_frame);
-    let rx_mod = Design::Rx.module_name(width);
-    let tx_v = rco_synth::tx_encap_verilog(width, max_frame)?;
-    let rx_v = Design::Rx.verilog(width)?;
-    let tx_p = top_ports(&tx_v, &tx_mod)?;
-    let rx_p = top_ports(&rx_v, &rx_mod)?;
+    let nic_mod = rco_synth::nic_module(width, max_frame);
+    let nic_v = rco_synth::nic_verilog(width, max_frame)?;
+    let ports = top_ports(&nic_v, &nic_mod)?;
     let module = format!("rco_loopback_w{width}_mf{max_frame}");
     let range = |w: usize| if w > 1 { format!("[{}:0] ", w - 1) } else { String::new() };
-    let mut ports: Vec<String> = vec!["clock".into()];
-    let mut decls = String::from("    input wire  clock;\n");
-    let mut inst_tx = vec![".clock(clock)".to_string()];
-    let mut inst_rx = vec![".clock(clock)".to_string()];
+    let mut ext_ports: Vec<String> = vec![];
+    let mut decls = String::new();
+    let mut inst = vec![];
     let mut wires = String::new();
-    for p in tx_p.iter().filter(|p| p.name != "clock") {
-        let dir = if p.output { "output" } else { "input" };
-        if let Some(x) = p.name.strip_prefix("m_axis$") {
-            let peer = rx_p
+    for p in &ports {
+        if let Some(x) = p.name.strip_prefix("tx_m_axis$") {
+            let peer = ports
                 .iter()
-                .find(|q| q.name == format!("s_axis${x}"))
-                .ok_or_else(|| anyhow::anyhow!("loopback: RX has no s_axis${x} for TX m_axis${x}"))?;
-            anyhow::ensure!(peer.output != p.output && peer.width == p.width, "loopback: m_axis${x} does not fit s_axis${x}");
-            wires.push_str(&format!("    wire  {}lb${x};\n", range(p.width)));
-            inst_tx.push(format!(".{}(lb${x})", p.name));
-            inst_rx.push(format!(".s_axis${x}(lb${x})"));
+                .find(|q| q.name == format!("rx_s_axis${x}"))
+                .ok_or_else(|| anyhow::anyhow!("loopback: the NIC has no rx_s_axis${x} for tx_m_axis${x}"))?;
+            anyhow::ensure!(peer.output != p.output && peer.width == p.width, "loopback: tx_m_axis${x} does not fit rx_s_axis${x}");
+            wires.push_str(&format!("    wire  {}lb${x};\n    assign wire${x} = lb${x};\n", range(p.width)));
+            decls.push_str(&format!("    output wire  {}wire${x};\n", range(p.width)));
+            ext_ports.push(format!("wire${x}"));
+            inst.push(format!(".{}(lb${x})", p.name));
+            inst.push(format!(".rx_s_axis${x}(lb${x})"));
             continue;
         }
-        let ext = if p.name.starts_with("s_axis$") || p.name.starts_with("desc$") { p.name.clone() } else { format!("tx_{}", p.name) };
-        decls.push_str(&format!("    {dir} wire  {}{ext};\n", range(p.width)));
-        inst_tx.push(format!(".{}({ext})", p.name));
-        ports.push(ext);
-    }
-    for p in rx_p.iter().filter(|p| p.name != "clock" && !p.name.starts_with("s_axis$")) {
+        if p.name.starts_with("rx_s_axis$") {
+            continue;
+        }
+        let ext = ["tx_s_axis$", "tx_desc$", "rx_m_axis$"]
+            .iter()
+            .find_map(|pre| p.name.strip_prefix(pre).map(|x| format!("{}{x}", &pre[3..])))
+            .unwrap_or_else(|| p.name.clone());
         let dir = if p.output { "output" } else { "input" };
-        let ext = if p.name.starts_with("m_axis$") { p.name.clone() } else { format!("rx_{}", p.name) };
         decls.push_str(&format!("    {dir} wire  {}{ext};\n", range(p.width)));
-        inst_rx.push(format!(".{}({ext})", p.name));
-        ports.push(ext);
-    }
-    for x in ["tvalid", "tready"] {
-        decls.push_str(&format!("    output wire  wire${x};\n"));
-        wires.push_str(&format!("    assign wire${x} = lb${x};\n"));
-        ports.push(format!("wire${x}"));
+        inst.push(format!(".{}({ext})", p.name));
+        ext_ports.push(ext);
     }
     let wrapper = format!(
-        "// Generated by rco_sim::vl_model: TX m_axis joined to RX s_axis.\nmodule {module}({});\n{decls}{wires}    {tx_mod} tx({});\n    {rx_mod} rx({});\nendmodule\n",
-        ports.join(","),
-        inst_tx.join(", "),
-        inst_rx.join(", ")
+        "// Generated by rco_sim::vl_model: the NIC's tx_m_axis joined to its rx_s_axis.\nmodule {module}({});\n{decls}{wires}    {nic_mod} nic({});\nendmodule\n",
+        ext_ports.join(","),
+        inst.join(", ")
     );
-    Ok((format!("{wrapper}\n{tx_v}\n{rx_v}"), module))
+    Ok((format!("{wrapper}\n{nic_v}"), module))
 }
 
-/// As [`crate::loopback_tb::run_width`] (no VCD), on the exported Verilog.
+/// As [`crate::loopback_tb::run_width`] (no VCD), on the exported Verilog of the same NIC
+/// top: the same outcomes, counters, cycles, beats, wire frames and per-case cycles.
 pub fn loop_run(cases: &[(Vec<u8>, TxDescriptor)], width: usize, drive: &LoopDrive) -> anyhow::Result<LoopRun> {
+    use crate::loopback_tb::{STALL_LIMIT, WARM_UP};
     let cfg = &drive.cfg;
-    let cap = crate::rx_model::capacity(width)?;
-    anyhow::ensure!(cfg.max_frame <= cap, "loopback: max_frame {} > RX ring {cap} bytes", cfg.max_frame);
     anyhow::ensure!(cases.iter().all(|(f, _)| !f.is_empty()), "loopback: empty host frame");
     let (verilog, module) = loopback_verilog(width, cfg.max_frame)?;
     let model = build(&verilog, &module)?;
@@ -343,42 +339,68 @@ pub fn loop_run(cases: &[(Vec<u8>, TxDescriptor)], width: usize, drive: &LoopDri
     let p = drive.backpressure;
     let total_in: u64 = cases.iter().map(|(f, _)| f.len().div_ceil(k) as u64).sum();
     let slow = (2.0 / ((1.0 - p) * (1.0 - drive.idle)).max(0.01)).ceil() as u64;
-    let stall = crate::loopback_tb::STALL_LIMIT;
-    let mut s = rx_stimulus("rx_", "rx_");
-    s.watch = TX_COUNTERS.iter().map(|c| format!("tx_{c}")).collect();
-    s.chan = Some(("desc$valid".into(), "desc$ready".into()));
-    s.items = cases.iter().map(|(_, d)| tx_desc(d)).collect();
-    s.packets = cases.iter().map(|(f, _)| (0, Payload::Bytes(f))).collect();
-    s.configs = vec![rx_config("rx_", cfg, false)];
-    s.wire = Some(("wire$tvalid".into(), "wire$tready".into()));
-    s.backpressure = p;
-    s.idle = drive.idle;
-    s.seed = drive.seed ^ 0x4C6F_6F70;
-    s.stall = stall;
-    s.bound = 10 * stall + (80 * cases.len() as u64 + 4 * total_in).saturating_mul(slow);
+    // run_loop's configuration: TX honours each descriptor's rco, RX waits (AXI back-pressure)
+    let nic_cfg = vec![
+        val("cfg_rco_tx", 1),
+        val("cfg_rco_rx", cfg.remcsum_rx as u64),
+        val("cfg_nopartial", cfg.nopartial as u64),
+        val("cfg_vxlan_port", cfg.port as u64),
+        val("cfg_udp6_zero_csum_rx", cfg.udp_zero_csum6_rx as u64),
+        val("cfg_rx_backpressure", 1),
+    ];
+    let s = Stimulus {
+        input: "s_axis".into(),
+        output: "m_axis".into(),
+        meta: NIC_META.iter().map(|m| m.to_string()).collect(),
+        pulse: Some(("rx_drop_valid".into(), "rx_drop_reason".into())),
+        watch: TX_COUNTERS.iter().map(|c| format!("tx_{c}")).collect(),
+        chan: Some(("desc$valid".into(), "desc$ready".into())),
+        items: cases.iter().map(|(_, d)| tx_desc(d)).collect(),
+        configs: vec![nic_cfg],
+        packets: cases.iter().map(|(f, _)| (0, Payload::Bytes(f))).collect(),
+        wire: Some(("wire$tvalid".into(), "wire$tready".into())),
+        wire_frames: Some(("wire$tdata".into(), "wire$tkeep".into(), "wire$tlast".into())),
+        warmup: WARM_UP,
+        starts: true,
+        backpressure: p,
+        idle: drive.idle,
+        seed: drive.seed ^ 0x4C6F_6F70,
+        stall: STALL_LIMIT,
+        bound: WARM_UP + 10 * STALL_LIMIT + (80 * cases.len() as u64 + 4 * total_in).saturating_mul(slow),
+        end_inputs: false,
+    };
     let r = run(&model, &s)?;
     // attribution as in loopback_tb::run_loop: a TX drop belongs to the descriptor accepted
     // last, RX results in order to the cases TX did not drop
     let n = cases.len();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
+    let mut out_cycles = vec![0u64; n];
     for e in &r.events {
-        let (o, chan) = match e {
-            Event::Count { index, delta, chan } => {
+        let (o, chan, cycle) = match e {
+            Event::Count { cycle, index, delta, chan } => {
                 anyhow::ensure!(*delta == 1 && *chan > 0, "loopback: TX drop counter jumped");
                 let i = *chan as usize - 1;
                 anyhow::ensure!(outcomes[i].is_none(), "loopback: two outcomes for case {i}");
                 outcomes[i] = Some(Outcome::Tx(TX_ERRORS[*index]));
+                out_cycles[i] = *cycle;
                 continue;
             }
-            Event::Frame { chan, data, meta } => (Outcome::Rx(Ok((data.clone(), rx_meta(meta)))), *chan),
-            Event::Pulse { chan, value } => (Outcome::Rx(Err(drop_reason(*value)?)), *chan),
+            Event::Frame { cycle, chan, data, meta } => (Outcome::Rx(Ok((data.clone(), rx_meta(meta)))), *chan, *cycle),
+            Event::Pulse { cycle, chan, value } => (Outcome::Rx(Err(drop_reason(*value)?)), *chan, *cycle),
         };
         match outcomes.iter().position(|o| o.is_none()) {
-            Some(i) if (i as u64) < chan => outcomes[i] = Some(o),
+            Some(i) if (i as u64) < chan => {
+                outcomes[i] = Some(o);
+                out_cycles[i] = cycle;
+            }
             _ => anyhow::bail!("loopback: an RX result that no sent packet explains"),
         }
     }
     anyhow::ensure!(outcomes.iter().all(|o| o.is_some()), "loopback: a case without an outcome");
+    anyhow::ensure!(r.starts.len() <= n, "loopback: more packet starts than packets");
+    let mut in_cycles = r.starts.clone();
+    // a case TX dropped before taking its first beat keeps 0, as in run_loop
+    in_cycles.resize(n, 0);
     let mut tx_counters = [0u64; TX_ERRORS.len()];
     for (i, c) in TX_COUNTERS.iter().enumerate() {
         tx_counters[i] = r.output(&format!("tx_{c}"))?;
@@ -388,8 +410,13 @@ pub fn loop_run(cases: &[(Vec<u8>, TxDescriptor)], width: usize, drive: &LoopDri
         cycles: r.cycles,
         wire_beats: r.wire_beats,
         out_beats: r.out_beats,
-        rx_counters: rx_counters(&r, "rx_")?,
+        rx_counters: (0..NUM_DROP_REASONS).map(|i| r.output(&format!("rx_drop_count${i}"))).collect::<anyhow::Result<_>>()?,
         tx_counters,
-        ..Default::default()
+        tx_frames_out: r.output("tx_frames_out")?,
+        wire: r.wire,
+        in_cycles,
+        out_cycles,
+        vcd_cycles: 0,
+        wire_seen: true,
     })
 }

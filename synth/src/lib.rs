@@ -202,6 +202,37 @@ pub fn tx_encap_verilog(width: usize, max_frame: usize) -> anyhow::Result<String
     Ok(rename_top(&raw_tx_encap(width, max_frame)?, &tx_encap_module(width, max_frame)))
 }
 
+/// Module name of the NIC top for `max_frame` (the exported `nic` design is 9216 bytes).
+pub fn nic_module(width: usize, max_frame: usize) -> String {
+    if max_frame == MAX_FRAME_JUMBO {
+        Design::Nic.module_name(width)
+    } else {
+        format!("rco_nic_w{width}_mf{max_frame}")
+    }
+}
+
+/// The NIC top's Verilog for `max_frame`-byte host frames with the jumbo buffers of
+/// [`Design::Nic`] (the parameters `rco_sim::loopback_tb::run_width` simulates), top
+/// module [`nic_module`].
+pub fn nic_verilog(width: usize, max_frame: usize) -> anyhow::Result<String> {
+    use rco_hdl::nic_top::MAX_OUTER_HEADER;
+    use rco_hdl::rx::RxTop;
+    // NicTop::new asserts this; an error here instead of a panic
+    let cap = match width {
+        64 => RxTop::<64, 8, 4, 11, 9, 16>::capacity(),
+        128 => RxTop::<128, 16, 8, 10, 8, 16>::capacity(),
+        256 => RxTop::<256, 32, 16, 9, 7, 32>::capacity(),
+        w => anyhow::bail!("export: NIC width {w} is not built (64, 128 or 256)"),
+    };
+    anyhow::ensure!(max_frame + MAX_OUTER_HEADER <= cap, "NIC: max_frame {max_frame} + outer header > RX ring {cap} bytes");
+    let raw = match width {
+        64 => gen_block(NicTop64::new(max_frame)),
+        128 => gen_block(NicTop128::new(max_frame)),
+        _ => gen_block(NicTop256::new(max_frame)),
+    };
+    Ok(rename_top(&raw, &nic_module(width, max_frame)))
+}
+
 /// A signal of the design instance `tb.dut` in a cosimulation VCD.
 fn dut(s: &str) -> String {
     format!("tb.dut.{s}")
