@@ -2,7 +2,7 @@
 //! or drop), reads a delivered frame's inner bytes out of the ring, realigns them to lane 0,
 //! rewrites the remote checksum ([`Remcsum`]) and sends them on `m_axis` with the metadata on
 //! the tlast beat; a dropped frame gives a `drop_valid` pulse; every frame's ring space is
-//! released through `free_ptr`, in decision order.
+//! released through `free_ptr`, in decision order, beat by beat as it is read.
 //!
 //! # Interface
 //! * Decision (`dec_valid`/`dec_ready`, fields sampled on the handshake): `dec_deliver`,
@@ -21,9 +21,10 @@
 //!   `m_csum_complete` (wire byte order), `m_outer_csum_ok`: valid on the tlast beat.
 //! * `drop_valid`/`drop_reason`: one pulse per dropped frame, in decision order (after every
 //!   earlier frame's reads have returned from the ring, not after its beats left `m_axis`).
-//! * `free_ptr`: `dec_base + dec_beats` of the last frame released (16 bits, as the
-//!   ingress' write pointer), 0 after reset. A delivered frame is released when its last read
-//!   returns from the RAM, a dropped one at its turn.
+//! * `free_ptr`: the ring beat pointer (16 bits, as the ingress' write pointer) below which
+//!   every beat may be overwritten, 0 after reset: a delivered frame's beats up to each read
+//!   as that read returns from the RAM, and the whole frame (`dec_base + dec_beats`) with its
+//!   last read; a dropped frame at its turn.
 //!
 //! # Throughput
 //! A frame costs the clocks of its ring reads (`ceil((inner_off % K + inner_len) / K)`), a drop
@@ -174,6 +175,8 @@ pub struct RxEgress<const W: usize, const K: usize, const N: usize, const AW: us
     a1_drop: DFF<Bit>,
     a1_reason: DFF<Bits<4>>,
     a1_free: DFF<Bits<16>>,
+    /// ring beat pointer of the read in flight
+    a1_ptr: DFF<Bits<16>>,
     a2_v: DFF<Bit>,
     a2_first: DFF<Bit>,
     a2_last: DFF<Bit>,
@@ -187,6 +190,7 @@ pub struct RxEgress<const W: usize, const K: usize, const N: usize, const AW: us
     a2_drop: DFF<Bit>,
     a2_reason: DFF<Bits<4>>,
     a2_free: DFF<Bits<16>>,
+    a2_ptr: DFF<Bits<16>>,
     // realigner: the previous beat read and its frame
     h_data: DFF<Bits<W>>,
     h_off: DFF<Bits<16>>,
@@ -337,6 +341,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxEgress<W
             a1_drop: Default::default(),
             a1_reason: Default::default(),
             a1_free: Default::default(),
+            a1_ptr: Default::default(),
             a2_v: Default::default(),
             a2_first: Default::default(),
             a2_last: Default::default(),
@@ -350,6 +355,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxEgress<W
             a2_drop: Default::default(),
             a2_reason: Default::default(),
             a2_free: Default::default(),
+            a2_ptr: Default::default(),
             h_data: Default::default(),
             h_off: Default::default(),
             h_lk: Default::default(),
@@ -393,8 +399,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             p2_apply, nx_v, nx_drop, nx_reason, nx_rptr, nx_left, nx_one, nx_fl, nx_off, nx_lk, nx_free, nx_meta,
             nx_rp, nx_apply, cur_v, cur_drop, cur_reason, cur_rptr, cur_left, cur_one, cur_first, cur_fl, cur_off,
             cur_lk, cur_free, cur_meta, cur_rp, cur_apply, a1_v, a1_first, a1_last, a1_fl, a1_off, a1_lk, a1_meta,
-            a1_rp, a1_apply, a1_mk, a1_drop, a1_reason, a1_free, a2_v, a2_first, a2_last, a2_fl, a2_off, a2_lk,
-            a2_meta, a2_rp, a2_apply, a2_mk, a2_drop, a2_reason, a2_free, h_data, h_off, h_lk, h_meta, h_rp,
+            a1_rp, a1_apply, a1_mk, a1_drop, a1_reason, a1_free, a1_ptr, a2_v, a2_first, a2_last, a2_fl, a2_off,
+            a2_lk, a2_meta, a2_rp, a2_apply, a2_mk, a2_drop, a2_reason, a2_free, a2_ptr, h_data, h_off, h_lk, h_meta, h_rp,
             h_apply, pend, room, fr, dv, dr
         );
         clock!(self, clock, q_data, q_keep, q_last, q_meta, q_rp, q_apply, rc);
@@ -421,6 +427,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         self.a1_drop.d.next = self.cur_drop.q.val();
         self.a1_reason.d.next = self.cur_reason.q.val();
         self.a1_free.d.next = self.cur_free.q.val();
+        self.a1_ptr.d.next = self.cur_rptr.q.val();
         if self.iss.val() {
             self.cur_rptr.d.next = self.cur_rptr.q.val() + 1;
             self.cur_left.d.next = self.cur_left.q.val() - 1;
@@ -527,6 +534,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         self.a2_drop.d.next = self.a1_drop.q.val();
         self.a2_reason.d.next = self.a1_reason.q.val();
         self.a2_free.d.next = self.a1_free.q.val();
+        self.a2_ptr.d.next = self.a1_ptr.q.val();
 
         // ---- realigner: output beat j of a frame = bytes off.. of read beats j and j+1, sent
         // when read j+1 arrives; if the tail fits in the last read beat, its beat goes out the
@@ -551,11 +559,15 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         } else {
             self.pend.d.next = false;
         }
-        // release in decision order, with the frame's last read (or its drop)
+        // release in decision order: each beat as its read returns, so the ring need not hold
+        // a whole frame while the egress reads it, and the whole frame with its last read (or
+        // its drop), which also frees the beats past the inner frame that are never read
         self.dv.d.next = self.a2_mk.q.val() && self.a2_drop.q.val();
         if self.a2_mk.q.val() {
             self.fr.d.next = self.a2_free.q.val();
             self.dr.d.next = self.a2_reason.q.val();
+        } else if self.a2_v.q.val() {
+            self.fr.d.next = self.a2_ptr.q.val() + 1;
         }
         self.q_data.push.next = self.emit.val();
         self.q_keep.push.next = self.emit.val();
@@ -792,9 +804,18 @@ mod tests {
                 let i = want_drops.pop_front().expect("drop event with no drop due");
                 assert_eq!(u.eg.drop_reason.val().to_u64(), decs[i].reason, "drop {i} reason");
             }
+            // free_ptr moves forward, never past what is written, and stops at every frame's
+            // end; a beat released before its read returns is overwritten at once (the ring is
+            // written as soon as free_ptr allows) and shows in the frame bytes above
             let fp = u.eg.free_ptr.val().to_u64() as u16;
             if fp != free_seen {
-                assert_eq!(Some(fp), want_free.pop_front(), "free_ptr step at cycle {cyc}");
+                let step = fp.wrapping_sub(free_seen);
+                assert!(step <= wr.wrapping_sub(free_seen), "free_ptr past the write pointer at cycle {cyc}");
+                let end = *want_free.front().expect("free_ptr moved with no frame written");
+                assert!(step <= end.wrapping_sub(free_seen), "free_ptr past a frame's end at cycle {cyc}");
+                if fp == end {
+                    want_free.pop_front();
+                }
                 free_seen = fp;
             }
             u.clock.next = true.into();

@@ -11,7 +11,7 @@
 //!   flag with a margin for the beats in flight), except for a too-long frame, which is taken to
 //!   its end without writes. The ring must hold `max_frame` for this mode to make progress.
 //!
-//! `free_ptr` is the ring beat pointer after the last frame the egress released; pointers are
+//! `free_ptr` is the ring beat pointer below which the egress has released every beat; pointers are
 //! 16-bit beat counters (the ring is `2^AW` beats, AW < 16). `tkeep` is checked against the
 //! packed-stream contract as in `stream.rs`; the length counts the last beat's kept lanes.
 

@@ -70,6 +70,10 @@ pub struct RxTop<const W: usize, const K: usize, const N: usize, const AW: usize
     drop_room: DFF<Bit>,
     drop_room_lim: Constant<Bits<8>>,
     drop_release: Signal<Local, Bit>,
+    /// a drop was due or arrived last clock: one may be due now
+    drop_was_due: DFF<Bit>,
+    /// a delivery left last clock: with drops waiting, one may be due now
+    delivery_left: DFF<Bit>,
     hold_last: Signal<Local, Bit>,
 }
 
@@ -129,6 +133,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             drop_room: Default::default(),
             drop_room_lim: Constant::new(((DROP_FIFO - 2) as u64).into()),
             drop_release: Default::default(),
+            drop_was_due: Default::default(),
+            delivery_left: Default::default(),
             hold_last: Default::default(),
         }
     }
@@ -146,7 +152,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
 {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, inflight, no_credit, delivered_taken, delivered_out, drop_room);
+        dff_setup!(self, clock, inflight, no_credit, delivered_taken, delivered_out, drop_room, drop_was_due, delivery_left);
         self.drops.clock.next = self.clock.val();
         self.front.clock.next = self.clock.val();
         self.ring.read_clock.next = self.clock.val();
@@ -224,9 +230,13 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         // a drop is due once the deliveries before it have left
         self.drop_release.next = !self.drops.empty.val()
             && ((self.delivered_out.q.val() - self.drops.dout.val().get_bits::<16>(4)) < 0x8000);
-        // output: a frame's last beat waits while a drop before it is due, so events keep input
-        // order (a short frame can reach the port while earlier drops are still released)
-        self.hold_last.next = self.drop_release.val() && self.egress.m_axis.tlast.val();
+        // output: a frame's last beat waits while a drop before it may be due, so events keep
+        // input order (a short frame can reach the port while earlier drops are still released).
+        // "May be due" is a superset of `drop_release` from flip-flops: a drop becomes due only
+        // when it arrives or a delivery leaves, and stays due until released, so the egress
+        // ready path does not go through the drop FIFO's read and the sequence compare.
+        self.hold_last.next = (self.drop_was_due.q.val() || (self.delivery_left.q.val() && !self.drops.empty.val()))
+            && self.egress.m_axis.tlast.val();
         self.m_axis.tdata.next = self.egress.m_axis.tdata.val();
         self.m_axis.tkeep.next = self.egress.m_axis.tkeep.val();
         self.m_axis.tvalid.next = self.egress.m_axis.tvalid.val() && !self.hold_last.val();
@@ -244,13 +254,16 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         if self.pop.val() && self.head.val().get_bit(0) {
             self.delivered_taken.d.next = self.delivered_taken.q.val() + 1;
         }
-        if self.egress.m_axis.tvalid.val() && self.m_axis.tready.val() && self.egress.m_axis.tlast.val() && !self.hold_last.val() {
+        self.delivery_left.d.next =
+            self.egress.m_axis.tvalid.val() && self.m_axis.tready.val() && self.egress.m_axis.tlast.val() && !self.hold_last.val();
+        if self.delivery_left.d.val() {
             self.delivered_out.d.next = self.delivered_out.q.val() + 1;
         }
         self.drops.push.next = self.pop.val() && !self.head.val().get_bit(0);
         self.drops.din.next = bit_cast::<20, 4>(self.head.val().get_bits::<4>(1))
             | (bit_cast::<20, 16>(self.delivered_taken.q.val()) << 4);
         self.drops.pop.next = self.drop_release.val();
+        self.drop_was_due.d.next = self.drop_release.val() || self.drops.push.val();
         self.drop_room.d.next = self.drops.count.val() < self.drop_room_lim.val();
         self.drop_valid.next = self.drop_release.val() && (self.drops.dout.val().get_bits::<4>(0) != self.code_overflow.val());
         self.drop_reason.next = self.drops.dout.val().get_bits::<4>(0);
