@@ -38,6 +38,8 @@ mkdir -p "$work/verilog"
 # design name -> exported module (and file) name
 declare -A module=(
   [csum]=rco_csum_engine_w64
+  [rx]=rco_rx_w64
+  [tx]=rco_tx_encap_w64
 )
 export_design() {
   local d=$1
@@ -54,6 +56,13 @@ jobs=(
   "csum_mut_acc_carry|csum.sby|prove|csum|FAIL|csum_acc_carry"
   "csum_mut_deferred_carry|csum.sby|prove|csum|FAIL|csum_deferred_carry"
   "csum_mut_ignore_tkeep|csum.sby|prove|csum|FAIL|csum_ignore_tkeep"
+  "tx_prove|tx.sby|prove|tx|PASS|"
+  "tx_bmc|tx.sby|bmc|tx|PASS|"
+  "tx_cover|tx.sby|cover|tx|PASS|"
+  "tx_mut_skid_overwrite|tx.sby|bmc|tx|FAIL|tx_skid_overwrite"
+  "tx_mut_last_keep|tx.sby|bmc|tx|FAIL|tx_last_keep"
+  "rx_prove|rx.sby|prove|rx|PASS|"
+  "rx_mut_mac_tready|rx.sby|prove|rx|FAIL|rx_mac_tready"
 )
 
 failed=0
