@@ -1,7 +1,8 @@
 // Checksum engine against a reference adder. Every input is free each clock (data, tkeep,
-// tvalid, tlast, csum_start, csum_end, tuser); the only assumption is the engine's contract
-// that csum_start is the same on every beat of a packet (its odd-start flag is taken on
-// the last beat). csum_end may change on any beat, as a parser setting it late does.
+// tvalid, tlast, csum_start, csum_end, tuser); the assumptions are the engine's contract:
+// csum_start is the same on every beat of a packet (its odd-start flag is taken on the last
+// beat) and, for the lemmas, packets are under 65535 bytes. csum_end may change on any beat,
+// as a parser setting it late does.
 //
 // Reference: the kernel's csum_partial over [csum_start, csum_end) of the packet, summed in
 // 32 bits with no fold on the way, then folded twice at the end as the golden model's

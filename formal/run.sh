@@ -105,5 +105,6 @@ for j in "${jobs[@]}"; do
     grep -E 'summary|DONE|Assert failed|ERROR' "$dir/sby.log" | tail -8 | sed 's/^/    /'
   fi
 done
-printf 'formal: %d passed, %d failed (%d s)\n' $((total - failed)) "$failed" $(( $(date +%s) - start_all ))
+printf 'formal: %d jobs in %d s\n' "$total" $(( $(date +%s) - start_all ))
+printf 'formal: %d passed, %d failed\n' $((total - failed)) "$failed"
 [ "$failed" -eq 0 ]
