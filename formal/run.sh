@@ -62,6 +62,7 @@ jobs=(
   "tx_mut_skid_overwrite|tx.sby|bmc|tx|FAIL|tx_skid_overwrite"
   "tx_mut_last_keep|tx.sby|bmc|tx|FAIL|tx_last_keep"
   "rx_prove|rx.sby|prove|rx|PASS|"
+  "rx_cover_drop|rx.sby|cover_drop|rx|PASS|"
   "rx_mut_mac_tready|rx.sby|prove|rx|FAIL|rx_mac_tready"
 )
 

@@ -74,8 +74,10 @@ module rx_props (
         else if (!(m_tvalid && m_tready)) gap <= 1;
     end
     always @* begin
+`ifndef DROP_COVER_ONLY
         cover (m_tvalid && m_tready && m_tlast);
         cover (m_tvalid && m_tready && m_tlast && frames == 1 && !gap);
+`endif
         cover (drop_valid);
     end
 endmodule
