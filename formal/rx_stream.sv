@@ -1,7 +1,8 @@
 // RX top (rco_rx_w64): every input free each clock except the configuration, which holds
 // its first value. Checks the m_axis source rules with the metadata as sideband (axis_check)
 // and that in MAC mode (backpressure low) s_axis.tready never falls. Covers: a frame
-// delivered (m_axis tlast taken), two frames delivered back to back, a drop event.
+// delivered (m_axis tlast taken), two frames delivered back to back, a drop event, a drop
+// event of each reason.
 `ifndef DUT
 `define DUT rco_rx_w64
 `endif
@@ -66,6 +67,7 @@ module rx_props (
 
     always @* if (!backpressure) assert (s_tready);
 
+    integer ri;
     reg [1:0] frames = 0;
     reg gap = 0;   // a clock without an output beat since the last delivered frame
     always @(posedge clock) begin
@@ -79,5 +81,9 @@ module rx_props (
         cover (m_tvalid && m_tready && m_tlast && frames == 1 && !gap);
 `endif
         cover (drop_valid);
+`ifdef REASONS
+        // every reason with a drop event (overflow, code 13, is counted only)
+        for (ri = 0; ri < 13; ri = ri + 1) cover (drop_valid && drop_reason == ri);
+`endif
     end
 endmodule
