@@ -1,0 +1,42 @@
+// AXI4-Stream source rules for one output stream (plus a sideband that must travel with it):
+// once tvalid is high it stays high, with tdata/tkeep/tlast/tuser/side unchanged, until a
+// clock with tready; every beat obeys the packed-stream contract (all lanes kept before
+// tlast, the last beat's kept lanes non-empty and contiguous from lane 0).
+module axis_check #(
+    parameter K = 8,
+    parameter S = 1,
+    parameter STABLE = 1,   // check the handshake rules
+    parameter PACKED = 1    // check tkeep
+) (
+    input wire clock,
+    input wire [8*K-1:0] tdata,
+    input wire [K-1:0] tkeep,
+    input wire tvalid,
+    input wire tready,
+    input wire tlast,
+    input wire tuser,
+    input wire [S-1:0] side
+);
+    reg stalled = 0;
+    reg [8*K-1:0] p_data = 0;
+    reg [K-1:0] p_keep = 0;
+    reg p_last = 0, p_user = 0;
+    reg [S-1:0] p_side = 0;
+    always @(posedge clock) begin
+        stalled <= tvalid && !tready;
+        p_data <= tdata;
+        p_keep <= tkeep;
+        p_last <= tlast;
+        p_user <= tuser;
+        p_side <= side;
+    end
+    always @* begin
+        if (STABLE && stalled) begin
+            assert (tvalid);
+            assert (tdata == p_data && tkeep == p_keep && tlast == p_last && tuser == p_user);
+            assert (side == p_side);
+        end
+        if (PACKED && tvalid && !tlast) assert (&tkeep);
+        if (PACKED && tvalid && tlast) assert (tkeep[0] && ((tkeep & (tkeep + 1'b1)) == 0));
+    end
+endmodule

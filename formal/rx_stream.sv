@@ -1,0 +1,89 @@
+// RX top (rco_rx_w64): every input free each clock except the configuration, which holds
+// its first value. Checks the m_axis source rules with the metadata as sideband (axis_check)
+// and that in MAC mode (backpressure low) s_axis.tready never falls. Covers: a frame
+// delivered (m_axis tlast taken), two frames delivered back to back, a drop event, a drop
+// event of each reason.
+`ifndef DUT
+`define DUT rco_rx_w64
+`endif
+
+module rx_props (
+    input wire clock,
+    input wire [63:0] s_tdata,
+    input wire [7:0] s_tkeep,
+    input wire s_tvalid,
+    input wire s_tlast,
+    input wire s_tuser,
+    input wire m_tready,
+    input wire [15:0] port,
+    input wire remcsum_rx,
+    input wire nopartial,
+    input wire udp_zero_csum6_rx,
+    input wire [15:0] max_frame,
+    input wire backpressure
+);
+    wire s_tready, m_tvalid, m_tlast, m_tuser;
+    wire [63:0] m_tdata;
+    wire [7:0] m_tkeep;
+    wire [23:0] m_vni;
+    wire m_rco, m_rco_applied, m_outer_csum_ok, drop_valid;
+    wire [15:0] m_csum_start, m_csum_offset, m_csum_complete;
+    wire [3:0] drop_reason;
+
+    `DUT dut (
+        .clock(clock),
+        .s_axis$tdata(s_tdata), .s_axis$tkeep(s_tkeep), .s_axis$tvalid(s_tvalid),
+        .s_axis$tready(s_tready), .s_axis$tlast(s_tlast), .s_axis$tuser(s_tuser),
+        .m_axis$tdata(m_tdata), .m_axis$tkeep(m_tkeep), .m_axis$tvalid(m_tvalid),
+        .m_axis$tready(m_tready), .m_axis$tlast(m_tlast), .m_axis$tuser(m_tuser),
+        .port(port), .remcsum_rx(remcsum_rx), .nopartial(nopartial),
+        .udp_zero_csum6_rx(udp_zero_csum6_rx), .max_frame(max_frame), .backpressure(backpressure),
+        .m_vni(m_vni), .m_rco(m_rco), .m_rco_applied(m_rco_applied),
+        .m_csum_start(m_csum_start), .m_csum_offset(m_csum_offset),
+        .m_csum_complete(m_csum_complete), .m_outer_csum_ok(m_outer_csum_ok),
+        .drop_valid(drop_valid), .drop_reason(drop_reason)
+    );
+
+    axis_check #(.K(8), .S(24 + 3 + 48)) out (
+        .clock(clock), .tdata(m_tdata), .tkeep(m_tkeep), .tvalid(m_tvalid), .tready(m_tready),
+        .tlast(m_tlast), .tuser(m_tuser),
+        .side({m_vni, m_rco, m_rco_applied, m_outer_csum_ok, m_csum_start, m_csum_offset,
+               m_csum_complete})
+    );
+
+    // configuration: as the NIC's registers, set before traffic and then held
+    reg first = 1;
+    reg [15:0] c_port, c_max;
+    reg [3:0] c_bits;
+    always @(posedge clock) begin
+        first <= 0;
+        c_port <= port;
+        c_max <= max_frame;
+        c_bits <= {remcsum_rx, nopartial, udp_zero_csum6_rx, backpressure};
+    end
+    always @* if (!first)
+        assume (port == c_port && max_frame == c_max
+                && {remcsum_rx, nopartial, udp_zero_csum6_rx, backpressure} == c_bits);
+
+    always @* if (!backpressure) assert (s_tready);
+
+    integer ri;
+    reg [1:0] frames = 0;
+    reg gap = 0;   // a clock without an output beat since the last delivered frame
+    always @(posedge clock) begin
+        if (m_tvalid && m_tready && m_tlast && frames != 3) frames <= frames + 1;
+        if (m_tvalid && m_tready && m_tlast) gap <= 0;
+        else if (!(m_tvalid && m_tready)) gap <= 1;
+    end
+    always @* begin
+`ifndef DROP_COVER_ONLY
+        cover (m_tvalid && m_tready && m_tlast);
+        cover (m_tvalid && m_tready && m_tlast && frames == 1 && !gap);
+`endif
+        cover (drop_valid);
+`ifdef REASONS
+        // every reason with a drop event (overflow, code 13, is counted only)
+        for (ri = 0; ri < 13; ri = ri + 1) cover (drop_valid && drop_reason == ri);
+`endif
+    end
+endmodule

@@ -1,0 +1,71 @@
+// TX encapsulator (rco_tx_encap_w64): host stream, descriptor and m_axis.tready free every
+// clock. Checks the m_axis source rules (axis_check). Covers: a frame sent (m_axis tlast
+// taken) and two frames sent back to back.
+`ifndef DUT
+`define DUT rco_tx_encap_w64
+`endif
+
+module tx_props (
+    input wire clock,
+    input wire [63:0] s_tdata,
+    input wire [7:0] s_tkeep,
+    input wire s_tvalid,
+    input wire s_tlast,
+    input wire s_tuser,
+    input wire m_tready,
+    input wire d_valid,
+    input wire d_partial,
+    input wire [15:0] d_csum_start,
+    input wire [15:0] d_csum_offset,
+    input wire [23:0] d_vni,
+    input wire [47:0] d_dst_mac,
+    input wire [47:0] d_src_mac,
+    input wire d_vlan,
+    input wire [15:0] d_vlan_tci,
+    input wire d_ipv6,
+    input wire [127:0] d_src_ip,
+    input wire [127:0] d_dst_ip,
+    input wire [15:0] d_udp_sport,
+    input wire [15:0] d_udp_dport,
+    input wire [7:0] d_ttl,
+    input wire [15:0] d_ip_id,
+    input wire [19:0] d_flow_label,
+    input wire d_rco,
+    input wire d_udp_csum
+);
+    wire s_tready, d_ready, m_tvalid, m_tlast, m_tuser;
+    wire [63:0] m_tdata;
+    wire [7:0] m_tkeep;
+
+    `DUT dut (
+        .clock(clock),
+        .s_axis$tdata(s_tdata), .s_axis$tkeep(s_tkeep), .s_axis$tvalid(s_tvalid),
+        .s_axis$tready(s_tready), .s_axis$tlast(s_tlast), .s_axis$tuser(s_tuser),
+        .desc$valid(d_valid), .desc$ready(d_ready), .desc$partial(d_partial),
+        .desc$csum_start(d_csum_start), .desc$csum_offset(d_csum_offset), .desc$vni(d_vni),
+        .desc$dst_mac(d_dst_mac), .desc$src_mac(d_src_mac), .desc$vlan(d_vlan),
+        .desc$vlan_tci(d_vlan_tci), .desc$ipv6(d_ipv6), .desc$src_ip(d_src_ip),
+        .desc$dst_ip(d_dst_ip), .desc$udp_sport(d_udp_sport), .desc$udp_dport(d_udp_dport),
+        .desc$ttl(d_ttl), .desc$ip_id(d_ip_id), .desc$flow_label(d_flow_label),
+        .desc$rco(d_rco), .desc$udp_csum(d_udp_csum),
+        .m_axis$tdata(m_tdata), .m_axis$tkeep(m_tkeep), .m_axis$tvalid(m_tvalid),
+        .m_axis$tready(m_tready), .m_axis$tlast(m_tlast), .m_axis$tuser(m_tuser)
+    );
+
+    axis_check #(.K(8), .S(1)) out (
+        .clock(clock), .tdata(m_tdata), .tkeep(m_tkeep), .tvalid(m_tvalid), .tready(m_tready),
+        .tlast(m_tlast), .tuser(m_tuser), .side(1'b0)
+    );
+
+    reg [1:0] frames = 0;
+    reg gap = 0;   // a clock without an output beat since the last frame went out
+    always @(posedge clock) begin
+        if (m_tvalid && m_tready && m_tlast && frames != 3) frames <= frames + 1;
+        if (m_tvalid && m_tready && m_tlast) gap <= 0;
+        else if (!(m_tvalid && m_tready)) gap <= 1;
+    end
+    always @* begin
+        cover (m_tvalid && m_tready && m_tlast);
+        cover (m_tvalid && m_tready && m_tlast && frames == 1 && !gap);
+    end
+endmodule
