@@ -167,6 +167,8 @@ fn run_rx<const W: usize, const K: usize, const N: usize, const AW: usize, const
     let zero = vec![0u8; K];
     let (mut c, mut idle_since, mut settled) = (0u64, 0u64, 0u64);
     let (mut first_offer, mut in_done) = (None, None);
+    // AXI4-Stream: a beat shown and not taken stays, unchanged, until it is taken
+    let mut stalled_beat: Option<(Bits<W>, u64, bool)> = None;
     loop {
         let overflows = uut.drop_count[DROP_OVERFLOW as usize].val().to_u64();
         let accounted = run.results.len() as u64 + overflows;
@@ -225,6 +227,18 @@ fn run_rx<const W: usize, const K: usize, const N: usize, const AW: usize, const
             } else {
                 run.ingress_stalled = true;
             }
+        }
+        if let Some((data, keep, last)) = stalled_beat.take() {
+            anyhow::ensure!(
+                uut.m_axis.tvalid.val()
+                    && uut.m_axis.tdata.val() == data
+                    && uut.m_axis.tkeep.val().to_u64() == keep
+                    && uut.m_axis.tlast.val() == last,
+                "RX hardware: m_axis beat withdrawn or changed while stalled at cycle {c}"
+            );
+        }
+        if uut.m_axis.tvalid.val() && !ready {
+            stalled_beat = Some((uut.m_axis.tdata.val(), uut.m_axis.tkeep.val().to_u64(), uut.m_axis.tlast.val()));
         }
         if uut.m_axis.tvalid.val() && ready {
             progress = true;

@@ -74,6 +74,8 @@ pub struct RxTop<const W: usize, const K: usize, const N: usize, const AW: usize
     drop_was_due: DFF<Bit>,
     /// a delivery left last clock: with drops waiting, one may be due now
     delivery_left: DFF<Bit>,
+    /// `m_axis` showed a beat last clock that was not taken: it stays shown
+    out_stalled: DFF<Bit>,
     hold_last: Signal<Local, Bit>,
 }
 
@@ -135,6 +137,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             drop_release: Default::default(),
             drop_was_due: Default::default(),
             delivery_left: Default::default(),
+            out_stalled: Default::default(),
             hold_last: Default::default(),
         }
     }
@@ -152,7 +155,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
 {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, inflight, no_credit, delivered_taken, delivered_out, drop_room, drop_was_due, delivery_left);
+        dff_setup!(self, clock, inflight, no_credit, delivered_taken, delivered_out, drop_room, drop_was_due, delivery_left, out_stalled);
         self.drops.clock.next = self.clock.val();
         self.front.clock.next = self.clock.val();
         self.ring.read_clock.next = self.clock.val();
@@ -234,15 +237,19 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         // input order (a short frame can reach the port while earlier drops are still released).
         // "May be due" is a superset of `drop_release` from flip-flops: a drop becomes due only
         // when it arrives or a delivery leaves, and stays due until released, so the egress
-        // ready path does not go through the drop FIFO's read and the sequence compare.
+        // ready path does not go through the drop FIFO's read and the sequence compare. A last
+        // beat already shown stays shown (AXI4-Stream): no drop can become due while it waits,
+        // since every drop taken after it waits for it.
         self.hold_last.next = (self.drop_was_due.q.val() || (self.delivery_left.q.val() && !self.drops.empty.val()))
-            && self.egress.m_axis.tlast.val();
+            && self.egress.m_axis.tlast.val()
+            && !self.out_stalled.q.val();
         self.m_axis.tdata.next = self.egress.m_axis.tdata.val();
         self.m_axis.tkeep.next = self.egress.m_axis.tkeep.val();
         self.m_axis.tvalid.next = self.egress.m_axis.tvalid.val() && !self.hold_last.val();
         self.m_axis.tlast.next = self.egress.m_axis.tlast.val();
         self.m_axis.tuser.next = self.egress.m_axis.tuser.val();
         self.egress.m_axis.tready.next = self.m_axis.tready.val() && !self.hold_last.val();
+        self.out_stalled.d.next = self.m_axis.tvalid.val() && !self.m_axis.tready.val();
         self.m_vni.next = self.egress.m_vni.val();
         self.m_rco.next = self.egress.m_rco.val();
         self.m_rco_applied.next = self.egress.m_rco_applied.val();
