@@ -8,6 +8,7 @@
 //! * [`tx_encap`]: the TX path (VXLAN/RCO header inserter with outer checksums).
 //! * [`nic_top`]: the NIC top (TX + RX paths, configuration, drop counters), exported as Verilog.
 
+pub mod axis_slice;
 pub mod csum_engine;
 pub mod gtkw;
 pub mod headers;

@@ -2,6 +2,10 @@
 //! at most 128). `dout` shows the head while `count > 0`; `pop` removes it, `push` adds
 //! `din`; both may happen in one cycle. Pushing when full or popping when empty is the
 //! caller's error (the RX path keeps credits so it never does).
+//!
+//! `dout` comes straight from a register: the head is loaded from the slot after it (or from
+//! `din`) when it is popped, so the slot multiplexer sits before a register, not in front of
+//! the consumer's logic.
 
 use rust_hdl::prelude::*;
 
@@ -22,7 +26,13 @@ pub struct RegFifo<D: Synth, const Q: usize> {
     /// read pointers), where a zero test of `cnt` added LUT levels to the NIC's
     /// critical path
     nonempty: DFF<Bit>,
-    head: Signal<Local, D>,
+    /// exactly one entry: a pop with a push makes `din` the head
+    single: DFF<Bit>,
+    head: DFF<D>,
+    /// the entry after the head
+    after_head: Signal<Local, D>,
+    /// slot `i` follows the head when the read pointer is `before[i]`
+    before: [Constant<Bits<8>>; Q],
     wrap: Constant<Bits<8>>,
 }
 
@@ -42,7 +52,10 @@ impl<D: Synth, const Q: usize> RegFifo<D, Q> {
             wr: Default::default(),
             cnt: Default::default(),
             nonempty: Default::default(),
+            single: Default::default(),
             head: Default::default(),
+            after_head: Default::default(),
+            before: std::array::from_fn(|i| Constant::new((((i + Q - 1) % Q) as u64).into())),
             wrap: Constant::new(((Q - 1) as u64).into()),
         }
     }
@@ -57,19 +70,24 @@ impl<D: Synth, const Q: usize> Default for RegFifo<D, Q> {
 impl<D: Synth, const Q: usize> Logic for RegFifo<D, Q> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, rd, wr, cnt, nonempty);
-        // the head is picked in a local and the output written once: a port written twice
-        // per evaluation glitches, and an event-driven simulator re-evaluates the parent
-        self.head.next = self.slot[0].q.val();
+        dff_setup!(self, clock, rd, wr, cnt, nonempty, single, head);
+        self.after_head.next = self.slot[0].q.val();
         for i in 0..Q {
             self.slot[i].clock.next = self.clock.val();
             self.slot[i].d.next = self.slot[i].q.val();
             if self.push.val() && (self.wr.q.val().index() == i) {
                 self.slot[i].d.next = self.din.val();
             }
-            if self.rd.q.val().index() == i {
-                self.head.next = self.slot[i].q.val();
+            if self.rd.q.val() == self.before[i].val() {
+                self.after_head.next = self.slot[i].q.val();
             }
+        }
+        if !self.nonempty.q.val() || (self.pop.val() && self.single.q.val()) {
+            if self.push.val() {
+                self.head.d.next = self.din.val();
+            }
+        } else if self.pop.val() {
+            self.head.d.next = self.after_head.val();
         }
         if self.push.val() {
             self.wr.d.next = (self.wr.q.val() + 1) & self.wrap.val();
@@ -80,12 +98,14 @@ impl<D: Synth, const Q: usize> Logic for RegFifo<D, Q> {
         if self.push.val() && !self.pop.val() {
             self.cnt.d.next = self.cnt.q.val() + 1;
             self.nonempty.d.next = true;
+            self.single.d.next = !self.nonempty.q.val();
         }
         if self.pop.val() && !self.push.val() {
             self.cnt.d.next = self.cnt.q.val() - 1;
-            self.nonempty.d.next = self.cnt.q.val() != 1;
+            self.nonempty.d.next = !self.single.q.val();
+            self.single.d.next = self.cnt.q.val() == 2;
         }
-        self.dout.next = self.head.val();
+        self.dout.next = self.head.q.val();
         self.count.next = self.cnt.q.val();
         self.empty.next = !self.nonempty.q.val();
     }

@@ -37,12 +37,14 @@
 //! decision -> prep (2 registered stages: ring address, reads, last-beat keep) -> `nx` (next
 //! job) -> `cur` (issuer: one read per clock while `room`) -> `a1`, `a2` (with the RAM's
 //! latency) -> realigner (holds the previous beat, combines it with the one arriving) ->
-//! beat FIFO ([`BEAT_FIFO`]) -> [`Remcsum`] -> `m_axis`. `m_axis.tready` stalls `Remcsum`
-//! and pops the FIFO; the issuer sees only `room`, a register set from the FIFO's count, push
-//! and pop, so no path runs from `m_axis.tready` to the RAM address. `room` allows a read
+//! beat FIFO ([`BEAT_FIFO`]) -> [`Remcsum`] -> an [`AxisSlice`] -> `m_axis`. `m_axis.tready`
+//! reaches only the slice, whose registered `tready` stalls `Remcsum` and pops the FIFO; the
+//! issuer sees only `room`, a register set from the FIFO's count, push and pop, so no path runs
+//! from `m_axis.tready` to the RAM address. `room` allows a read
 //! while the FIFO has space for every beat the reads in flight can still push (see `ROOM`).
 
 use crate::reg_fifo::RegFifo;
+use crate::axis_slice::AxisSlice;
 use crate::rx::remcsum::Remcsum;
 use crate::stream::AxisSource;
 use rust_hdl::prelude::*;
@@ -216,6 +218,8 @@ pub struct RxEgress<const W: usize, const K: usize, const N: usize, const AW: us
     q_rp: RegFifo<Bits<64>, BEAT_FIFO>,
     q_apply: RegFifo<Bit, BEAT_FIFO>,
     rc: Remcsum<W, K, N, 64>,
+    /// `m_axis` from registers: the consumer's `tready` stalls the slice, not `rc`'s pipeline
+    out: AxisSlice<W, K, 80>,
 }
 
 /// 64-bit datapath, ring of 2048 beats.
@@ -380,6 +384,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxEgress<W
             q_rp: RegFifo::new(),
             q_apply: RegFifo::new(),
             rc: Remcsum::new(),
+            out: Default::default(),
         }
     }
 }
@@ -600,7 +605,15 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         self.rc.start.next = self.q_rp.dout.val().get_bits::<16>(32);
         self.rc.offset.next = self.q_rp.dout.val().get_bits::<16>(48);
         self.rc.s_user.next = self.q_meta.dout.val();
-        self.rc.m_axis.tready.next = self.m_axis.tready.val();
+        self.rc.m_axis.tready.next = self.out.s_axis.tready.val();
+        self.out.clock.next = self.clock.val();
+        self.out.s_axis.tvalid.next = self.rc.m_axis.tvalid.val();
+        self.out.s_axis.tdata.next = self.rc.m_axis.tdata.val();
+        self.out.s_axis.tkeep.next = self.rc.m_axis.tkeep.val();
+        self.out.s_axis.tlast.next = self.rc.m_axis.tlast.val();
+        self.out.s_axis.tuser.next = self.rc.m_axis.tuser.val();
+        self.out.s_side.next = bit_cast::<80, 64>(self.rc.m_user.val()) | (bit_cast::<80, 16>(self.rc.m_csum.val()) << 64);
+        self.out.m_axis.tready.next = self.m_axis.tready.val();
         self.pop.next = !self.q_data.empty.val() && self.rc.s_axis.tready.val();
         self.q_data.pop.next = self.pop.val();
         self.q_keep.pop.next = self.pop.val();
@@ -616,18 +629,18 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         } else {
             self.room.d.next = self.q_data.count.val() <= self.room_lim.val();
         }
-        self.m_axis.tvalid.next = self.rc.m_axis.tvalid.val();
-        self.m_axis.tdata.next = self.rc.m_axis.tdata.val();
-        self.m_axis.tkeep.next = self.rc.m_axis.tkeep.val();
-        self.m_axis.tlast.next = self.rc.m_axis.tlast.val();
-        self.m_axis.tuser.next = self.rc.m_axis.tuser.val();
-        self.m_vni.next = self.rc.m_user.val().get_bits::<24>(0);
-        self.m_rco.next = self.rc.m_user.val().get_bit(24);
-        self.m_rco_applied.next = self.rc.m_user.val().get_bit(25);
-        self.m_outer_csum_ok.next = self.rc.m_user.val().get_bit(26);
-        self.m_csum_start.next = self.rc.m_user.val().get_bits::<16>(32);
-        self.m_csum_offset.next = self.rc.m_user.val().get_bits::<16>(48);
-        self.m_csum_complete.next = self.rc.m_csum.val();
+        self.m_axis.tvalid.next = self.out.m_axis.tvalid.val();
+        self.m_axis.tdata.next = self.out.m_axis.tdata.val();
+        self.m_axis.tkeep.next = self.out.m_axis.tkeep.val();
+        self.m_axis.tlast.next = self.out.m_axis.tlast.val();
+        self.m_axis.tuser.next = self.out.m_axis.tuser.val();
+        self.m_vni.next = self.out.m_side.val().get_bits::<24>(0);
+        self.m_rco.next = self.out.m_side.val().get_bit(24);
+        self.m_rco_applied.next = self.out.m_side.val().get_bit(25);
+        self.m_outer_csum_ok.next = self.out.m_side.val().get_bit(26);
+        self.m_csum_start.next = self.out.m_side.val().get_bits::<16>(32);
+        self.m_csum_offset.next = self.out.m_side.val().get_bits::<16>(48);
+        self.m_csum_complete.next = self.out.m_side.val().get_bits::<16>(64);
         self.drop_valid.next = self.dv.q.val();
         self.drop_reason.next = self.dr.q.val();
         self.free_ptr.next = self.fr.q.val();

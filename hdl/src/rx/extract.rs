@@ -8,6 +8,10 @@
 //! table. It takes a record every clock and never stalls: the window holds a frame for the one
 //! clock after its last beat, when the parse reads it. Bytes past the frame's length are stale;
 //! the checks judge every field against the length before trusting it.
+//!
+//! The address and pre-L3 sums are split where their adder trees would not fit a clock: X1 sums
+//! eight-byte quads at every place an address field can start, X2 adds the quads of both
+//! candidate layouts, and the output picks the layout's sum (the checks register it as it comes).
 
 use crate::headers::{eth, ipv4, ipv6, ipv6_ext, vlan, Field};
 use crate::lane_sum::LaneSum;
@@ -17,6 +21,10 @@ use rust_hdl::prelude::*;
 pub const WINDOW: usize = 64;
 /// Window beats at the narrowest width (8 bytes a beat).
 const MAX_WINDOW_BEATS: usize = WINDOW / 8;
+/// Eight-byte quads of an IPv6 address pair.
+const QUADS: usize = 4;
+/// Pre-L3 parts: the Ethernet header's first 8 and next 6 bytes, and the 802.1Q tag.
+const PRE_PARTS: usize = 3;
 
 #[derive(LogicBlock)]
 pub struct RxExtract<const W: usize, const K: usize> {
@@ -58,6 +66,7 @@ pub struct RxExtract<const W: usize, const K: usize> {
     pub o_pre_l3_sum: Signal<Out, Bits<32>>,
 
     win: DFF<Bits<512>>,
+    quad: Constant<Bits<8>>,
     win_en: [Constant<Bit>; MAX_WINDOW_BEATS],
     win_idx: [Constant<Bits<8>>; MAX_WINDOW_BEATS],
     win_shift: [Constant<Bits<16>>; MAX_WINDOW_BEATS],
@@ -69,18 +78,18 @@ pub struct RxExtract<const W: usize, const K: usize> {
     at_v4_tot: [Constant<Bits<16>>; 2],
     at_v4_frag: [Constant<Bits<16>>; 2],
     at_v4_proto: [Constant<Bits<16>>; 2],
-    at_v4_addr: [Constant<Bits<16>>; 2],
     at_v6_plen: [Constant<Bits<16>>; 2],
     at_v6_next: [Constant<Bits<16>>; 2],
-    at_v6_addr: [Constant<Bits<16>>; 2],
+    /// quads of the addresses without (`qa`) and with (`qb`) the 802.1Q tag
+    at_qa: [Constant<Bits<16>>; QUADS],
+    at_qb: [Constant<Bits<16>>; QUADS],
+    at_pre: [Constant<Bits<16>>; PRE_PARTS],
+    keep_pre: [Constant<Bits<8>>; PRE_PARTS],
     at_x1_next: [Constant<Bits<16>>; 2],
     at_x1_len: [Constant<Bits<16>>; 2],
     tpid: Constant<Bits<16>>,
     p_ipv6: Constant<Bits<16>>,
     frag_mask: Constant<Bits<16>>,
-    keep_pre_l3: [Constant<Bits<32>>; 2],
-    keep_v4_addr: Constant<Bits<32>>,
-    keep_v6_addr: Constant<Bits<32>>,
     // stage X1: the ingress record and the fields, picked
     r_valid: DFF<Bit>,
     r_base: DFF<Bits<16>>,
@@ -91,6 +100,11 @@ pub struct RxExtract<const W: usize, const K: usize> {
     et0: Signal<Local, Bits<16>>,
     et: Signal<Local, Bits<16>>,
     is6: Signal<Local, Bit>,
+    is6_plain: Signal<Local, Bit>,
+    is6_vlan: Signal<Local, Bit>,
+    sum_qa: [LaneSum<64, 8, 4>; QUADS],
+    sum_qb: [LaneSum<64, 8, 4>; QUADS],
+    sum_pre: [LaneSum<64, 8, 4>; PRE_PARTS],
     x_valid: DFF<Bit>,
     x_base: DFF<Bits<16>>,
     x_beats: DFF<Bits<16>>,
@@ -106,12 +120,10 @@ pub struct RxExtract<const W: usize, const K: usize> {
     x_next: DFF<Bits<8>>,
     x_x1n: DFF<Bits<8>>,
     x_x1l: DFF<Bits<8>>,
-    x_addr: DFF<Bits<256>>,
-    x_addr_keep: DFF<Bits<32>>,
-    x_pre: DFF<Bits<256>>,
-    x_pre_keep: DFF<Bits<32>>,
-    sum_addr: LaneSum<256, 32, 16>,
-    sum_pre: LaneSum<256, 32, 16>,
+    x_is6: DFF<Bit>,
+    x_qa: [DFF<Bits<32>>; QUADS],
+    x_qb: [DFF<Bits<32>>; QUADS],
+    x_pre: [DFF<Bits<32>>; PRE_PARTS],
     // stage X2: the record
     y_valid: DFF<Bit>,
     y_base: DFF<Bits<16>>,
@@ -128,8 +140,15 @@ pub struct RxExtract<const W: usize, const K: usize> {
     y_next: DFF<Bits<8>>,
     y_x1n: DFF<Bits<8>>,
     y_x1l: DFF<Bits<8>>,
-    y_addr_sum: DFF<Bits<32>>,
+    y_is6: DFF<Bit>,
+    /// IPv6 address sums without and with the tag; IPv4's are quads `qb[0]` and `qa[1]`
+    y_v6a: DFF<Bits<32>>,
+    y_v6b: DFF<Bits<32>>,
+    y_v4a: DFF<Bits<32>>,
+    y_v4b: DFF<Bits<32>>,
     y_pre_sum: DFF<Bits<32>>,
+    /// the tag's part of the pre-L3 sum, or 0
+    pre_tag: Signal<Local, Bits<32>>,
 }
 
 const fn swap16(x: u16) -> u16 {
@@ -144,8 +163,12 @@ fn at2(f: Field, hdr: usize) -> [Constant<Bits<16>>; 2] {
     [at(f, eth::LEN + hdr), at(f, eth::LEN + vlan::LEN + hdr)]
 }
 
-fn lanes32(lo: usize, n: usize) -> Constant<Bits<32>> {
-    Constant::new((((1u64 << n) - 1) << lo).into())
+fn lanes8(n: usize) -> Constant<Bits<8>> {
+    Constant::new(((1u64 << n) - 1).into())
+}
+
+fn at_byte(byte: usize) -> Constant<Bits<16>> {
+    Constant::new(((8 * byte) as u64).into())
 }
 
 impl<const W: usize, const K: usize> RxExtract<W, K> {
@@ -153,6 +176,11 @@ impl<const W: usize, const K: usize> RxExtract<W, K> {
         assert!(K * 8 == W && W <= 8 * WINDOW);
         let win_beats = WINDOW / K;
         let l3 = [eth::LEN, eth::LEN + vlan::LEN];
+        // the IPv6 address pair starts at quad `qa[0]`/`qb[0]`; IPv4's (8 bytes) is one of those quads
+        let v6_addr = [l3[0] + ipv6::SRC.offset, l3[1] + ipv6::SRC.offset];
+        assert!(ipv6::SRC.bytes + ipv6::DST.bytes == 8 * QUADS && ipv4::SRC.bytes + ipv4::DST.bytes == 8);
+        assert!(l3[0] + ipv4::SRC.offset == v6_addr[1] && l3[1] + ipv4::SRC.offset == v6_addr[0] + 8);
+        assert!(v6_addr[1] + 8 * QUADS <= WINDOW && v6_addr[0] % 2 == 0 && v6_addr[1] % 2 == 0);
         Self {
             clock: Default::default(),
             t_valid: Default::default(),
@@ -185,6 +213,7 @@ impl<const W: usize, const K: usize> RxExtract<W, K> {
             o_addr_sum: Default::default(),
             o_pre_l3_sum: Default::default(),
             win: Default::default(),
+            quad: lanes8(8),
             win_en: std::array::from_fn(|i| Constant::new(i < win_beats)),
             win_idx: std::array::from_fn(|i| Constant::new((i as u64).into())),
             win_shift: std::array::from_fn(|i| Constant::new((if i < win_beats { i * W } else { 0 } as u64).into())),
@@ -203,18 +232,17 @@ impl<const W: usize, const K: usize> RxExtract<W, K> {
             at_v4_tot: at2(ipv4::TOTAL_LEN, 0),
             at_v4_frag: at2(ipv4::FRAG, 0),
             at_v4_proto: at2(ipv4::PROTOCOL, 0),
-            at_v4_addr: at2(ipv4::SRC, 0),
             at_v6_plen: at2(ipv6::PAYLOAD_LEN, 0),
             at_v6_next: at2(ipv6::NEXT_HEADER, 0),
-            at_v6_addr: at2(ipv6::SRC, 0),
+            at_qa: std::array::from_fn(|k| at_byte(v6_addr[0] + 8 * k)),
+            at_qb: std::array::from_fn(|k| at_byte(v6_addr[1] + 8 * k)),
+            at_pre: [at_byte(0), at_byte(8), at_byte(l3[0])],
+            keep_pre: [lanes8(8), lanes8(l3[0] - 8), lanes8(l3[1] - l3[0])],
             at_x1_next: at2(ipv6_ext::NEXT_HEADER, ipv6::LEN),
             at_x1_len: at2(ipv6_ext::HDR_LEN, ipv6::LEN),
             tpid: Constant::new((swap16(eth::P_8021Q) as u64).into()),
             p_ipv6: Constant::new((swap16(eth::P_IPV6) as u64).into()),
             frag_mask: Constant::new((swap16(ipv4::FRAG_MASK) as u64).into()),
-            keep_pre_l3: [lanes32(0, l3[0]), lanes32(0, l3[1])],
-            keep_v4_addr: lanes32(0, ipv4::SRC.bytes + ipv4::DST.bytes),
-            keep_v6_addr: lanes32(0, ipv6::SRC.bytes + ipv6::DST.bytes),
             r_valid: Default::default(),
             r_base: Default::default(),
             r_beats: Default::default(),
@@ -224,6 +252,11 @@ impl<const W: usize, const K: usize> RxExtract<W, K> {
             et0: Default::default(),
             et: Default::default(),
             is6: Default::default(),
+            is6_plain: Default::default(),
+            is6_vlan: Default::default(),
+            sum_qa: std::array::from_fn(|_| LaneSum::new()),
+            sum_qb: std::array::from_fn(|_| LaneSum::new()),
+            sum_pre: std::array::from_fn(|_| LaneSum::new()),
             x_valid: Default::default(),
             x_base: Default::default(),
             x_beats: Default::default(),
@@ -239,12 +272,10 @@ impl<const W: usize, const K: usize> RxExtract<W, K> {
             x_next: Default::default(),
             x_x1n: Default::default(),
             x_x1l: Default::default(),
-            x_addr: Default::default(),
-            x_addr_keep: Default::default(),
+            x_is6: Default::default(),
+            x_qa: Default::default(),
+            x_qb: Default::default(),
             x_pre: Default::default(),
-            x_pre_keep: Default::default(),
-            sum_addr: LaneSum::new(),
-            sum_pre: LaneSum::new(),
             y_valid: Default::default(),
             y_base: Default::default(),
             y_beats: Default::default(),
@@ -260,8 +291,13 @@ impl<const W: usize, const K: usize> RxExtract<W, K> {
             y_next: Default::default(),
             y_x1n: Default::default(),
             y_x1l: Default::default(),
-            y_addr_sum: Default::default(),
+            y_is6: Default::default(),
+            y_v6a: Default::default(),
+            y_v6b: Default::default(),
+            y_v4a: Default::default(),
+            y_v4b: Default::default(),
             y_pre_sum: Default::default(),
+            pre_tag: Default::default(),
         }
     }
 }
@@ -277,10 +313,17 @@ impl<const W: usize, const K: usize> Logic for RxExtract<W, K> {
     fn update(&mut self) {
         dff_setup!(
             self, clock, win, r_valid, r_base, r_beats, r_len, r_flags, x_valid, x_base, x_beats, x_len, x_flags,
-            x_vlan, x_et, x_b0, x_tot, x_frag, x_proto, x_plen, x_next, x_x1n, x_x1l, x_addr, x_addr_keep, x_pre,
-            x_pre_keep, y_valid, y_base, y_beats, y_len, y_flags, y_vlan, y_et, y_b0, y_tot, y_frag, y_proto,
-            y_plen, y_next, y_x1n, y_x1l, y_addr_sum, y_pre_sum
+            x_vlan, x_et, x_b0, x_tot, x_frag, x_proto, x_plen, x_next, x_x1n, x_x1l, x_is6, y_valid, y_base, y_beats, y_len, y_flags, y_vlan, y_et, y_b0, y_tot, y_frag, y_proto,
+            y_plen, y_next, y_x1n, y_x1l, y_is6, y_v6a, y_v6b, y_v4a, y_v4b,
+            y_pre_sum
         );
+        for k in 0..QUADS {
+            self.x_qa[k].clock.next = self.clock.val();
+            self.x_qb[k].clock.next = self.clock.val();
+        }
+        for k in 0..PRE_PARTS {
+            self.x_pre[k].clock.next = self.clock.val();
+        }
         // ---- capture: window beat i takes the tap's beat i
         for i in 0..MAX_WINDOW_BEATS {
             if self.win_en[i].val() && self.t_valid.val() && (self.t_index.val() == self.win_idx[i].val()) {
@@ -309,7 +352,27 @@ impl<const W: usize, const K: usize> Logic for RxExtract<W, K> {
         if self.vl.val() {
             self.et.next = self.win.q.val().get_bits::<16>(self.at_et_vlan.val().index());
         }
-        self.is6.next = self.et.val() == self.p_ipv6.val();
+        // both layouts' ethertypes are compared while the tag is still being recognised
+        self.is6_plain.next = self.et0.val() == self.p_ipv6.val();
+        self.is6_vlan.next = self.win.q.val().get_bits::<16>(self.at_et_vlan.val().index()) == self.p_ipv6.val();
+        self.is6.next = self.is6_plain.val();
+        if self.vl.val() {
+            self.is6.next = self.is6_vlan.val();
+        }
+        self.x_is6.d.next = self.is6.val();
+        for k in 0..QUADS {
+            self.sum_qa[k].data.next = self.win.q.val().get_bits::<64>(self.at_qa[k].val().index());
+            self.sum_qa[k].keep.next = self.quad.val();
+            self.x_qa[k].d.next = self.sum_qa[k].sum.val();
+            self.sum_qb[k].data.next = self.win.q.val().get_bits::<64>(self.at_qb[k].val().index());
+            self.sum_qb[k].keep.next = self.quad.val();
+            self.x_qb[k].d.next = self.sum_qb[k].sum.val();
+        }
+        for k in 0..PRE_PARTS {
+            self.sum_pre[k].data.next = self.win.q.val().get_bits::<64>(self.at_pre[k].val().index());
+            self.sum_pre[k].keep.next = self.keep_pre[k].val();
+            self.x_pre[k].d.next = self.sum_pre[k].sum.val();
+        }
         self.x_et.d.next = self.et.val();
         if self.vl.val() {
             self.x_b0.d.next = self.win.q.val().get_bits::<8>(self.at_b0[1].val().index());
@@ -320,11 +383,6 @@ impl<const W: usize, const K: usize> Logic for RxExtract<W, K> {
             self.x_next.d.next = self.win.q.val().get_bits::<8>(self.at_v6_next[1].val().index());
             self.x_x1n.d.next = self.win.q.val().get_bits::<8>(self.at_x1_next[1].val().index());
             self.x_x1l.d.next = self.win.q.val().get_bits::<8>(self.at_x1_len[1].val().index());
-            self.x_pre_keep.d.next = self.keep_pre_l3[1].val();
-            self.x_addr.d.next = bit_cast::<256, 64>(self.win.q.val().get_bits::<64>(self.at_v4_addr[1].val().index()));
-            if self.is6.val() {
-                self.x_addr.d.next = self.win.q.val().get_bits::<256>(self.at_v6_addr[1].val().index());
-            }
         } else {
             self.x_b0.d.next = self.win.q.val().get_bits::<8>(self.at_b0[0].val().index());
             self.x_tot.d.next = self.win.q.val().get_bits::<16>(self.at_v4_tot[0].val().index());
@@ -334,23 +392,19 @@ impl<const W: usize, const K: usize> Logic for RxExtract<W, K> {
             self.x_next.d.next = self.win.q.val().get_bits::<8>(self.at_v6_next[0].val().index());
             self.x_x1n.d.next = self.win.q.val().get_bits::<8>(self.at_x1_next[0].val().index());
             self.x_x1l.d.next = self.win.q.val().get_bits::<8>(self.at_x1_len[0].val().index());
-            self.x_pre_keep.d.next = self.keep_pre_l3[0].val();
-            self.x_addr.d.next = bit_cast::<256, 64>(self.win.q.val().get_bits::<64>(self.at_v4_addr[0].val().index()));
-            if self.is6.val() {
-                self.x_addr.d.next = self.win.q.val().get_bits::<256>(self.at_v6_addr[0].val().index());
-            }
-        }
-        self.x_pre.d.next = self.win.q.val().get_bits::<256>(0);
-        self.x_addr_keep.d.next = self.keep_v4_addr.val();
-        if self.is6.val() {
-            self.x_addr_keep.d.next = self.keep_v6_addr.val();
         }
 
         // ---- X2: sums, and the record out
-        self.sum_addr.data.next = self.x_addr.q.val();
-        self.sum_addr.keep.next = self.x_addr_keep.q.val();
-        self.sum_pre.data.next = self.x_pre.q.val();
-        self.sum_pre.keep.next = self.x_pre_keep.q.val();
+        self.y_is6.d.next = self.x_is6.q.val();
+        self.y_v6a.d.next = (self.x_qa[0].q.val() + self.x_qa[1].q.val()) + (self.x_qa[2].q.val() + self.x_qa[3].q.val());
+        self.y_v6b.d.next = (self.x_qb[0].q.val() + self.x_qb[1].q.val()) + (self.x_qb[2].q.val() + self.x_qb[3].q.val());
+        self.y_v4a.d.next = self.x_qb[0].q.val();
+        self.y_v4b.d.next = self.x_qa[1].q.val();
+        self.pre_tag.next = 0.into();
+        if self.x_vlan.q.val() {
+            self.pre_tag.next = self.x_pre[2].q.val();
+        }
+        self.y_pre_sum.d.next = (self.x_pre[0].q.val() + self.x_pre[1].q.val()) + self.pre_tag.val();
         self.y_valid.d.next = self.x_valid.q.val();
         self.y_base.d.next = self.x_base.q.val();
         self.y_beats.d.next = self.x_beats.q.val();
@@ -366,8 +420,6 @@ impl<const W: usize, const K: usize> Logic for RxExtract<W, K> {
         self.y_next.d.next = self.x_next.q.val();
         self.y_x1n.d.next = self.x_x1n.q.val();
         self.y_x1l.d.next = self.x_x1l.q.val();
-        self.y_addr_sum.d.next = self.sum_addr.sum.val();
-        self.y_pre_sum.d.next = self.sum_pre.sum.val();
 
         self.o_valid.next = self.y_valid.q.val();
         self.o_base.next = self.y_base.q.val();
@@ -386,7 +438,17 @@ impl<const W: usize, const K: usize> Logic for RxExtract<W, K> {
         self.o_v6_next.next = self.y_next.q.val();
         self.o_x1_next.next = self.y_x1n.q.val();
         self.o_x1_len.next = self.y_x1l.q.val();
-        self.o_addr_sum.next = self.y_addr_sum.q.val();
+        if self.y_is6.q.val() {
+            if self.y_vlan.q.val() {
+                self.o_addr_sum.next = self.y_v6b.q.val();
+            } else {
+                self.o_addr_sum.next = self.y_v6a.q.val();
+            }
+        } else if self.y_vlan.q.val() {
+            self.o_addr_sum.next = self.y_v4b.q.val();
+        } else {
+            self.o_addr_sum.next = self.y_v4a.q.val();
+        }
         self.o_pre_l3_sum.next = self.y_pre_sum.q.val();
     }
 }

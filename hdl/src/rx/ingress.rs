@@ -4,8 +4,9 @@
 //! frame record (ring base and beats, length, `bad_keep`, `too_long`, `overflow`) on the last.
 //!
 //! * MAC mode (`backpressure` low): `s_axis.tready` is always high. A beat that finds the ring
-//!   full is not written and marks the frame `overflow`; at `tlast` such a frame, and a too-long
-//!   one, is rewound (the write pointer returns to its base), so it holds no ring space and
+//!   full is not written and marks the frame `overflow` (the full test is a flag a clock old, so
+//!   the ring's last free beat is taken only right after another write); at `tlast` such a
+//!   frame, and a too-long one, is rewound (the write pointer returns to its base), so it holds no ring space and
 //!   `f_beats` is 0.
 //! * AXI mode (`backpressure` high): `tready` is low while the ring has no room (a registered
 //!   flag with a margin for the beats in flight), except for a too-long frame, which is taken to
@@ -55,7 +56,7 @@ pub struct RxIngress<const W: usize, const K: usize, const N: usize, const AW: u
     pub f_nocredit: Signal<Out, Bit>,
 
     kbytes: Constant<Bits<16>>,
-    depth: Constant<Bits<16>>,
+    space_lim: Constant<Bits<16>>,
     room_lim: Constant<Bits<16>>,
     lane_cnt: [Constant<Bits<16>>; K],
     all_lanes: Constant<Bits<K>>,
@@ -91,10 +92,14 @@ pub struct RxIngress<const W: usize, const K: usize, const N: usize, const AW: u
     sticky_bk: DFF<Bit>,
     sticky_ovf: DFF<Bit>,
     room: DFF<Bit>,
+    /// the ring has a free beat for the next write (a clock old: one beat of margin)
+    space: DFF<Bit>,
+    /// beats of the current frame written (counted apart from the pointers so that the record's
+    /// beat count is not a subtraction after the write decision)
+    beats: DFF<Bits<16>>,
     nocredit: DFF<Bit>,
     i1_nc: DFF<Bit>,
     nc_now: Signal<Local, Bit>,
-    has_space: Signal<Local, Bit>,
     we: Signal<Local, Bit>,
     ovf_now: Signal<Local, Bit>,
     bk_now: Signal<Local, Bit>,
@@ -130,7 +135,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxIngress<
             f_nocredit: Default::default(),
             credit: Default::default(),
             kbytes: Constant::new((K as u64).into()),
-            depth: Constant::new((1u64 << AW).into()),
+            space_lim: Constant::new(((1u64 << AW) - 1).into()),
             // the port and I1 stages hold two beats the flag has not seen
             room_lim: Constant::new(((1u64 << AW) - 3).into()),
             lane_cnt: std::array::from_fn(|i| Constant::new(((i + 1) as u64).into())),
@@ -164,10 +169,11 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxIngress<
             sticky_bk: Default::default(),
             sticky_ovf: Default::default(),
             room: Default::default(),
+            space: Default::default(),
+            beats: Default::default(),
             nocredit: Default::default(),
             i1_nc: Default::default(),
             nc_now: Default::default(),
-            has_space: Default::default(),
             we: Default::default(),
             ovf_now: Default::default(),
             bk_now: Default::default(),
@@ -188,7 +194,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
     fn update(&mut self) {
         dff_setup!(
             self, clock, pos, rem, mid, tl, index, i1_v, i1_data, i1_first, i1_last, i1_len, i1_tl, i1_bk, i1_ls,
-            i1_index, wr_ptr, base, acc, sticky_bk, sticky_ovf, room, nocredit, i1_nc
+            i1_index, wr_ptr, base, acc, sticky_bk, sticky_ovf, room, space, beats, nocredit, i1_nc
         );
         // ---- port stage: count bytes, decide too-long against the bytes still allowed
         // (one compare), check tkeep, sum the beat's words
@@ -255,13 +261,12 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         }
 
         // ---- stage I1: ring write, tap, frame record
-        self.has_space.next = (self.wr_ptr.q.val() - self.free_ptr.val()) < self.depth.val();
         self.we.next = self.i1_v.q.val()
             && !self.i1_tl.q.val()
             && !self.i1_nc.q.val()
             && !self.sticky_ovf.q.val()
-            && self.has_space.val();
-        self.ovf_now.next = self.sticky_ovf.q.val() || (self.i1_v.q.val() && !self.i1_tl.q.val() && !self.has_space.val());
+            && self.space.q.val();
+        self.ovf_now.next = self.sticky_ovf.q.val() || (self.i1_v.q.val() && !self.i1_tl.q.val() && !self.space.q.val());
         self.bk_now.next = self.sticky_bk.q.val() || self.i1_bk.q.val();
         if self.i1_first.q.val() {
             self.pw.next = 0.into();
@@ -288,14 +293,21 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         self.f_bad_keep.next = self.bk_now.val();
         self.f_too_long.next = self.i1_tl.q.val();
         self.f_overflow.next = self.ovf_now.val();
-        self.f_beats.next = self.next_ptr.val() - self.base.q.val();
+        self.f_beats.next = self.beats.q.val();
+        if self.we.val() {
+            self.f_beats.next = self.beats.q.val() + 1;
+        }
         if self.ovf_now.val() || self.i1_tl.q.val() || self.i1_nc.q.val() {
             self.f_beats.next = 0.into();
         }
         self.wr_ptr.d.next = self.next_ptr.val();
+        if self.we.val() {
+            self.beats.d.next = self.beats.q.val() + 1;
+        }
         if self.i1_v.q.val() {
             self.acc.d.next = self.pw.val() + self.i1_ls.q.val();
             if self.i1_last.q.val() {
+                self.beats.d.next = 0.into();
                 self.sticky_bk.d.next = false;
                 self.sticky_ovf.d.next = false;
                 if self.ovf_now.val() || self.i1_tl.q.val() || self.i1_nc.q.val() {
@@ -310,6 +322,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             }
         }
         self.room.d.next = (self.wr_ptr.q.val() - self.free_ptr.val()) < self.room_lim.val();
+        // a write this clock leaves a free beat next clock, since the egress only frees beats
+        self.space.d.next = (self.wr_ptr.q.val() - self.free_ptr.val()) < self.space_lim.val();
     }
 }
 
@@ -433,13 +447,21 @@ mod tests {
     fn mac_mode_drops_what_does_not_fit_and_never_stalls() {
         let mut u = RxIngress::<64, 8, 4, 4>::new();
         u.connect_all();
-        // nothing is ever freed: 8 + 7 beats fit, the third frame overflows, the fourth (one
-        // beat) fits in the last beat
+        // nothing is ever freed: 8 + 7 beats fit, the third frame overflows; so does the fourth
+        // (one beat): the ring's last beat goes only to a write that follows a write, since the
+        // space flag is a clock old
         let frames: Vec<_> = [64usize, 56, 40, 8].iter().enumerate().map(|(i, &n)| (frame(n, i as u8), false)).collect();
         let (recs, _, stalled) = drive(&mut u, &frames, false, 9000, &|_, _| 0);
         assert!(!stalled);
         let got: Vec<_> = recs.iter().map(|r| (r.base, r.beats, r.overflow)).collect();
-        assert_eq!(got, vec![(0, 8, false), (8, 7, false), (15, 0, true), (15, 1, false)]);
+        assert_eq!(got, vec![(0, 8, false), (8, 7, false), (15, 0, true), (15, 0, true)]);
+        // back to back, 16 beats fill the ring to its last beat
+        let mut u = RxIngress::<64, 8, 4, 4>::new();
+        u.connect_all();
+        let frames: Vec<_> = [64usize, 64, 8].iter().enumerate().map(|(i, &n)| (frame(n, i as u8), false)).collect();
+        let (recs, _, _) = drive(&mut u, &frames, false, 9000, &|_, _| 0);
+        let got: Vec<_> = recs.iter().map(|r| (r.base, r.beats, r.overflow)).collect();
+        assert_eq!(got, vec![(0, 8, false), (8, 8, false), (16, 0, true)]);
     }
 
     #[test]
