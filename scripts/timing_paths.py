@@ -21,9 +21,11 @@ import sys
 from collections import defaultdict
 
 CLK_TO_Q = 0.40
-BRAM_CLK_TO_Q = 3.6
+BRAM_CLK_TO_Q = 3.6  # DP16KD without its output register
+BRAM_OUTREG_CLK_TO_Q = 1.2  # with REGMODE OUTREG (SdpRam's)
 ROUTE = 0.75
 LUT = 0.18
+LUTRAM_READ = 0.45  # distributed RAM, read address to data
 MUX = 0.20
 CARRY_IN = 0.35  # a data pin to the carry chain
 CARRY_STEP = 0.06  # CIN to COUT per cell
@@ -79,6 +81,8 @@ def main():
             return [(p, conn[p]) for p in ("ALUT", "BLUT", "C0")]
         if t == "L6MUX21":
             return [(p, conn[p]) for p in ("D0", "D1", "SD")]
+        if t == "TRELLIS_DPR16X4":
+            return [(p, conn[p]) for p in conn if p.startswith("RAD")]
         if t == "CCU2C":
             ins = ["A0", "B0", "C0", "D0", "CIN"]
             if out_port != "S0":
@@ -91,6 +95,8 @@ def main():
             return LUT
         if t in ("PFUMX", "L6MUX21"):
             return MUX
+        if t == "TRELLIS_DPR16X4":
+            return LUTRAM_READ
         if t == "CCU2C":
             if out_port == "COUT":
                 return CARRY_STEP if in_port == "CIN" else CARRY_IN
@@ -103,8 +109,11 @@ def main():
         if b not in driver:
             return 0.0
         cn, _ = driver[b]
-        t = cells[cn]["type"]
-        return BRAM_CLK_TO_Q if t == "DP16KD" else CLK_TO_Q
+        c = cells[cn]
+        if c["type"] != "DP16KD":
+            return CLK_TO_Q
+        regmode = c.get("parameters", {}).get("REGMODE_" + driver[b][1][2], "")
+        return BRAM_OUTREG_CLK_TO_Q if "OUTREG" in str(regmode) else BRAM_CLK_TO_Q
 
     def arrive(root):
         stack = [root]
@@ -145,6 +154,8 @@ def main():
         t = c["type"]
         if t == "TRELLIS_FF":
             ports = ("DI", "CE", "LSR")
+        elif t == "TRELLIS_DPR16X4":
+            ports = [p for p in c["connections"] if p.startswith(("WAD", "DI", "WRE"))]
         elif t == "DP16KD":
             ports = [p for p, d in c["port_directions"].items() if d == "input" and not p.startswith("CLK")]
         else:

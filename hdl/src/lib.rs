@@ -10,6 +10,7 @@
 
 pub mod axis_slice;
 pub mod csum_engine;
+pub mod dist_ram;
 pub mod gtkw;
 pub mod headers;
 pub mod lane_sum;

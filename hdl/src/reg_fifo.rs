@@ -3,10 +3,11 @@
 //! `din`; both may happen in one cycle. Pushing when full or popping when empty is the
 //! caller's error (the RX path keeps credits so it never does).
 //!
-//! `dout` comes straight from a register: the head is loaded from the slot after it (or from
-//! `din`) when it is popped, so the slot multiplexer sits before a register, not in front of
-//! the consumer's logic.
+//! The entries live in a [`DistRam`]; `dout` comes straight from a register, loaded with the
+//! entry after the head (or `din`) when the head is popped, so the memory's read sits before a
+//! register, not in front of the consumer's logic.
 
+use crate::dist_ram::DistRam;
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
@@ -18,7 +19,7 @@ pub struct RegFifo<D: Synth, const Q: usize> {
     pub dout: Signal<Out, D>,
     pub count: Signal<Out, Bits<8>>,
     pub empty: Signal<Out, Bit>,
-    slot: [DFF<D>; Q],
+    ram: DistRam<D, Q>,
     rd: DFF<Bits<8>>,
     wr: DFF<Bits<8>>,
     cnt: DFF<Bits<8>>,
@@ -29,16 +30,12 @@ pub struct RegFifo<D: Synth, const Q: usize> {
     /// exactly one entry: a pop with a push makes `din` the head
     single: DFF<Bit>,
     head: DFF<D>,
-    /// the entry after the head
-    after_head: Signal<Local, D>,
-    /// slot `i` follows the head when the read pointer is `before[i]`
-    before: [Constant<Bits<8>>; Q],
     wrap: Constant<Bits<8>>,
 }
 
 impl<D: Synth, const Q: usize> RegFifo<D, Q> {
     pub fn new() -> Self {
-        assert!(Q.is_power_of_two() && Q <= 128);
+        assert!(Q.is_power_of_two() && (2..=128).contains(&Q));
         Self {
             clock: Default::default(),
             push: Default::default(),
@@ -47,15 +44,14 @@ impl<D: Synth, const Q: usize> RegFifo<D, Q> {
             dout: Default::default(),
             count: Default::default(),
             empty: Default::default(),
-            slot: std::array::from_fn(|_| Default::default()),
+            ram: Default::default(),
             rd: Default::default(),
             wr: Default::default(),
             cnt: Default::default(),
             nonempty: Default::default(),
             single: Default::default(),
             head: Default::default(),
-            after_head: Default::default(),
-            before: std::array::from_fn(|i| Constant::new((((i + Q - 1) % Q) as u64).into())),
+
             wrap: Constant::new(((Q - 1) as u64).into()),
         }
     }
@@ -71,23 +67,18 @@ impl<D: Synth, const Q: usize> Logic for RegFifo<D, Q> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, rd, wr, cnt, nonempty, single, head);
-        self.after_head.next = self.slot[0].q.val();
-        for i in 0..Q {
-            self.slot[i].clock.next = self.clock.val();
-            self.slot[i].d.next = self.slot[i].q.val();
-            if self.push.val() && (self.wr.q.val().index() == i) {
-                self.slot[i].d.next = self.din.val();
-            }
-            if self.rd.q.val() == self.before[i].val() {
-                self.after_head.next = self.slot[i].q.val();
-            }
-        }
+        self.ram.clock.next = self.clock.val();
+        self.ram.write_address.next = self.wr.q.val();
+        self.ram.write_data.next = self.din.val();
+        self.ram.write_enable.next = self.push.val();
+        // the entry after the head
+        self.ram.read_address.next = (self.rd.q.val() + 1) & self.wrap.val();
         if !self.nonempty.q.val() || (self.pop.val() && self.single.q.val()) {
             if self.push.val() {
                 self.head.d.next = self.din.val();
             }
         } else if self.pop.val() {
-            self.head.d.next = self.after_head.val();
+            self.head.d.next = self.ram.read_data.val();
         }
         if self.push.val() {
             self.wr.d.next = (self.wr.q.val() + 1) & self.wrap.val();

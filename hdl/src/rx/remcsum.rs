@@ -402,7 +402,9 @@ impl<const W: usize, const K: usize, const N: usize, const U: usize> Logic for R
         } else {
             self.yf.next = self.yl.val().get_bits::<16>(0);
         }
-        if !self.yf.val().any() {
+        // the fold is 0 exactly when both halves are (a carry leaves at least 1), so the
+        // zero test reads the register instead of waiting for the fold
+        if !self.y8.q.val().any() {
             self.yf.next = self.ones16.val();
         }
 
