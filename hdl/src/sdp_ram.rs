@@ -55,6 +55,7 @@ impl<D: Synth, const N: usize> Logic for SdpRam<D, N> {
         let bits = D::BITS;
         let behavioural = format!(
             "\
+(* no_rw_check *)
 reg[{d}:0] mem[{last}:0];
 reg[{d}:0] stage;
 always @(posedge read_clock) begin

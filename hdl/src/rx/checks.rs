@@ -11,7 +11,9 @@
 //!
 //! Golden's order is kept by evaluating every condition as a bit, in the stage where its
 //! operands are ready, and encoding the first one that holds at the end. Each stage has at most
-//! one carry chain.
+//! one carry chain: a length compared against a sum is compared a stage after the sum, sums of
+//! three terms add a constant one stage ahead, and the fold of a range sum and the encoding of
+//! the first condition are two stages.
 
 use super::ring::{RingReader, RingReader4};
 use super::*;
@@ -21,7 +23,9 @@ use crate::oc_fold::OcFold;
 use rust_hdl::prelude::*;
 
 /// Clocks from a header record to its decision.
-pub const LATENCY: usize = 16;
+pub const LATENCY: usize = 17;
+/// Stages of the delay line that carries a frame's context past the end read.
+const DL: usize = 7;
 /// Lane positions a header offset (2 mod 4) can take in the widest beat.
 const MAX_POS: usize = 16;
 
@@ -142,6 +146,17 @@ pub struct RxChecks<const W: usize, const K: usize, const N: usize, const AW: us
     pseudo_udp: Constant<Bits<32>>,
     off_udp: Constant<Bits<16>>,
     off_tcp: Constant<Bits<16>>,
+    /// UDP length an RCO field needs: its offset + 2, past the UDP and VXLAN headers
+    rco_need_udp: Constant<Bits<16>>,
+    rco_need_tcp: Constant<Bits<16>>,
+    /// ends of a minimal (8-byte) first / second IPv6 extension header, from the IP header
+    v6_e1_min: Constant<Bits<16>>,
+    v6_e2_min: Constant<Bits<16>>,
+    /// the same from the frame's start, without / with an 802.1Q tag
+    e1_min_plain: Constant<Bits<16>>,
+    e1_min_vlan: Constant<Bits<16>>,
+    e2_min_plain: Constant<Bits<16>>,
+    e2_min_vlan: Constant<Bits<16>>,
 
     // ---- ring read ports
     rd_x2: RingReader<W, AW>,
@@ -149,7 +164,8 @@ pub struct RxChecks<const W: usize, const K: usize, const N: usize, const AW: us
     rd_end: RingReader<W, AW>,
     sum_u: LaneSum<W, K, N>,
     sum_end: LaneSum<W, K, N>,
-    sum_hdr: LaneSum<128, 16, 8>,
+    sum_hdr_lo: LaneSum<64, 8, 4>,
+    sum_hdr_hi: LaneSum<64, 8, 4>,
     fold_ip: OcFold,
     fold_udp: OcFold,
 
@@ -173,6 +189,16 @@ pub struct RxChecks<const W: usize, const K: usize, const N: usize, const AW: us
     a_next1_frag: DFF<Bit>,
     a_addr_sum: DFF<Bits<32>>,
     a_pre_l3: DFF<Bits<32>>,
+    a_is4: DFF<Bit>,
+    a_l3len: DFF<Bits<16>>,
+    a_hl: DFF<Bits<16>>,
+    a_v4_total: DFF<Bits<16>>,
+    /// IPv6 header + payload length past 16 bits
+    a_end6_ovf: DFF<Bit>,
+    /// IPv6 offsets (from the IP header) of the end of the first extension header + 8, and
+    /// (from the frame) of the first extension header's end (`a_e2`) + 8
+    a_off1p8: DFF<Bits<16>>,
+    a_l3off1p8: DFF<Bits<16>>,
     l3: Signal<Local, Bits<16>>,
     l3len: Signal<Local, Bits<16>>,
     is4: Signal<Local, Bit>,
@@ -183,8 +209,12 @@ pub struct RxChecks<const W: usize, const K: usize, const N: usize, const AW: us
     end6: Signal<Local, Bits<32>>,
     x1: Signal<Local, Bit>,
     x1frag: Signal<Local, Bit>,
-    len1: Signal<Local, Bits<16>>,
+    /// the first extension header's length beyond the minimum 8 bytes
+    x1l8: Signal<Local, Bits<16>>,
+    e1_min: Signal<Local, Bits<16>>,
+    e2_min: Signal<Local, Bits<16>>,
     c0: Signal<Local, Bits<NC>>,
+    c1: Signal<Local, Bits<NC>>,
     // ---- cycles 2..3: the second extension header from the ring
     b_v: DFF<Bit>,
     b_base: DFF<Bits<16>>,
@@ -205,6 +235,9 @@ pub struct RxChecks<const W: usize, const K: usize, const N: usize, const AW: us
     b_next1_frag: DFF<Bit>,
     b_addr_sum: DFF<Bits<32>>,
     b_pre_l3: DFF<Bits<32>>,
+    b_off1p8: DFF<Bits<16>>,
+    b_l3off1: DFF<Bits<16>>,
+    b_l3off1p8: DFF<Bits<16>>,
     c_v: DFF<Bit>,
     c_base: DFF<Bits<16>>,
     c_beats: DFF<Bits<16>>,
@@ -224,6 +257,9 @@ pub struct RxChecks<const W: usize, const K: usize, const N: usize, const AW: us
     c_next1_frag: DFF<Bit>,
     c_addr_sum: DFF<Bits<32>>,
     c_pre_l3: DFF<Bits<32>>,
+    c_off1p8: DFF<Bits<16>>,
+    c_l3off1: DFF<Bits<16>>,
+    c_l3off1p8: DFF<Bits<16>>,
     // ---- cycle 4: the walk's end, the UDP header's offset
     d_v_: DFF<Bit>,
     d_base_: DFF<Bits<16>>,
@@ -245,7 +281,11 @@ pub struct RxChecks<const W: usize, const K: usize, const N: usize, const AW: us
     d_x2len: DFF<Bits<8>>,
     d_addr_sum: DFF<Bits<32>>,
     d_pre_l3: DFF<Bits<32>>,
-    len2: Signal<Local, Bits<16>>,
+    d_off1p8: DFF<Bits<16>>,
+    d_l3off1: DFF<Bits<16>>,
+    d_l3off1p8: DFF<Bits<16>>,
+    /// the second extension header's length beyond the minimum 8 bytes
+    x2l8: Signal<Local, Bits<16>>,
     off2: Signal<Local, Bits<16>>,
     nextf: Signal<Local, Bits<8>>,
     x3: Signal<Local, Bit>,
@@ -260,6 +300,9 @@ pub struct RxChecks<const W: usize, const K: usize, const N: usize, const AW: us
     e_dg_end: DFF<Bits<16>>,
     e_addr_sum: DFF<Bits<32>>,
     e_pre_l3: DFF<Bits<32>>,
+    e_x2: DFF<Bit>,
+    e_off2: DFF<Bits<16>>,
+    e_end6: DFF<Bits<16>>,
     f_v: DFF<Bit>,
     f_base: DFF<Bits<16>>,
     f_beats: DFF<Bits<16>>,
@@ -291,11 +334,14 @@ pub struct RxChecks<const W: usize, const K: usize, const N: usize, const AW: us
     s8_is6: DFF<Bit>,
     s8_u: DFF<Bits<16>>,
     s8_dg_end: DFF<Bits<16>>,
-    s8_addr_sum: DFF<Bits<32>>,
+    s8_pseudo0: DFF<Bits<32>>,
     s8_pre_l3: DFF<Bits<32>>,
     s8_hdr: DFF<Bits<128>>,
     s8_pu_beat: DFF<Bits<32>>,
-    s8_pu_lanes: DFF<Bits<32>>,
+    /// the beat holding the UDP header and its lanes before it (summed a stage later)
+    s8_beat0: DFF<Bits<W>>,
+    s8_ukeep: DFF<Bits<K>>,
+    s8_um1: DFF<Bits<16>>,
     dport: Signal<Local, Bits<16>>,
     ulen: Signal<Local, Bits<16>>,
     ucsum: Signal<Local, Bits<16>>,
@@ -313,24 +359,33 @@ pub struct RxChecks<const W: usize, const K: usize, const N: usize, const AW: us
     i_u: DFF<Bits<16>>,
     i_ulen: DFF<Bits<16>>,
     i_dm1: DFF<Bits<16>>,
-    i_pu: DFF<Bits<32>>,
+    i_pu_beat: DFF<Bits<32>>,
+    i_pu_lanes: DFF<Bits<32>>,
+    /// P(u) - P(l3) without the lanes
+    i_pb_ip: DFF<Bits<32>>,
     i_pseudo: DFF<Bits<32>>,
-    i_pre_l3: DFF<Bits<32>>,
-    i_hsum: DFF<Bits<32>>,
+    i_hsum_lo: DFF<Bits<32>>,
+    i_hsum_hi: DFF<Bits<32>>,
+    i_u8: DFF<Bits<16>>,
+    i_dg_end: DFF<Bits<16>>,
+    i_uend: DFF<Bits<32>>,
+    i_rco_end: DFF<Bits<16>>,
+    i_rco_chk: DFF<Bit>,
+    c9: Signal<Local, Bits<NC>>,
     i_meta: DFF<Bits<64>>,
     i_unp_rco: DFF<Bit>,
-    dl_v: [DFF<Bit>; 6],
-    dl_base: [DFF<Bits<16>>; 6],
-    dl_beats: [DFF<Bits<16>>; 6],
-    dl_c: [DFF<Bits<NC>>; 6],
-    dl_u: [DFF<Bits<16>>; 6],
-    dl_ulen: [DFF<Bits<16>>; 6],
-    dl_pu: [DFF<Bits<32>>; 6],
-    dl_pseudo: [DFF<Bits<32>>; 6],
-    dl_ip: [DFF<Bits<32>>; 6],
-    dl_hsum: [DFF<Bits<32>>; 6],
-    dl_meta: [DFF<Bits<64>>; 6],
-    dl_unp_rco: [DFF<Bit>; 6],
+    dl_v: [DFF<Bit>; DL],
+    dl_base: [DFF<Bits<16>>; DL],
+    dl_beats: [DFF<Bits<16>>; DL],
+    dl_c: [DFF<Bits<NC>>; DL],
+    dl_u: [DFF<Bits<16>>; DL],
+    dl_ulen: [DFF<Bits<16>>; DL],
+    dl_pu: [DFF<Bits<32>>; DL],
+    dl_pseudo: [DFF<Bits<32>>; DL],
+    dl_ip: [DFF<Bits<32>>; DL],
+    dl_hsum: [DFF<Bits<32>>; DL],
+    dl_meta: [DFF<Bits<64>>; DL],
+    dl_unp_rco: [DFF<Bit>; DL],
     j_keep: DFF<Bits<K>>,
     k_keep: DFF<Bits<K>>,
     // ---- cycles 11..15: the end's prefix sum, the range sums, folds, the first condition
@@ -341,6 +396,8 @@ pub struct RxChecks<const W: usize, const K: usize, const N: usize, const AW: us
     o_udp: DFF<Bits<32>>,
     o_inner: DFF<Bits<32>>,
     cfin: Signal<Local, Bits<NC>>,
+    r_c: DFF<Bits<NC>>,
+    r_inner: DFF<Bits<32>>,
     r_drop: Signal<Local, Bit>,
     r_reason: Signal<Local, Bits<4>>,
     q_v: DFF<Bit>,
@@ -356,7 +413,7 @@ pub struct RxChecks<const W: usize, const K: usize, const N: usize, const AW: us
     beat_shift: [Constant<Bits<16>>; 4],
     x2w: Signal<Local, Bits<16>>,
     e2k: Signal<Local, Bits<16>>,
-    hsum_keep: Constant<Bits<16>>,
+    hsum_keep: Constant<Bits<8>>,
     clr_ip: Constant<Bits<NC>>,
     clr_udp: Constant<Bits<NC>>,
     unparsed_bit: Constant<Bits<NC>>,
@@ -448,12 +505,61 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             pseudo_udp: Constant::new(((ipv4::PROTO_UDP as u64) << 8).into()),
             off_udp: c16(vxlan::RCO_OFFSET_UDP as u64),
             off_tcp: c16(vxlan::RCO_OFFSET_TCP as u64),
+            rco_need_udp: c16((vxlan::RCO_OFFSET_UDP as usize + 2 + udp::LEN + vxlan::LEN) as u64),
+            rco_need_tcp: c16((vxlan::RCO_OFFSET_TCP as usize + 2 + udp::LEN + vxlan::LEN) as u64),
+            v6_e1_min: c16((ipv6::LEN + 8) as u64),
+            v6_e2_min: c16((ipv6::LEN + 16) as u64),
+            e1_min_plain: c16((eth::LEN + ipv6::LEN + 8) as u64),
+            e1_min_vlan: c16((eth::LEN + crate::headers::vlan::LEN + ipv6::LEN + 8) as u64),
+            e2_min_plain: c16((eth::LEN + ipv6::LEN + 16) as u64),
+            e2_min_vlan: c16((eth::LEN + crate::headers::vlan::LEN + ipv6::LEN + 16) as u64),
+            a_is4: Default::default(),
+            a_l3len: Default::default(),
+            a_hl: Default::default(),
+            a_v4_total: Default::default(),
+            a_end6_ovf: Default::default(),
+            a_off1p8: Default::default(),
+            a_l3off1p8: Default::default(),
+            x1l8: Default::default(),
+            e1_min: Default::default(),
+            e2_min: Default::default(),
+            c1: Default::default(),
+            b_off1p8: Default::default(),
+            b_l3off1: Default::default(),
+            b_l3off1p8: Default::default(),
+            c_off1p8: Default::default(),
+            c_l3off1: Default::default(),
+            c_l3off1p8: Default::default(),
+            d_off1p8: Default::default(),
+            d_l3off1: Default::default(),
+            d_l3off1p8: Default::default(),
+            x2l8: Default::default(),
+            e_x2: Default::default(),
+            e_off2: Default::default(),
+            e_end6: Default::default(),
+            s8_beat0: Default::default(),
+            s8_ukeep: Default::default(),
+            s8_um1: Default::default(),
+            i_pu_beat: Default::default(),
+            i_pu_lanes: Default::default(),
+            i_pb_ip: Default::default(),
+            i_hsum_lo: Default::default(),
+            i_hsum_hi: Default::default(),
+            i_u8: Default::default(),
+            i_dg_end: Default::default(),
+            i_uend: Default::default(),
+            i_rco_end: Default::default(),
+            i_rco_chk: Default::default(),
+            c9: Default::default(),
+            r_c: Default::default(),
+            r_inner: Default::default(),
             rd_x2: Default::default(),
             rd_l4: RingReader4::new(),
             rd_end: Default::default(),
             sum_u: LaneSum::new(),
             sum_end: LaneSum::new(),
-            sum_hdr: LaneSum::new(),
+            sum_hdr_lo: LaneSum::new(),
+            sum_hdr_hi: LaneSum::new(),
             fold_ip: Default::default(),
             fold_udp: Default::default(),
             a_v: Default::default(),
@@ -485,7 +591,6 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             end6: Default::default(),
             x1: Default::default(),
             x1frag: Default::default(),
-            len1: Default::default(),
             c0: Default::default(),
             b_v: Default::default(),
             b_base: Default::default(),
@@ -545,7 +650,6 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             d_x2len: Default::default(),
             d_addr_sum: Default::default(),
             d_pre_l3: Default::default(),
-            len2: Default::default(),
             off2: Default::default(),
             nextf: Default::default(),
             x3: Default::default(),
@@ -589,11 +693,10 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             s8_is6: Default::default(),
             s8_u: Default::default(),
             s8_dg_end: Default::default(),
-            s8_addr_sum: Default::default(),
+            s8_pseudo0: Default::default(),
             s8_pre_l3: Default::default(),
             s8_hdr: Default::default(),
             s8_pu_beat: Default::default(),
-            s8_pu_lanes: Default::default(),
             dport: Default::default(),
             ulen: Default::default(),
             ucsum: Default::default(),
@@ -610,10 +713,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             i_u: Default::default(),
             i_ulen: Default::default(),
             i_dm1: Default::default(),
-            i_pu: Default::default(),
             i_pseudo: Default::default(),
-            i_pre_l3: Default::default(),
-            i_hsum: Default::default(),
             i_meta: Default::default(),
             i_unp_rco: Default::default(),
             dl_v: Default::default(),
@@ -652,7 +752,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             beat_shift: std::array::from_fn(|j| c16((j * W) as u64)),
             x2w: Default::default(),
             e2k: Default::default(),
-            hsum_keep: Constant::new(0xFFFF.into()),
+            hsum_keep: Constant::new(0xFF.into()),
             clr_ip: Constant::new(Bits::<NC>::mask().replace_bit(12, false)),
             clr_udp: Constant::new(Bits::<NC>::mask().replace_bit(22, false)),
             unparsed_bit: Constant::new(Bits::<NC>::from(1u64 << C_UNPARSED)),
@@ -682,15 +782,18 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             b_addr_sum, b_pre_l3, c_v, c_base, c_beats, c_c, c_is6, c_l3, c_u4, c_dg_end, c_end6, c_x1, c_x2,
             c_off1, c_e2lane, c_frag1, c_next, c_next1, c_next1_frag, c_addr_sum, c_pre_l3, d_v_, d_base_,
             d_beats_, d_c, d_is6, d_l3, d_u4, d_dg_end, d_end6, d_x1, d_x2, d_off1, d_frag1, d_next, d_next1,
-            d_next1_frag, d_next2, d_x2len, d_addr_sum, d_pre_l3, e_v, e_base, e_beats, e_c, e_is6, e_u, e_dg_end,
+            d_next1_frag, d_next2, d_x2len, d_addr_sum, d_pre_l3, a_is4, a_l3len, a_hl, a_v4_total, a_end6_ovf,
+            a_off1p8, a_l3off1p8, b_off1p8, b_l3off1, b_l3off1p8, c_off1p8, c_l3off1, c_l3off1p8, d_off1p8, d_l3off1,
+            d_l3off1p8, e_x2, e_off2, e_end6, s8_beat0, s8_ukeep, s8_um1, i_pu_beat, i_pu_lanes, i_pb_ip, i_hsum_lo,
+            i_hsum_hi, i_u8, i_dg_end, i_uend, i_rco_end, i_rco_chk, r_c, r_inner, e_v, e_base, e_beats, e_c, e_is6, e_u, e_dg_end,
             e_addr_sum, e_pre_l3, f_v, f_base, f_beats, f_c, f_is6, f_u, f_dg_end, f_addr_sum, f_pre_l3, f_ukeep,
             f_ulane, g_v, g_base, g_beats, g_c, g_is6, g_u, g_dg_end, g_addr_sum, g_pre_l3, g_ukeep, g_ulane, s8_v_,
-            s8_base_, s8_beats_, s8_c, s8_is6, s8_u, s8_dg_end, s8_addr_sum, s8_pre_l3, s8_hdr, s8_pu_beat, s8_pu_lanes, i_v,
-            i_base, i_beats, i_c, i_u, i_ulen, i_dm1, i_pu, i_pseudo, i_pre_l3, i_hsum, i_meta, i_unp_rco, j_keep,
+            s8_base_, s8_beats_, s8_c, s8_is6, s8_u, s8_dg_end, s8_pseudo0, s8_pre_l3, s8_hdr, s8_pu_beat, i_v,
+            i_base, i_beats, i_c, i_u, i_ulen, i_dm1, i_pseudo, i_meta, i_unp_rco, j_keep,
             k_keep, l_ls, l_pre, m_pd, n_d1, o_udp, o_inner, q_v, q_drop, q_reason, q_base, q_beats, q_inner_off,
             q_inner_len, q_meta, q_inner, q_rc_off
         );
-        for i in 0..6 {
+        for i in 0..DL {
             self.dl_v[i].clock.next = self.clock.val();
             self.dl_base[i].clock.next = self.clock.val();
             self.dl_beats[i].clock.next = self.clock.val();
@@ -738,9 +841,15 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
                 || self.h_v6_next.val() == self.nh_frag.val()
                 || self.h_v6_next.val() == self.nh_dst.val());
         self.x1frag.next = self.h_v6_next.val() == self.nh_frag.val();
-        self.len1.next = (bit_cast::<16, 8>(self.h_x1_len.val()) + 1) << 3;
+        self.x1l8.next = bit_cast::<16, 8>(self.h_x1_len.val()) << 3;
         if self.x1frag.val() {
-            self.len1.next = 8.into();
+            self.x1l8.next = 0.into();
+        }
+        self.e1_min.next = self.e1_min_plain.val();
+        self.e2_min.next = self.e2_min_plain.val();
+        if self.h_vlan.val() {
+            self.e1_min.next = self.e1_min_vlan.val();
+            self.e2_min.next = self.e2_min_vlan.val();
         }
         self.c0.next = 0.into();
         if self.h_bad_keep.val() {
@@ -761,23 +870,15 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         if !(self.is4.val() || self.is6.val()) {
             self.c0.next = self.c0.val() | (1 << 5);
         }
+        // conditions on the IP payload's length (6, 8, 10, 14) are taken in cycle 1
         if self.is4.val() {
-            if self.l3len.val() < self.v4_min.val() {
-                self.c0.next = self.c0.val() | (1 << 6);
-            }
             if self.ver.val() != 4 || self.ihl.val() < 5 {
                 self.c0.next = self.c0.val() | (1 << 7);
-            }
-            if self.l3len.val() < self.hl.val() {
-                self.c0.next = self.c0.val() | (1 << 8);
             }
             // pending until the header's sum is known
             self.c0.next = self.c0.val() | (1 << 12);
             if self.h_v4_total_len.val() < self.hl.val() {
                 self.c0.next = self.c0.val() | (1 << 13);
-            }
-            if self.h_v4_total_len.val() > self.l3len.val() {
-                self.c0.next = self.c0.val() | (1 << 14);
             }
             if self.h_v4_frag.val() {
                 self.c0.next = self.c0.val() | (1 << 16);
@@ -787,17 +888,11 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             }
         }
         if self.is6.val() {
-            if self.l3len.val() < self.v6_hdr.val() {
-                self.c0.next = self.c0.val() | (1 << 6);
-            }
             if self.ver.val() != 6 {
                 self.c0.next = self.c0.val() | (1 << 7);
             }
             if self.h_v6_payload_len.val() == 0 {
                 self.c0.next = self.c0.val() | (1 << 9);
-            }
-            if self.end6.val() > bit_cast::<32, 16>(self.l3len.val()) {
-                self.c0.next = self.c0.val() | (1 << 10);
             }
             if self.x1.val() && (self.h_v6_payload_len.val() < 8) {
                 self.c0.next = self.c0.val() | (1 << 11);
@@ -821,8 +916,15 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
                 || self.h_x1_next.val() == self.nh_route.val()
                 || self.h_x1_next.val() == self.nh_frag.val()
                 || self.h_x1_next.val() == self.nh_dst.val());
-        self.a_off1.d.next = self.v6_hdr.val() + self.len1.val();
-        self.a_e2.d.next = self.l3.val() + self.v6_hdr.val() + self.len1.val();
+        self.a_off1.d.next = self.v6_e1_min.val() + self.x1l8.val();
+        self.a_off1p8.d.next = self.v6_e2_min.val() + self.x1l8.val();
+        self.a_e2.d.next = self.e1_min.val() + self.x1l8.val();
+        self.a_l3off1p8.d.next = self.e2_min.val() + self.x1l8.val();
+        self.a_is4.d.next = self.is4.val();
+        self.a_l3len.d.next = self.l3len.val();
+        self.a_hl.d.next = self.hl.val();
+        self.a_v4_total.d.next = self.h_v4_total_len.val();
+        self.a_end6_ovf.d.next = self.end6.val().get_bit(16);
         self.a_frag1.d.next = self.x1.val() && self.x1frag.val();
         self.a_next.d.next = self.h_v6_next.val();
         self.a_next1.d.next = self.h_x1_next.val();
@@ -836,7 +938,30 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         self.b_v.d.next = self.a_v.q.val();
         self.b_base.d.next = self.a_base.q.val();
         self.b_beats.d.next = self.a_beats.q.val();
-        self.b_c.d.next = self.a_c.q.val();
+        self.c1.next = self.a_c.q.val();
+        if self.a_is4.q.val() {
+            if self.a_l3len.q.val() < self.v4_min.val() {
+                self.c1.next = self.c1.val() | (1 << 6);
+            }
+            if self.a_l3len.q.val() < self.a_hl.q.val() {
+                self.c1.next = self.c1.val() | (1 << 8);
+            }
+            if self.a_v4_total.q.val() > self.a_l3len.q.val() {
+                self.c1.next = self.c1.val() | (1 << 14);
+            }
+        }
+        if self.a_is6.q.val() {
+            if self.a_l3len.q.val() < self.v6_hdr.val() {
+                self.c1.next = self.c1.val() | (1 << 6);
+            }
+            if self.a_end6_ovf.q.val() || (self.a_end6.q.val() > self.a_l3len.q.val()) {
+                self.c1.next = self.c1.val() | (1 << 10);
+            }
+        }
+        self.b_c.d.next = self.c1.val();
+        self.b_off1p8.d.next = self.a_off1p8.q.val();
+        self.b_l3off1.d.next = self.a_e2.q.val();
+        self.b_l3off1p8.d.next = self.a_l3off1p8.q.val();
         self.b_is6.d.next = self.a_is6.q.val();
         self.b_l3.d.next = self.a_l3.q.val();
         self.b_u4.d.next = self.a_u4.q.val();
@@ -872,6 +997,9 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         self.c_next1_frag.d.next = self.b_next1_frag.q.val();
         self.c_addr_sum.d.next = self.b_addr_sum.q.val();
         self.c_pre_l3.d.next = self.b_pre_l3.q.val();
+        self.c_off1p8.d.next = self.b_off1p8.q.val();
+        self.c_l3off1.d.next = self.b_l3off1.q.val();
+        self.c_l3off1p8.d.next = self.b_l3off1p8.q.val();
         // ================= cycle 3: the second extension header's next header and length
         self.x2w.next = self.rd_x2.rd_data.val().get_bits::<16>(0);
         for p in 0..MAX_POS {
@@ -899,13 +1027,16 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         self.d_x2len.d.next = self.x2w.val().get_bits::<8>(8);
         self.d_addr_sum.d.next = self.c_addr_sum.q.val();
         self.d_pre_l3.d.next = self.c_pre_l3.q.val();
+        self.d_off1p8.d.next = self.c_off1p8.q.val();
+        self.d_l3off1.d.next = self.c_l3off1.q.val();
+        self.d_l3off1p8.d.next = self.c_l3off1p8.q.val();
 
         // ================= cycle 4: the walk's end; the UDP header's offset
-        self.len2.next = (bit_cast::<16, 8>(self.d_x2len.q.val()) + 1) << 3;
+        self.x2l8.next = bit_cast::<16, 8>(self.d_x2len.q.val()) << 3;
         if self.d_next1_frag.q.val() {
-            self.len2.next = 8.into();
+            self.x2l8.next = 0.into();
         }
-        self.off2.next = self.d_off1.q.val() + self.len2.val();
+        self.off2.next = self.d_off1p8.q.val() + self.x2l8.val();
         self.x3.next = self.d_x2.q.val()
             && (self.d_next2.q.val() == self.nh_hop.val()
                 || self.d_next2.q.val() == self.nh_route.val()
@@ -920,9 +1051,9 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         }
         self.c4.next = self.d_c.q.val();
         if self.d_is6.q.val() {
+            // the second extension header's end is compared in cycle 5
             if (self.d_x1.q.val() && (self.d_off1.q.val() > self.d_end6.q.val()))
-                || (self.d_x2.q.val() && ((self.d_off1.q.val() + 8) > self.d_end6.q.val()))
-                || (self.d_x2.q.val() && (self.off2.val() > self.d_end6.q.val()))
+                || (self.d_x2.q.val() && (self.d_off1p8.q.val() > self.d_end6.q.val()))
             {
                 self.c4.next = self.c4.val() | (1 << 14);
             }
@@ -945,12 +1076,15 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         if self.d_is6.q.val() {
             self.e_u.d.next = self.d_l3.q.val() + self.v6_hdr.val();
             if self.d_x1.q.val() {
-                self.e_u.d.next = self.d_l3.q.val() + self.d_off1.q.val();
+                self.e_u.d.next = self.d_l3off1.q.val();
             }
             if self.d_x2.q.val() {
-                self.e_u.d.next = self.d_l3.q.val() + self.off2.val();
+                self.e_u.d.next = self.d_l3off1p8.q.val() + self.x2l8.val();
             }
         }
+        self.e_x2.d.next = self.d_is6.q.val() && self.d_x2.q.val();
+        self.e_off2.d.next = self.off2.val();
+        self.e_end6.d.next = self.d_end6.q.val();
         self.e_dg_end.d.next = self.d_dg_end.q.val();
         self.e_addr_sum.d.next = self.d_addr_sum.q.val();
         self.e_pre_l3.d.next = self.d_pre_l3.q.val();
@@ -970,6 +1104,9 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         self.f_base.d.next = self.e_base.q.val();
         self.f_beats.d.next = self.e_beats.q.val();
         self.f_c.d.next = self.e_c.q.val();
+        if self.e_x2.q.val() && (self.e_off2.q.val() > self.e_end6.q.val()) {
+            self.f_c.d.next = self.e_c.q.val() | (1 << 14);
+        }
         self.f_is6.d.next = self.e_is6.q.val();
         self.f_u.d.next = self.e_u.q.val();
         self.f_dg_end.d.next = self.e_dg_end.q.val();
@@ -998,9 +1135,9 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
                 self.s8_hdr.d.next = self.l4cat.val().get_bits::<128>(self.pos_bit[p].val().index());
             }
         }
-        self.sum_u.data.next = self.rd_l4.rd_beat[0].val();
-        self.sum_u.keep.next = self.g_ukeep.q.val();
-        self.s8_pu_lanes.d.next = self.sum_u.sum.val();
+        self.s8_beat0.d.next = self.rd_l4.rd_beat[0].val();
+        self.s8_ukeep.d.next = self.g_ukeep.q.val();
+        self.s8_um1.d.next = self.g_u.q.val() - 1;
         self.s8_pu_beat.d.next = self.rd_l4.rd_prefix.val();
         self.s8_v_.d.next = self.g_v.q.val();
         self.s8_base_.d.next = self.g_base.q.val();
@@ -1009,7 +1146,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         self.s8_is6.d.next = self.g_is6.q.val();
         self.s8_u.d.next = self.g_u.q.val();
         self.s8_dg_end.d.next = self.g_dg_end.q.val();
-        self.s8_addr_sum.d.next = self.g_addr_sum.q.val();
+        self.s8_pseudo0.d.next = self.g_addr_sum.q.val() + self.pseudo_udp.val();
         self.s8_pre_l3.d.next = self.g_pre_l3.q.val();
 
         // ================= cycle 8: UDP and VXLAN fields and their conditions
@@ -1029,16 +1166,11 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             || (self.rco_flag.val() && !self.remcsum_rx.val())
             || (!self.remcsum_rx.val() && self.vlow.val().any());
         self.c8.next = self.s8_c.q.val();
-        if (self.s8_u.q.val() + self.udp_min.val()) > self.s8_dg_end.q.val() {
-            self.c8.next = self.c8.val() | (1 << 18);
-        }
+        // conditions on sums of offsets (18, 20, 25) are taken in cycle 9
         if self.dport.val() != self.port.val() {
             self.c8.next = self.c8.val() | (1 << 19);
         }
-        if (self.ulen.val() < self.udp_min.val())
-            || ((bit_cast::<32, 16>(self.s8_u.q.val()) + bit_cast::<32, 16>(self.ulen.val()))
-                > bit_cast::<32, 16>(self.s8_dg_end.q.val()))
-        {
+        if self.ulen.val() < self.udp_min.val() {
             self.c8.next = self.c8.val() | (1 << 20);
         }
         if !self.ucsum.val().any() && self.s8_is6.q.val() && !self.udp_zero_csum6_rx.val() {
@@ -1054,31 +1186,39 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         if !self.s8_hdr.q.val().get_bit(67) {
             self.c8.next = self.c8.val() | (1 << 24);
         }
-        if self.remcsum_rx.val()
-            && self.rco_flag.val()
-            && ((self.start.val() + self.offrel.val() + self.vxlan_hlen.val() + 2) > self.ulen.val())
-        {
-            self.c8.next = self.c8.val() | (1 << 25);
-        }
         if self.unparsed.val() {
             self.c8.next = self.c8.val() | (1 << 26);
         }
         if self.ulen.val() < (self.vxlan_hlen.val() + self.eth_hlen.val()) {
             self.c8.next = self.c8.val() | (1 << 27);
         }
-        self.sum_hdr.data.next = self.s8_hdr.q.val();
-        self.sum_hdr.keep.next = self.hsum_keep.val();
+        self.sum_hdr_lo.data.next = self.s8_hdr.q.val().get_bits::<64>(0);
+        self.sum_hdr_lo.keep.next = self.hsum_keep.val();
+        self.sum_hdr_hi.data.next = self.s8_hdr.q.val().get_bits::<64>(64);
+        self.sum_hdr_hi.keep.next = self.hsum_keep.val();
+        self.sum_u.data.next = self.s8_beat0.q.val();
+        self.sum_u.keep.next = self.s8_ukeep.q.val();
+        self.i_u8.d.next = self.s8_u.q.val() + self.udp_min.val();
+        self.i_dg_end.d.next = self.s8_dg_end.q.val();
+        self.i_uend.d.next = bit_cast::<32, 16>(self.s8_u.q.val()) + bit_cast::<32, 16>(self.ulen.val());
+        self.i_rco_end.d.next = self.start.val() + self.rco_need_tcp.val();
+        if self.vlow.val().get_bit(7) {
+            self.i_rco_end.d.next = self.start.val() + self.rco_need_udp.val();
+        }
+        self.i_rco_chk.d.next = self.remcsum_rx.val() && self.rco_flag.val();
         self.i_v.d.next = self.s8_v_.q.val();
         self.i_base.d.next = self.s8_base_.q.val();
         self.i_beats.d.next = self.s8_beats_.q.val();
         self.i_c.d.next = self.c8.val();
         self.i_u.d.next = self.s8_u.q.val();
         self.i_ulen.d.next = self.ulen.val();
-        self.i_dm1.d.next = self.s8_u.q.val() + self.ulen.val() - 1;
-        self.i_pu.d.next = self.s8_pu_beat.q.val() + self.s8_pu_lanes.q.val();
-        self.i_pseudo.d.next = self.s8_addr_sum.q.val() + bit_cast::<32, 16>(self.s8_hdr.q.val().get_bits::<16>(32)) + self.pseudo_udp.val();
-        self.i_pre_l3.d.next = self.s8_pre_l3.q.val();
-        self.i_hsum.d.next = self.sum_hdr.sum.val();
+        self.i_dm1.d.next = self.s8_um1.q.val() + self.ulen.val();
+        self.i_pu_beat.d.next = self.s8_pu_beat.q.val();
+        self.i_pu_lanes.d.next = self.sum_u.sum.val();
+        self.i_pb_ip.d.next = self.s8_pu_beat.q.val() - self.s8_pre_l3.q.val();
+        self.i_pseudo.d.next = self.s8_pseudo0.q.val() + bit_cast::<32, 16>(self.s8_hdr.q.val().get_bits::<16>(32));
+        self.i_hsum_lo.d.next = self.sum_hdr_lo.sum.val();
+        self.i_hsum_hi.d.next = self.sum_hdr_hi.sum.val();
         // vni, rco, rco_applied, outer_csum_ok, start, offset
         self.i_meta.d.next = bit_cast::<64, 8>(self.s8_hdr.q.val().get_bits::<8>(96)) << 16
             | bit_cast::<64, 8>(self.s8_hdr.q.val().get_bits::<8>(104)) << 8
@@ -1103,16 +1243,26 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         self.dl_v[0].d.next = self.i_v.q.val();
         self.dl_base[0].d.next = self.i_base.q.val();
         self.dl_beats[0].d.next = self.i_beats.q.val();
-        self.dl_c[0].d.next = self.i_c.q.val();
+        self.c9.next = self.i_c.q.val();
+        if self.i_u8.q.val() > self.i_dg_end.q.val() {
+            self.c9.next = self.c9.val() | (1 << 18);
+        }
+        if self.i_uend.q.val() > bit_cast::<32, 16>(self.i_dg_end.q.val()) {
+            self.c9.next = self.c9.val() | (1 << 20);
+        }
+        if self.i_rco_chk.q.val() && (self.i_rco_end.q.val() > self.i_ulen.q.val()) {
+            self.c9.next = self.c9.val() | (1 << 25);
+        }
+        self.dl_c[0].d.next = self.c9.val();
         self.dl_u[0].d.next = self.i_u.q.val();
         self.dl_ulen[0].d.next = self.i_ulen.q.val();
-        self.dl_pu[0].d.next = self.i_pu.q.val();
+        self.dl_pu[0].d.next = self.i_pu_beat.q.val() + self.i_pu_lanes.q.val();
         self.dl_pseudo[0].d.next = self.i_pseudo.q.val();
-        self.dl_ip[0].d.next = self.i_pu.q.val() - self.i_pre_l3.q.val();
-        self.dl_hsum[0].d.next = self.i_hsum.q.val();
+        self.dl_ip[0].d.next = self.i_pb_ip.q.val() + self.i_pu_lanes.q.val();
+        self.dl_hsum[0].d.next = self.i_hsum_lo.q.val() + self.i_hsum_hi.q.val();
         self.dl_meta[0].d.next = self.i_meta.q.val();
         self.dl_unp_rco[0].d.next = self.i_unp_rco.q.val();
-        for i in 1..6 {
+        for i in 1..DL {
             self.dl_v[i].d.next = self.dl_v[i - 1].q.val();
             self.dl_base[i].d.next = self.dl_base[i - 1].q.val();
             self.dl_beats[i].d.next = self.dl_beats[i - 1].q.val();
@@ -1127,7 +1277,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             self.dl_unp_rco[i].d.next = self.dl_unp_rco[i - 1].q.val();
         }
         // ================= cycle 11 (dl[1]): P(end) parts; 12 (dl[2]): P(end);
-        // 13 (dl[3]): P(end) - P(u); 14 (dl[4]): UDP and inner sums; 15 (dl[5]): folds, decision
+        // 13 (dl[3]): P(end) - P(u); 14 (dl[4]): UDP and inner sums; 15 (dl[5]): folds;
+        // 16 (dl[6]): the first condition that holds
         self.sum_end.data.next = self.rd_end.rd_data.val();
         self.sum_end.keep.next = self.k_keep.q.val();
         self.l_ls.d.next = self.sum_end.sum.val();
@@ -1145,34 +1296,36 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         if self.fold_udp.fold.val() == 0xFFFF {
             self.cfin.next = self.cfin.val() & self.clr_udp.val();
         }
-        self.r_drop.next = self.cfin.val().any();
+        self.r_c.d.next = self.cfin.val();
+        self.r_inner.d.next = self.o_inner.q.val();
+        self.r_drop.next = self.r_c.q.val().any();
         self.r_reason.next = 0.into();
         // one-trip loop: binds NC for the indices (the first condition that holds wins)
         for n in NC..(NC + 1) {
             for i in 0..NC {
-                if self.cfin.val().get_bit(n - 1 - i) {
+                if self.r_c.q.val().get_bit(n - 1 - i) {
                     self.r_reason.next = self.code[n - 1 - i].val();
                 }
             }
         }
         // rco_not_enabled only when the unparsed-bits condition itself wins (an I flag clear
         // shares its code but stays vxlan_flags)
-        if (self.cfin.val() & self.below_unparsed.val()) == 0
-            && (self.cfin.val() & self.unparsed_bit.val()) != 0
-            && self.dl_unp_rco[5].q.val()
+        if (self.r_c.q.val() & self.below_unparsed.val()) == 0
+            && (self.r_c.q.val() & self.unparsed_bit.val()) != 0
+            && self.dl_unp_rco[6].q.val()
         {
             self.r_reason.next = self.code_rco_not_enabled.val();
         }
-        self.q_v.d.next = self.dl_v[5].q.val();
+        self.q_v.d.next = self.dl_v[6].q.val();
         self.q_drop.d.next = self.r_drop.val();
         self.q_reason.d.next = self.r_reason.val();
-        self.q_base.d.next = self.dl_base[5].q.val();
-        self.q_beats.d.next = self.dl_beats[5].q.val();
-        self.q_inner_off.d.next = self.dl_u[5].q.val() + self.vxlan_hlen.val();
-        self.q_inner_len.d.next = self.dl_ulen[5].q.val() - self.vxlan_hlen.val();
-        self.q_meta.d.next = self.dl_meta[5].q.val();
-        self.q_inner.d.next = self.o_inner.q.val();
-        self.q_rc_off.d.next = self.dl_meta[5].q.val().get_bits::<16>(32) + self.dl_meta[5].q.val().get_bits::<16>(48);
+        self.q_base.d.next = self.dl_base[6].q.val();
+        self.q_beats.d.next = self.dl_beats[6].q.val();
+        self.q_inner_off.d.next = self.dl_u[6].q.val() + self.vxlan_hlen.val();
+        self.q_inner_len.d.next = self.dl_ulen[6].q.val() - self.vxlan_hlen.val();
+        self.q_meta.d.next = self.dl_meta[6].q.val();
+        self.q_inner.d.next = self.r_inner.q.val();
+        self.q_rc_off.d.next = self.dl_meta[6].q.val().get_bits::<16>(32) + self.dl_meta[6].q.val().get_bits::<16>(48);
 
         self.d_valid.next = self.q_v.q.val();
         self.d_deliver.next = !self.q_drop.q.val();
