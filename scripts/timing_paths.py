@@ -44,6 +44,8 @@ def main():
     ap.add_argument("--period", type=float, default=6.4, help="clock period in ns (default 6.4: 156.25 MHz)")
     ap.add_argument("--top", type=int, default=25, help="endpoint groups to print")
     ap.add_argument("--module", default=None, help="top module (default: the only one with cells)")
+    ap.add_argument("--detail", default=None, metavar="REGEX",
+                    help="for endpoint groups matching REGEX, list every cell of the path with its arrival time")
     args = ap.parse_args()
 
     nl = json.load(open(args.netlist))
@@ -179,6 +181,7 @@ def main():
     worst = sorted(groups.items(), key=lambda kv: -kv[1][0])
     over = [g for g in worst if g[1][0] > args.period]
     print(f"{name}: {len(over)} endpoint groups over {args.period} ns (estimated; routing {ROUTE} ns per net)")
+    worst_bit = {g: v[2] for g, v in worst}
     for g, (at, n, b) in worst[: args.top]:
         path = []
         while b is not None:
@@ -195,6 +198,14 @@ def main():
                 steps.append([base, 1])
         print(f"{at:6.2f} ns  {n:4d} bits  {g}  ({len(path) - 1} cells)")
         print("           " + " -> ".join(f"{b}" + (f" x{k}" if k > 1 else "") for b, k in steps))
+        if args.detail and re.search(args.detail, g):
+            b = worst_bit[g]
+            rows = []
+            while b is not None:
+                cell = cells[driver[b][0]]["type"] if b in driver else "port"
+                rows.append(f"             {arrival[b][0]:6.2f}  {cell:16s} {bit_name.get(b, (None, f'<{b}>'))[1]}")
+                b = arrival[b][1]
+            print("\n".join(reversed(rows)))
     return 0
 
 

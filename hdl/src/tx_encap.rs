@@ -200,7 +200,7 @@ pub struct TxEncap<const W: usize, const K: usize, const N: usize, const A: usiz
     p_vx3: DFF<Bits<16>>,
     p_use_rco: DFF<Bit>,
     p_hlen: DFF<Bits<16>>,
-    p_f2: DFF<Bits<32>>,
+    p_f2: DFF<Bits<17>>,
     q_a4: DFF<Bits<24>>,
     q_a6a: DFF<Bits<24>>,
     q_a6b: DFF<Bits<24>>,
@@ -246,6 +246,9 @@ pub struct TxEncap<const W: usize, const K: usize, const N: usize, const A: usiz
     err_trunc: Signal<Local, Bit>,
     err_long: Signal<Local, Bit>,
     err_desc: Signal<Local, Bit>,
+    len_lt14: Signal<Local, Bit>,
+    len_gtmax: Signal<Local, Bit>,
+    field_past_end: Signal<Local, Bit>,
     handoff: Signal<Local, Bit>,
     drop_now: Signal<Local, Bit>,
     rco_ok: Signal<Local, Bit>,
@@ -561,6 +564,9 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             err_trunc: Default::default(),
             err_long: Default::default(),
             err_desc: Default::default(),
+            len_lt14: Default::default(),
+            len_gtmax: Default::default(),
+            field_past_end: Default::default(),
             handoff: Default::default(),
             drop_now: Default::default(),
             rco_ok: Default::default(),
@@ -886,7 +892,7 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
             | (bit_cast::<16, 8>(self.rco_byte.val()) << 8);
         self.p_use_rco.d.next = self.use_rco.val();
         self.p_hlen.d.next = self.hlen.val();
-        self.p_f2.d.next = bit_cast::<32, 16>(self.d_field.q.val()) + 2;
+        self.p_f2.d.next = bit_cast::<17, 16>(self.d_field.q.val()) + 2;
         // P2: IPv4 / IPv6 address sums, UDP + VXLAN descriptor part, IPv4 header constant part
         self.q_a4.d.next = self.p_s01.q.val() + self.p_d01.q.val();
         self.q_a6a.d.next =
@@ -905,21 +911,29 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
         self.r_ip_total_le.d.next = (self.ip_total.val() << 8) | (self.ip_total.val() >> 8);
         self.r_total.d.next = self.p_hlen.q.val() + self.i_len.q.val();
         self.r_pa.d.next = self.p_hlen.q.val() + self.d_field.q.val();
-        // golden TxError order: Truncated, TooLong, BadDescriptor
-        self.err_trunc.next = !self.i_over.q.val() && (self.i_len.q.val() < 14);
-        self.err_long.next = !self.err_trunc.val()
-            && (self.i_over.q.val() || (self.i_len.q.val() > self.max_frame.val()));
-        self.err_desc.next = !self.err_trunc.val()
-            && !self.err_long.val()
+        // golden TxError order: Truncated, TooLong, BadDescriptor. Written flat (each error
+        // excludes the earlier ones' conditions directly) so the three compares meet in one
+        // AND instead of a chain.
+        self.len_lt14.next = self.i_len.q.val() < 14;
+        self.len_gtmax.next = self.i_len.q.val() > self.max_frame.val();
+        self.field_past_end.next = self.p_f2.q.val() > bit_cast::<17, 16>(self.i_len.q.val());
+        self.err_trunc.next = !self.i_over.q.val() && self.len_lt14.val();
+        self.err_long.next = self.i_over.q.val() || (!self.len_lt14.val() && self.len_gtmax.val());
+        self.err_desc.next = !self.i_over.q.val()
+            && !self.len_lt14.val()
+            && !self.len_gtmax.val()
             && self.d_partial.q.val()
-            && (self.p_f2.q.val() > bit_cast::<32, 16>(self.i_len.q.val()));
+            && self.field_past_end.val();
         // a bad keep goes before all of them (the frame's length is not defined)
         self.r_trunc.d.next = self.err_trunc.val() && !self.i_bk.q.val();
         self.r_long.d.next = self.err_long.val() && !self.i_bk.q.val();
         self.r_desc.d.next = self.err_desc.val() && !self.i_bk.q.val();
         self.r_bk.d.next = self.i_bk.q.val();
-        self.r_ok.d.next =
-            !self.err_trunc.val() && !self.err_long.val() && !self.err_desc.val() && !self.i_bk.q.val();
+        self.r_ok.d.next = !self.i_bk.q.val()
+            && !self.i_over.q.val()
+            && !self.len_lt14.val()
+            && !self.len_gtmax.val()
+            && !(self.d_partial.q.val() && self.field_past_end.val());
 
         match self.i_state.q.val() {
             InState::Idle => {}

@@ -12,8 +12,8 @@
 //! Golden's order is kept by evaluating every condition as a bit, in the stage where its
 //! operands are ready, and encoding the first one that holds at the end. Each stage has at most
 //! one carry chain: a length compared against a sum is compared a stage after the sum, sums of
-//! three terms add a constant one stage ahead, and the fold of a range sum and the encoding of
-//! the first condition are two stages.
+//! three terms add a constant one stage ahead, and the fold of a range sum, the encoding of
+//! the first condition in each half of the list and the join of the halves are three stages.
 
 use super::ring::{RingReader, RingReader4};
 use super::*;
@@ -23,9 +23,9 @@ use crate::oc_fold::OcFold;
 use rust_hdl::prelude::*;
 
 /// Clocks from a header record to its decision.
-pub const LATENCY: usize = 17;
+pub const LATENCY: usize = 19;
 /// Stages of the delay line that carries a frame's context past the end read.
-const DL: usize = 7;
+const DL: usize = 9;
 /// Lane positions a header offset (2 mod 4) can take in the widest beat.
 const MAX_POS: usize = 16;
 
@@ -62,6 +62,9 @@ const CONDITIONS: [u64; 28] = [
 ];
 const NC: usize = 28;
 const C_UNPARSED: usize = 26;
+/// The first condition is encoded in two halves, a clock apart from their join.
+const LO: usize = NC / 2;
+const HI: usize = NC - LO;
 
 #[derive(LogicBlock)]
 pub struct RxChecks<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: usize> {
@@ -388,7 +391,10 @@ pub struct RxChecks<const W: usize, const K: usize, const N: usize, const AW: us
     dl_unp_rco: [DFF<Bit>; DL],
     j_keep: DFF<Bits<K>>,
     k_keep: DFF<Bits<K>>,
-    // ---- cycles 11..15: the end's prefix sum, the range sums, folds, the first condition
+    // ---- cycles 11..18: the end's prefix sum, the range sums, folds, the first condition
+    end_data: DFF<Bits<W>>,
+    end_keep: DFF<Bits<K>>,
+    end_pre: DFF<Bits<32>>,
     l_ls: DFF<Bits<32>>,
     l_pre: DFF<Bits<32>>,
     m_pd: DFF<Bits<32>>,
@@ -398,8 +404,13 @@ pub struct RxChecks<const W: usize, const K: usize, const N: usize, const AW: us
     cfin: Signal<Local, Bits<NC>>,
     r_c: DFF<Bits<NC>>,
     r_inner: DFF<Bits<32>>,
-    r_drop: Signal<Local, Bit>,
-    r_reason: Signal<Local, Bits<4>>,
+    lo_code: Signal<Local, Bits<4>>,
+    hi_code: Signal<Local, Bits<4>>,
+    p_lo_any: DFF<Bit>,
+    p_lo_code: DFF<Bits<4>>,
+    p_hi_code: DFF<Bits<4>>,
+    p_drop: DFF<Bit>,
+    p_inner: DFF<Bits<32>>,
     q_v: DFF<Bit>,
     q_drop: DFF<Bit>,
     q_reason: DFF<Bits<4>>,
@@ -418,6 +429,7 @@ pub struct RxChecks<const W: usize, const K: usize, const N: usize, const AW: us
     clr_udp: Constant<Bits<NC>>,
     unparsed_bit: Constant<Bits<NC>>,
     below_unparsed: Constant<Bits<NC>>,
+    lo_mask: Constant<Bits<NC>>,
 }
 
 fn c16(x: u64) -> Constant<Bits<16>> {
@@ -730,6 +742,9 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             dl_unp_rco: Default::default(),
             j_keep: Default::default(),
             k_keep: Default::default(),
+            end_data: Default::default(),
+            end_keep: Default::default(),
+            end_pre: Default::default(),
             l_ls: Default::default(),
             l_pre: Default::default(),
             m_pd: Default::default(),
@@ -737,8 +752,13 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             o_udp: Default::default(),
             o_inner: Default::default(),
             cfin: Default::default(),
-            r_drop: Default::default(),
-            r_reason: Default::default(),
+            lo_code: Default::default(),
+            hi_code: Default::default(),
+            p_lo_any: Default::default(),
+            p_lo_code: Default::default(),
+            p_hi_code: Default::default(),
+            p_drop: Default::default(),
+            p_inner: Default::default(),
             q_v: Default::default(),
             q_drop: Default::default(),
             q_reason: Default::default(),
@@ -756,7 +776,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             clr_ip: Constant::new(Bits::<NC>::mask().replace_bit(12, false)),
             clr_udp: Constant::new(Bits::<NC>::mask().replace_bit(22, false)),
             unparsed_bit: Constant::new(Bits::<NC>::from(1u64 << C_UNPARSED)),
-            below_unparsed: Constant::new(Bits::<NC>::from((1u64 << C_UNPARSED) - 1)),
+            below_unparsed: Constant::new(Bits::<NC>::from(((1u64 << C_UNPARSED) - 1) & !((1u64 << LO) - 1))),
+            lo_mask: Constant::new(Bits::<NC>::from((1u64 << LO) - 1)),
         }
     }
 }
@@ -785,12 +806,12 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             d_next1_frag, d_next2, d_x2len, d_addr_sum, d_pre_l3, a_is4, a_l3len, a_hl, a_v4_total, a_end6_ovf,
             a_off1p8, a_l3off1p8, b_off1p8, b_l3off1, b_l3off1p8, c_off1p8, c_l3off1, c_l3off1p8, d_off1p8, d_l3off1,
             d_l3off1p8, e_x2, e_off2, e_end6, s8_beat0, s8_ukeep, s8_um1, i_pu_beat, i_pu_lanes, i_pb_ip, i_hsum_lo,
-            i_hsum_hi, i_u8, i_dg_end, i_uend, i_rco_end, i_rco_chk, r_c, r_inner, e_v, e_base, e_beats, e_c, e_is6, e_u, e_dg_end,
+            i_hsum_hi, i_u8, i_dg_end, i_uend, i_rco_end, i_rco_chk, r_c, r_inner, p_lo_any, p_lo_code, p_hi_code, p_drop, p_inner, e_v, e_base, e_beats, e_c, e_is6, e_u, e_dg_end,
             e_addr_sum, e_pre_l3, f_v, f_base, f_beats, f_c, f_is6, f_u, f_dg_end, f_addr_sum, f_pre_l3, f_ukeep,
             f_ulane, g_v, g_base, g_beats, g_c, g_is6, g_u, g_dg_end, g_addr_sum, g_pre_l3, g_ukeep, g_ulane, s8_v_,
             s8_base_, s8_beats_, s8_c, s8_is6, s8_u, s8_dg_end, s8_pseudo0, s8_pre_l3, s8_hdr, s8_pu_beat, i_v,
             i_base, i_beats, i_c, i_u, i_ulen, i_dm1, i_pseudo, i_meta, i_unp_rco, j_keep,
-            k_keep, l_ls, l_pre, m_pd, n_d1, o_udp, o_inner, q_v, q_drop, q_reason, q_base, q_beats, q_inner_off,
+            k_keep, end_data, end_keep, end_pre, l_ls, l_pre, m_pd, n_d1, o_udp, o_inner, q_v, q_drop, q_reason, q_base, q_beats, q_inner_off,
             q_inner_len, q_meta, q_inner, q_rc_off
         );
         for i in 0..DL {
@@ -841,10 +862,9 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
                 || self.h_v6_next.val() == self.nh_frag.val()
                 || self.h_v6_next.val() == self.nh_dst.val());
         self.x1frag.next = self.h_v6_next.val() == self.nh_frag.val();
+        // a fragment header's length byte is reserved: the sums below take the fixed length
+        // after the add, so the compare that finds it runs beside the carry chain
         self.x1l8.next = bit_cast::<16, 8>(self.h_x1_len.val()) << 3;
-        if self.x1frag.val() {
-            self.x1l8.next = 0.into();
-        }
         self.e1_min.next = self.e1_min_plain.val();
         self.e2_min.next = self.e2_min_plain.val();
         if self.h_vlan.val() {
@@ -920,6 +940,12 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         self.a_off1p8.d.next = self.v6_e2_min.val() + self.x1l8.val();
         self.a_e2.d.next = self.e1_min.val() + self.x1l8.val();
         self.a_l3off1p8.d.next = self.e2_min.val() + self.x1l8.val();
+        if self.x1frag.val() {
+            self.a_off1.d.next = self.v6_e1_min.val();
+            self.a_off1p8.d.next = self.v6_e2_min.val();
+            self.a_e2.d.next = self.e1_min.val();
+            self.a_l3off1p8.d.next = self.e2_min.val();
+        }
         self.a_is4.d.next = self.is4.val();
         self.a_l3len.d.next = self.l3len.val();
         self.a_hl.d.next = self.hl.val();
@@ -1276,56 +1302,76 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             self.dl_meta[i].d.next = self.dl_meta[i - 1].q.val();
             self.dl_unp_rco[i].d.next = self.dl_unp_rco[i - 1].q.val();
         }
-        // ================= cycle 11 (dl[1]): P(end) parts; 12 (dl[2]): P(end);
-        // 13 (dl[3]): P(end) - P(u); 14 (dl[4]): UDP and inner sums; 15 (dl[5]): folds;
-        // 16 (dl[6]): the first condition that holds
-        self.sum_end.data.next = self.rd_end.rd_data.val();
-        self.sum_end.keep.next = self.k_keep.q.val();
+        // ================= cycle 11 (dl[1]): the end's beat from the RAM into flip-flops;
+        // 12 (dl[2]): its lane sum; 13 (dl[3]): P(end); 14 (dl[4]): P(end) - P(u);
+        // 15 (dl[5]): UDP and inner sums; 16 (dl[6]): folds; 17 (dl[7]): the first condition
+        // that holds in each half of the conditions
+        self.end_data.d.next = self.rd_end.rd_data.val();
+        self.end_keep.d.next = self.k_keep.q.val();
+        self.end_pre.d.next = self.rd_end.rd_prefix.val();
+        self.sum_end.data.next = self.end_data.q.val();
+        self.sum_end.keep.next = self.end_keep.q.val();
         self.l_ls.d.next = self.sum_end.sum.val();
-        self.l_pre.d.next = self.rd_end.rd_prefix.val();
+        self.l_pre.d.next = self.end_pre.q.val();
         self.m_pd.d.next = self.l_pre.q.val() + self.l_ls.q.val();
-        self.n_d1.d.next = self.m_pd.q.val() - self.dl_pu[3].q.val();
-        self.o_udp.d.next = self.n_d1.q.val() + self.dl_pseudo[4].q.val();
-        self.o_inner.d.next = self.n_d1.q.val() - self.dl_hsum[4].q.val();
-        self.fold_ip.x.next = self.dl_ip[5].q.val();
+        self.n_d1.d.next = self.m_pd.q.val() - self.dl_pu[4].q.val();
+        self.o_udp.d.next = self.n_d1.q.val() + self.dl_pseudo[5].q.val();
+        self.o_inner.d.next = self.n_d1.q.val() - self.dl_hsum[5].q.val();
+        self.fold_ip.x.next = self.dl_ip[6].q.val();
         self.fold_udp.x.next = self.o_udp.q.val();
-        self.cfin.next = self.dl_c[5].q.val();
-        if self.fold_ip.fold.val() == 0xFFFF {
+        self.cfin.next = self.dl_c[6].q.val();
+        if self.fold_ip.all_ones.val() {
             self.cfin.next = self.cfin.val() & self.clr_ip.val();
         }
-        if self.fold_udp.fold.val() == 0xFFFF {
+        if self.fold_udp.all_ones.val() {
             self.cfin.next = self.cfin.val() & self.clr_udp.val();
         }
         self.r_c.d.next = self.cfin.val();
         self.r_inner.d.next = self.o_inner.q.val();
-        self.r_drop.next = self.r_c.q.val().any();
-        self.r_reason.next = 0.into();
-        // one-trip loop: binds NC for the indices (the first condition that holds wins)
-        for n in NC..(NC + 1) {
-            for i in 0..NC {
+        // one-trip loops: bind LO and NC for the indices (the first condition that holds wins)
+        self.lo_code.next = 0.into();
+        for n in LO..(LO + 1) {
+            for i in 0..LO {
                 if self.r_c.q.val().get_bit(n - 1 - i) {
-                    self.r_reason.next = self.code[n - 1 - i].val();
+                    self.lo_code.next = self.code[n - 1 - i].val();
+                }
+            }
+        }
+        self.hi_code.next = 0.into();
+        for n in NC..(NC + 1) {
+            for i in 0..HI {
+                if self.r_c.q.val().get_bit(n - 1 - i) {
+                    self.hi_code.next = self.code[n - 1 - i].val();
                 }
             }
         }
         // rco_not_enabled only when the unparsed-bits condition itself wins (an I flag clear
-        // shares its code but stays vxlan_flags)
+        // shares its code but stays vxlan_flags); a low-half condition outranks it at the join
         if (self.r_c.q.val() & self.below_unparsed.val()) == 0
             && (self.r_c.q.val() & self.unparsed_bit.val()) != 0
-            && self.dl_unp_rco[6].q.val()
+            && self.dl_unp_rco[7].q.val()
         {
-            self.r_reason.next = self.code_rco_not_enabled.val();
+            self.hi_code.next = self.code_rco_not_enabled.val();
         }
-        self.q_v.d.next = self.dl_v[6].q.val();
-        self.q_drop.d.next = self.r_drop.val();
-        self.q_reason.d.next = self.r_reason.val();
-        self.q_base.d.next = self.dl_base[6].q.val();
-        self.q_beats.d.next = self.dl_beats[6].q.val();
-        self.q_inner_off.d.next = self.dl_u[6].q.val() + self.vxlan_hlen.val();
-        self.q_inner_len.d.next = self.dl_ulen[6].q.val() - self.vxlan_hlen.val();
-        self.q_meta.d.next = self.dl_meta[6].q.val();
-        self.q_inner.d.next = self.r_inner.q.val();
-        self.q_rc_off.d.next = self.dl_meta[6].q.val().get_bits::<16>(32) + self.dl_meta[6].q.val().get_bits::<16>(48);
+        self.p_lo_any.d.next = (self.r_c.q.val() & self.lo_mask.val()) != 0;
+        self.p_lo_code.d.next = self.lo_code.val();
+        self.p_hi_code.d.next = self.hi_code.val();
+        self.p_drop.d.next = self.r_c.q.val().any();
+        self.p_inner.d.next = self.r_inner.q.val();
+        // ================= cycle 18 (dl[8]): join the halves
+        self.q_v.d.next = self.dl_v[8].q.val();
+        self.q_drop.d.next = self.p_drop.q.val();
+        self.q_reason.d.next = self.p_hi_code.q.val();
+        if self.p_lo_any.q.val() {
+            self.q_reason.d.next = self.p_lo_code.q.val();
+        }
+        self.q_base.d.next = self.dl_base[8].q.val();
+        self.q_beats.d.next = self.dl_beats[8].q.val();
+        self.q_inner_off.d.next = self.dl_u[8].q.val() + self.vxlan_hlen.val();
+        self.q_inner_len.d.next = self.dl_ulen[8].q.val() - self.vxlan_hlen.val();
+        self.q_meta.d.next = self.dl_meta[8].q.val();
+        self.q_inner.d.next = self.p_inner.q.val();
+        self.q_rc_off.d.next = self.dl_meta[8].q.val().get_bits::<16>(32) + self.dl_meta[8].q.val().get_bits::<16>(48);
 
         self.d_valid.next = self.q_v.q.val();
         self.d_deliver.next = !self.q_drop.q.val();

@@ -195,7 +195,10 @@ pub struct RxEgress<const W: usize, const K: usize, const N: usize, const AW: us
     a2_ptr: DFF<Bits<16>>,
     // realigner: the previous beat read and its frame
     h_data: DFF<Bits<W>>,
-    h_off: DFF<Bits<16>>,
+    /// the frame's lane offset as the two shifts of the realigner, and whether it is not 0
+    h_sh: DFF<Bits<16>>,
+    h_shk: DFF<Bits<16>>,
+    h_shifted: DFF<Bit>,
     h_lk: DFF<Bits<K>>,
     h_meta: DFF<Bits<64>>,
     h_rp: DFF<Bits<64>>,
@@ -203,6 +206,7 @@ pub struct RxEgress<const W: usize, const K: usize, const N: usize, const AW: us
     pend: DFF<Bit>,
     sh: Signal<Local, Bits<16>>,
     shk: Signal<Local, Bits<16>>,
+    ram_gated: Signal<Local, Bits<W>>,
     beat: Signal<Local, Bits<W>>,
     emit: Signal<Local, Bit>,
     e_last: Signal<Local, Bit>,
@@ -361,7 +365,9 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxEgress<W
             a2_free: Default::default(),
             a2_ptr: Default::default(),
             h_data: Default::default(),
-            h_off: Default::default(),
+            h_sh: Default::default(),
+            h_shk: Default::default(),
+            h_shifted: Default::default(),
             h_lk: Default::default(),
             h_meta: Default::default(),
             h_rp: Default::default(),
@@ -369,6 +375,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxEgress<W
             pend: Default::default(),
             sh: Default::default(),
             shk: Default::default(),
+            ram_gated: Default::default(),
             beat: Default::default(),
             emit: Default::default(),
             e_last: Default::default(),
@@ -405,7 +412,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             nx_rp, nx_apply, cur_v, cur_drop, cur_reason, cur_rptr, cur_left, cur_one, cur_first, cur_fl, cur_off,
             cur_lk, cur_free, cur_meta, cur_rp, cur_apply, a1_v, a1_first, a1_last, a1_fl, a1_off, a1_lk, a1_meta,
             a1_rp, a1_apply, a1_mk, a1_drop, a1_reason, a1_free, a1_ptr, a2_v, a2_first, a2_last, a2_fl, a2_off,
-            a2_lk, a2_meta, a2_rp, a2_apply, a2_mk, a2_drop, a2_reason, a2_free, a2_ptr, h_data, h_off, h_lk, h_meta, h_rp,
+            a2_lk, a2_meta, a2_rp, a2_apply, a2_mk, a2_drop, a2_reason, a2_free, a2_ptr, h_data, h_sh, h_shk, h_shifted, h_lk, h_meta, h_rp,
             h_apply, pend, room, fr, dv, dr
         );
         clock!(self, clock, q_data, q_keep, q_last, q_meta, q_rp, q_apply, rc);
@@ -546,16 +553,22 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         // clock after (`pend`), in the slot of the next frame's first read
         self.emit.next = (self.a2_v.q.val() && !self.a2_first.q.val()) || self.pend.q.val();
         self.e_last.next = self.pend.q.val() || (self.a2_last.q.val() && !self.a2_fl.q.val());
-        self.sh.next = self.h_off.q.val() << 3;
-        self.shk.next = (self.kbytes.val() - self.h_off.q.val()) << 3;
-        if self.h_off.q.val().any() {
-            self.beat.next = (self.h_data.q.val() >> self.sh.val()) | (self.ram_rdata.val() << self.shk.val());
-        } else {
-            self.beat.next = self.h_data.q.val();
+        // shifts from flip-flops whose bits above the lane index are constant 0, so the
+        // shifters are as deep as the lane index is wide
+        self.sh.next = self.h_sh.q.val();
+        self.shk.next = self.h_shk.q.val();
+        // an unshifted frame takes nothing from the arriving beat: gating it before the shifter
+        // (sh is then 0) saves a multiplexer after it
+        self.ram_gated.next = 0.into();
+        if self.h_shifted.q.val() {
+            self.ram_gated.next = self.ram_rdata.val();
         }
+        self.beat.next = (self.h_data.q.val() >> self.sh.val()) | (self.ram_gated.val() << self.shk.val());
         if self.a2_v.q.val() {
             self.h_data.d.next = self.ram_rdata.val();
-            self.h_off.d.next = self.a2_off.q.val();
+            self.h_sh.d.next = (self.a2_off.q.val() & self.kmask.val()) << 3;
+            self.h_shk.d.next = ((self.kbytes.val() - self.a2_off.q.val()) & self.kmask.val()) << 3;
+            self.h_shifted.d.next = (self.a2_off.q.val() & self.kmask.val()).any();
             self.h_lk.d.next = self.a2_lk.q.val();
             self.h_meta.d.next = self.a2_meta.q.val();
             self.h_rp.d.next = self.a2_rp.q.val();

@@ -22,12 +22,13 @@
 //! # Pipeline (stage = clock after the input register; one carry chain per path)
 //! | stage | holds |
 //! |---|---|
-//! | 0 | the beat, its index in the frame; the frame's parameters (held from its first beat) |
-//! | 1 | lanes before `start` in this beat (compare of the beat index), field word select, fold of `csum` |
+//! | 0 | the beat; the frame's parameters (held from its first beat); the beat's index compared with the start's and the field's beats |
+//! | 1 | lanes before `start` in this beat, field word select, fold of `csum` |
 //! | 2..6 | adder tree of the masked words, one level per stage (32 leaves: W <= 512); `old` |
 //! | 7 | `P` = running sum before `start`, `D = csum - P` (two accumulators) |
 //! | 8 | `S` = fold(D), `Y = P + ~old` |
-//! | 9 | output: the field beat patched with `~S`; `m_csum` = nz(fold(Y)) |
+//! | 9 | the field beat patched with `~S`; nz(fold(Y)) |
+//! | 10 | output; `m_csum` = nz(fold(Y)), or fold(`csum`) without `apply` |
 //!
 //! Why `Y`: `new = ~S = -(C - P)` mod 0xFFFF, so `C + new + ~old = P - old` mod 0xFFFF, and
 //! with 0 read as 0xFFFF the folded value depends on the class only: the updated
@@ -41,7 +42,7 @@ use crate::stream::{AxisSink, AxisSource};
 use rust_hdl::prelude::*;
 
 /// Clocks (in which the pipeline advances) from a beat on `s_axis` to the same beat on `m_axis`.
-pub const LATENCY: usize = 10;
+pub const LATENCY: usize = 11;
 /// Leaves of the adder tree (words per beat at W = 512).
 pub const TREE_LEAVES: usize = 32;
 
@@ -90,16 +91,15 @@ pub struct Remcsum<const W: usize, const K: usize, const N: usize, const U: usiz
     fc: [DFF<Bits<16>>; LATENCY],
     old: [DFF<Bits<16>>; LATENCY],
 
-    // stage 0: the frame's positions (held from the first beat)
-    b0: DFF<Bits<16>>,
+    // stage 0: the frame's positions (held from the first beat), this beat against them
     sb0: DFF<Bits<16>>,
     sl0: DFF<Bits<16>>,
     fb0: DFF<Bits<16>>,
     fw0: DFF<Bits<16>>,
+    before_start: DFF<Bit>,
+    at_start: DFF<Bit>,
+    at_field: DFF<Bit>,
     // stage 1
-    lt: Signal<Local, Bit>,
-    eqs: Signal<Local, Bit>,
-    eqf: Signal<Local, Bit>,
     skeep: Signal<Local, Bits<K>>,
     fsel: Signal<Local, Bits<N>>,
     fcl: Signal<Local, Bits<32>>,
@@ -133,6 +133,7 @@ pub struct Remcsum<const W: usize, const K: usize, const N: usize, const U: usiz
     yl: Signal<Local, Bits<32>>,
     yi: Signal<Local, Bits<16>>,
     yf: Signal<Local, Bits<16>>,
+    yf9: DFF<Bits<16>>,
     cpl: DFF<Bits<16>>,
     oldo: DFF<Bits<16>>,
     cpl_be: Signal<Local, Bits<16>>,
@@ -197,14 +198,13 @@ impl<const W: usize, const K: usize, const N: usize, const U: usize> Remcsum<W, 
             isf: std::array::from_fn(|_| Default::default()),
             fc: std::array::from_fn(|_| Default::default()),
             old: std::array::from_fn(|_| Default::default()),
-            b0: Default::default(),
             sb0: Default::default(),
             sl0: Default::default(),
             fb0: Default::default(),
             fw0: Default::default(),
-            lt: Default::default(),
-            eqs: Default::default(),
-            eqf: Default::default(),
+            before_start: Default::default(),
+            at_start: Default::default(),
+            at_field: Default::default(),
             skeep: Default::default(),
             fsel: Default::default(),
             fcl: Default::default(),
@@ -234,6 +234,7 @@ impl<const W: usize, const K: usize, const N: usize, const U: usize> Remcsum<W, 
             yl: Default::default(),
             yi: Default::default(),
             yf: Default::default(),
+            yf9: Default::default(),
             cpl: Default::default(),
             oldo: Default::default(),
             cpl_be: Default::default(),
@@ -252,7 +253,8 @@ impl<const W: usize, const K: usize, const N: usize, const U: usize> Logic for R
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, mid, bnext, b0, sb0, sl0, fb0, fw0, pk1, t5, pacc, dacc, sf8, y8, cpl, oldo
+            self, clock, mid, bnext, sb0, sl0, fb0, fw0, before_start, at_start, at_field, pk1, t5, pacc, dacc, sf8, y8, yf9, cpl,
+            oldo
         );
         for k in 0..LATENCY {
             self.v[k].clock.next = self.clock.val();
@@ -300,7 +302,7 @@ impl<const W: usize, const K: usize, const N: usize, const U: usize> Logic for R
         }
 
         // every register moves together: the output register empty or taken
-        self.adv.next = !self.v[9].q.val() || self.m_axis.tready.val();
+        self.adv.next = !self.v[10].q.val() || self.m_axis.tready.val();
         self.s_axis.tready.next = self.adv.val();
         self.fire.next = self.s_axis.tvalid.val() && self.adv.val();
         if self.fire.val() {
@@ -313,9 +315,6 @@ impl<const W: usize, const K: usize, const N: usize, const U: usize> Logic for R
         }
 
         // ---- stage 1 logic (from stage 0 registers)
-        self.lt.next = self.b0.q.val() < self.sb0.q.val();
-        self.eqs.next = self.b0.q.val() == self.sb0.q.val();
-        self.eqf.next = self.b0.q.val() == self.fb0.q.val();
         self.skeep.next = self.low_lanes[0].val();
         for i in 1..K {
             if self.sl0.q.val().index() == i {
@@ -416,8 +415,14 @@ impl<const W: usize, const K: usize, const N: usize, const U: usize> Logic for R
             self.lst[0].d.next = self.s_axis.tlast.val();
             self.tu[0].d.next = self.s_axis.tuser.val();
             self.fst[0].d.next = !self.mid.q.val();
-            self.b0.d.next = self.bnext.q.val();
+            // a first beat is beat 0 against the positions it brings; later beats against the held ones
+            self.before_start.d.next = self.bnext.q.val() < self.sb0.q.val();
+            self.at_start.d.next = self.bnext.q.val() == self.sb0.q.val();
+            self.at_field.d.next = self.bnext.q.val() == self.fb0.q.val();
             if self.fire.val() && !self.mid.q.val() {
+                self.before_start.d.next = (self.start.val() >> self.kshift.val()) != 0;
+                self.at_start.d.next = (self.start.val() >> self.kshift.val()) == 0;
+                self.at_field.d.next = (self.offset.val() >> self.kshift.val()) == 0;
                 self.ap[0].d.next = self.apply.val();
                 self.cs[0].d.next = self.csum.val();
                 self.usr[0].d.next = self.s_user.val();
@@ -442,15 +447,15 @@ impl<const W: usize, const K: usize, const N: usize, const U: usize> Logic for R
                 self.old[k].d.next = self.old[k - 1].q.val();
             }
             // stage 1: lanes before start, the field's word, fold of csum
-            if self.lt.val() {
+            if self.before_start.q.val() {
                 self.pk1.d.next = self.all_lanes.val();
-            } else if self.eqs.val() {
+            } else if self.at_start.q.val() {
                 self.pk1.d.next = self.skeep.val();
             } else {
                 self.pk1.d.next = 0.into();
             }
-            self.isf[1].d.next = self.ap[0].q.val() && self.eqf.val();
-            if self.ap[0].q.val() && self.eqf.val() {
+            self.isf[1].d.next = self.ap[0].q.val() && self.at_field.q.val();
+            if self.ap[0].q.val() && self.at_field.q.val() {
                 self.fs[1].d.next = self.fsel.val();
             } else {
                 self.fs[1].d.next = 0.into();
@@ -487,29 +492,31 @@ impl<const W: usize, const K: usize, const N: usize, const U: usize> Logic for R
                 self.sf8.d.next = self.sl.val().get_bits::<16>(0);
             }
             self.y8.d.next = self.pacc.q.val() + bit_cast::<32, 16>(self.nold.val());
-            // stage 9: the frame's value holds from its field beat to its last beat
+            // stage 9
             if self.isf[8].q.val() {
                 self.dat[9].d.next = (self.dat[8].q.val() & !self.fm.val()) | (self.nrep.val() & self.fm.val());
             }
-            if self.v[8].q.val() {
-                if self.ap[8].q.val() {
-                    if self.isf[8].q.val() {
-                        self.cpl.d.next = self.yf.val();
-                        self.oldo.d.next = self.old[8].q.val();
+            self.yf9.d.next = self.yf.val();
+            // stage 10: the frame's value holds from its field beat to its last beat
+            if self.v[9].q.val() {
+                if self.ap[9].q.val() {
+                    if self.isf[9].q.val() {
+                        self.cpl.d.next = self.yf9.q.val();
+                        self.oldo.d.next = self.old[9].q.val();
                     }
                 } else {
-                    self.cpl.d.next = self.fc[8].q.val();
+                    self.cpl.d.next = self.fc[9].q.val();
                     self.oldo.d.next = 0.into();
                 }
             }
         }
 
-        self.m_axis.tvalid.next = self.v[9].q.val();
-        self.m_axis.tdata.next = self.dat[9].q.val();
-        self.m_axis.tkeep.next = self.kp[9].q.val();
-        self.m_axis.tlast.next = self.lst[9].q.val();
-        self.m_axis.tuser.next = self.tu[9].q.val();
-        self.m_user.next = self.usr[9].q.val();
+        self.m_axis.tvalid.next = self.v[10].q.val();
+        self.m_axis.tdata.next = self.dat[10].q.val();
+        self.m_axis.tkeep.next = self.kp[10].q.val();
+        self.m_axis.tlast.next = self.lst[10].q.val();
+        self.m_axis.tuser.next = self.tu[10].q.val();
+        self.m_user.next = self.usr[10].q.val();
         self.cpl_be.next = (self.cpl.q.val() << 8) | (self.cpl.q.val() >> 8);
         self.old_be.next = (self.oldo.q.val() << 8) | (self.oldo.q.val() >> 8);
         self.m_csum.next = self.cpl_be.val();

@@ -70,6 +70,8 @@ pub struct RxTop<const W: usize, const K: usize, const N: usize, const AW: usize
     drop_room: DFF<Bit>,
     drop_room_lim: Constant<Bits<8>>,
     drop_release: Signal<Local, Bit>,
+    /// deliveries out minus the head drop's deliveries before it (negative: not due yet)
+    drop_gap: Signal<Local, Bits<16>>,
     /// a drop was due or arrived last clock: one may be due now
     drop_was_due: DFF<Bit>,
     /// a delivery left last clock: with drops waiting, one may be due now
@@ -135,6 +137,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             drop_room: Default::default(),
             drop_room_lim: Constant::new(((DROP_FIFO - 2) as u64).into()),
             drop_release: Default::default(),
+            drop_gap: Default::default(),
             drop_was_due: Default::default(),
             delivery_left: Default::default(),
             out_stalled: Default::default(),
@@ -231,8 +234,9 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         }
         self.no_credit.d.next = self.inflight.q.val() >= self.credit_lim.val();
         // a drop is due once the deliveries before it have left
-        self.drop_release.next = !self.drops.empty.val()
-            && ((self.delivered_out.q.val() - self.drops.dout.val().get_bits::<16>(4)) < 0x8000);
+        // the sign bit, not a compare: one carry chain
+        self.drop_gap.next = self.delivered_out.q.val() - self.drops.dout.val().get_bits::<16>(4);
+        self.drop_release.next = !self.drops.empty.val() && !self.drop_gap.val().get_bit(15);
         // output: a frame's last beat waits while a drop before it may be due, so events keep
         // input order (a short frame can reach the port while earlier drops are still released).
         // "May be due" is a superset of `drop_release` from flip-flops: a drop becomes due only
