@@ -17,6 +17,7 @@ pub mod lane_sum;
 pub mod nic_top;
 pub mod oc_fold;
 pub mod reg_fifo;
+pub mod reg_slice;
 pub mod rx;
 pub mod sdp_ram;
 pub mod stream;

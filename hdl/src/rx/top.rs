@@ -16,6 +16,7 @@ use super::drop_counters::DropCounters;
 use super::egress::RxEgress;
 use super::{DROP_OVERFLOW, NUM_DROP_REASONS};
 use crate::reg_fifo::RegFifo;
+use crate::reg_slice::RegSlice;
 use crate::sdp_ram::SdpRam;
 use crate::stream::{AxisSink, AxisSource};
 use rust_hdl::prelude::*;
@@ -62,6 +63,12 @@ pub struct RxTop<const W: usize, const K: usize, const N: usize, const AW: usize
     credit_lim: Constant<Bits<8>>,
     code_overflow: Constant<Bits<4>>,
     pop: Signal<Local, Bit>,
+    /// the queue's head, as it is popped
+    queue_head: Signal<Local, Bits<DEC_BITS>>,
+    /// between the queue and the egress: the pop reads only flip-flops, not the egress's
+    /// ready logic, so it does not carry that logic to the head register's enables
+    dec_slice: RegSlice<Bits<DEC_BITS>>,
+    /// the decision the egress is offered
     head: Signal<Local, Bits<DEC_BITS>>,
     /// (reason, deliveries before it) of dropped frames the egress has taken
     drops: RegFifo<Bits<20>, DROP_FIFO>,
@@ -130,6 +137,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             credit_lim: Constant::new(((Q - 3) as u64).into()),
             code_overflow: Constant::new(DROP_OVERFLOW.into()),
             pop: Default::default(),
+            queue_head: Default::default(),
+            dec_slice: Default::default(),
             head: Default::default(),
             drops: RegFifo::new(),
             delivered_taken: Default::default(),
@@ -164,6 +173,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         self.ring.read_clock.next = self.clock.val();
         self.ring.write_clock.next = self.clock.val();
         self.queue.clock.next = self.clock.val();
+        self.dec_slice.clock.next = self.clock.val();
         self.egress.clock.next = self.clock.val();
         self.counters.clock.next = self.clock.val();
         // front end
@@ -204,9 +214,13 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             | (bit_cast::<DEC_BITS, 32>(self.front.d_inner_sum.val()) << 128)
             | (bit_cast::<DEC_BITS, 16>(self.front.d_remcsum_start.val()) << 160)
             | (bit_cast::<DEC_BITS, 16>(self.front.d_remcsum_offset.val()) << 176);
-        self.head.next = self.queue.dout.val();
-        // a decision goes to the egress only while a drop among them has a place to wait
-        self.egress.dec_valid.next = !self.queue.empty.val() && self.drop_room.q.val();
+        self.queue_head.next = self.queue.dout.val();
+        // a decision leaves the queue only while a drop among them has a place to wait
+        self.dec_slice.s_valid.next = !self.queue.empty.val() && self.drop_room.q.val();
+        self.dec_slice.s_data.next = self.queue_head.val();
+        self.head.next = self.dec_slice.m_data.val();
+        self.egress.dec_valid.next = self.dec_slice.m_valid.val();
+        self.dec_slice.m_ready.next = self.egress.dec_ready.val();
         self.egress.dec_deliver.next = self.head.val().get_bit(0);
         self.egress.dec_reason.next = self.head.val().get_bits::<4>(1);
         self.egress.dec_base.next = self.head.val().get_bits::<16>(5);
@@ -223,7 +237,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         self.egress.dec_apply.next = self.head.val().get_bit(94);
         self.egress.dec_start.next = self.head.val().get_bits::<16>(160);
         self.egress.dec_offset.next = self.head.val().get_bits::<16>(176);
-        self.pop.next = !self.queue.empty.val() && self.drop_room.q.val() && self.egress.dec_ready.val();
+        self.pop.next = !self.queue.empty.val() && self.drop_room.q.val() && self.dec_slice.s_ready.val();
         self.queue.pop.next = self.pop.val();
         // queue slots: taken at a record, given back when the egress takes the decision
         if self.front.f_valid.val() && !self.pop.val() {
@@ -262,7 +276,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         self.m_csum_complete.next = self.egress.m_csum_complete.val();
         self.m_outer_csum_ok.next = self.egress.m_outer_csum_ok.val();
         // drop events in input order: a taken drop waits until the deliveries before it are out
-        if self.pop.val() && self.head.val().get_bit(0) {
+        if self.pop.val() && self.queue_head.val().get_bit(0) {
             self.delivered_taken.d.next = self.delivered_taken.q.val() + 1;
         }
         self.delivery_left.d.next =
@@ -270,8 +284,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         if self.delivery_left.d.val() {
             self.delivered_out.d.next = self.delivered_out.q.val() + 1;
         }
-        self.drops.push.next = self.pop.val() && !self.head.val().get_bit(0);
-        self.drops.din.next = bit_cast::<20, 4>(self.head.val().get_bits::<4>(1))
+        self.drops.push.next = self.pop.val() && !self.queue_head.val().get_bit(0);
+        self.drops.din.next = bit_cast::<20, 4>(self.queue_head.val().get_bits::<4>(1))
             | (bit_cast::<20, 16>(self.delivered_taken.q.val()) << 4);
         self.drops.pop.next = self.drop_release.val();
         self.drop_was_due.d.next = self.drop_release.val() || self.drops.push.val();
