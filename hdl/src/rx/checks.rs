@@ -123,6 +123,7 @@ pub struct RxChecks<const W: usize, const K: usize, const N: usize, const AW: us
     /// ring beat addresses of the three reads (`get_bits` only on a signal)
     x2_beat: Signal<Local, Bits<16>>,
     l4_beat: Signal<Local, Bits<16>>,
+    l4_beat_p4: Signal<Local, Bits<16>>,
     end_beat: Signal<Local, Bits<16>>,
     kmask: Constant<Bits<16>>,
     keep_of: [Constant<Bits<K>>; K],
@@ -296,6 +297,8 @@ pub struct RxChecks<const W: usize, const K: usize, const N: usize, const AW: us
     // ---- cycle 5: read the UDP/VXLAN headers at u; cycles 6..7 wait
     e_v: DFF<Bit>,
     e_base: DFF<Bits<16>>,
+    /// `e_base + 4`: the 4-bank reader's next row
+    e_base_p4: DFF<Bits<16>>,
     e_beats: DFF<Bits<16>>,
     e_c: DFF<Bits<NC>>,
     e_is6: DFF<Bit>,
@@ -491,6 +494,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             kshift: c16(K.trailing_zeros() as u64),
             x2_beat: Default::default(),
             l4_beat: Default::default(),
+            l4_beat_p4: Default::default(),
             end_beat: Default::default(),
             kmask: c16((K - 1) as u64),
             keep_of: std::array::from_fn(|i| Constant::new(crate::stream::lane_mask(i + 1).into())),
@@ -668,6 +672,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             c4: Default::default(),
             e_v: Default::default(),
             e_base: Default::default(),
+            e_base_p4: Default::default(),
             e_beats: Default::default(),
             e_c: Default::default(),
             e_is6: Default::default(),
@@ -806,7 +811,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             d_next1_frag, d_next2, d_x2len, d_addr_sum, d_pre_l3, a_is4, a_l3len, a_hl, a_v4_total, a_end6_ovf,
             a_off1p8, a_l3off1p8, b_off1p8, b_l3off1, b_l3off1p8, c_off1p8, c_l3off1, c_l3off1p8, d_off1p8, d_l3off1,
             d_l3off1p8, e_x2, e_off2, e_end6, s8_beat0, s8_ukeep, s8_um1, i_pu_beat, i_pu_lanes, i_pb_ip, i_hsum_lo,
-            i_hsum_hi, i_u8, i_dg_end, i_uend, i_rco_end, i_rco_chk, r_c, r_inner, p_lo_any, p_lo_code, p_hi_code, p_drop, p_inner, e_v, e_base, e_beats, e_c, e_is6, e_u, e_dg_end,
+            i_hsum_hi, i_u8, i_dg_end, i_uend, i_rco_end, i_rco_chk, r_c, r_inner, p_lo_any, p_lo_code, p_hi_code, p_drop, p_inner, e_v, e_base, e_base_p4, e_beats, e_c, e_is6, e_u, e_dg_end,
             e_addr_sum, e_pre_l3, f_v, f_base, f_beats, f_c, f_is6, f_u, f_dg_end, f_addr_sum, f_pre_l3, f_ukeep,
             f_ulane, g_v, g_base, g_beats, g_c, g_is6, g_u, g_dg_end, g_addr_sum, g_pre_l3, g_ukeep, g_ulane, s8_v_,
             s8_base_, s8_beats_, s8_c, s8_is6, s8_u, s8_dg_end, s8_pseudo0, s8_pre_l3, s8_hdr, s8_pu_beat, i_v,
@@ -1095,6 +1100,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         }
         self.e_v.d.next = self.d_v_.q.val();
         self.e_base.d.next = self.d_base_.q.val();
+        self.e_base_p4.d.next = self.d_base_.q.val() + 4;
         self.e_beats.d.next = self.d_beats_.q.val();
         self.e_c.d.next = self.c4.val();
         self.e_is6.d.next = self.d_is6.q.val();
@@ -1118,6 +1124,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         // ================= cycle 5: read the UDP and VXLAN headers
         self.l4_beat.next = self.e_base.q.val() + (self.e_u.q.val() >> self.kshift.val());
         self.rd_l4.rd_addr.next = self.l4_beat.val().get_bits::<AW>(0);
+        self.l4_beat_p4.next = self.e_base_p4.q.val() + (self.e_u.q.val() >> self.kshift.val());
+        self.rd_l4.rd_addr_p4.next = self.l4_beat_p4.val().get_bits::<AW>(0);
         self.e2k.next = (self.e_u.q.val() - 1) & self.kmask.val();
         self.f_ukeep.d.next = self.keep_of[0].val();
         for i in 0..K {

@@ -52,6 +52,10 @@ pub struct RingReader4<const W: usize, const AW: usize, const AB: usize> {
     pub wr_prefix: Signal<In, Bits<32>>,
     pub wr_en: Signal<In, Bit>,
     pub rd_addr: Signal<In, Bits<AW>>,
+    /// `rd_addr + 4` (modulo the ring), from the caller's own adder: the banks below the first
+    /// beat's read the next row, and deriving it here would chain a second carry after the
+    /// caller's address sum
+    pub rd_addr_p4: Signal<In, Bits<AW>>,
     /// beats `rd_addr + j` (modulo the ring), two clocks after the address
     pub rd_beat: [Signal<Out, Bits<W>>; 4],
     pub rd_prefix: Signal<Out, Bits<32>>,
@@ -73,6 +77,7 @@ impl<const W: usize, const AW: usize, const AB: usize> RingReader4<W, AW, AB> {
             wr_prefix: Default::default(),
             wr_en: Default::default(),
             rd_addr: Default::default(),
+            rd_addr_p4: Default::default(),
             rd_beat: Default::default(),
             rd_prefix: Default::default(),
             bank: Default::default(),
@@ -112,7 +117,7 @@ impl<const W: usize, const AW: usize, const AB: usize> Logic for RingReader4<W, 
             // banks below the first beat's hold the beats of the next row
             self.bank[b].read_address.next = self.row.val();
             if self.bank_id[b].val() < self.rd_addr.val().get_bits::<2>(0) {
-                self.bank[b].read_address.next = self.row.val() + 1;
+                self.bank[b].read_address.next = self.rd_addr_p4.val().get_bits::<AB>(2);
             }
         }
         self.rot1.d.next = self.rd_addr.val().get_bits::<2>(0);
@@ -167,6 +172,7 @@ mod tests {
             sim(&mut u, &mut |u| {
                 u.wr_en.next = false;
                 u.rd_addr.next = (a % 64).into();
+                u.rd_addr_p4.next = ((a + 4) % 64).into();
             });
             issued.push(a % 64);
             if a >= 1 {
