@@ -2,6 +2,8 @@
 //! ring from a beat boundary (with the plain sum of the frame's words before every beat, for
 //! prefix sums), and hands the same registered beats to the header extractor as a tap, with a
 //! frame record (ring base and beats, length, `bad_keep`, `too_long`, `overflow`) on the last.
+//! The ring write port is registered: a beat is written a clock after its tap, so a reader
+//! must not address a beat before the clock after its frame's record.
 //!
 //! * MAC mode (`backpressure` low): `s_axis.tready` is always high. A beat that finds the ring
 //!   full is not written and marks the frame `overflow` (the full test is a flag a clock old, so
@@ -105,6 +107,12 @@ pub struct RxIngress<const W: usize, const K: usize, const N: usize, const AW: u
     bk_now: Signal<Local, Bit>,
     pw: Signal<Local, Bits<32>>,
     next_ptr: Signal<Local, Bits<16>>,
+    /// the ring write, registered: the write enable reaches every ring copy's memories, so it
+    /// leaves a flip-flop instead of the LUT the write pointer also depends on
+    w_en: DFF<Bit>,
+    w_addr: DFF<Bits<AW>>,
+    w_data: DFF<Bits<W>>,
+    w_prefix: DFF<Bits<32>>,
 }
 
 impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxIngress<W, K, N, AW> {
@@ -173,6 +181,10 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxIngress<
             beats: Default::default(),
             nocredit: Default::default(),
             i1_nc: Default::default(),
+            w_en: Default::default(),
+            w_addr: Default::default(),
+            w_data: Default::default(),
+            w_prefix: Default::default(),
             nc_now: Default::default(),
             we: Default::default(),
             ovf_now: Default::default(),
@@ -194,7 +206,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
     fn update(&mut self) {
         dff_setup!(
             self, clock, pos, rem, mid, tl, index, i1_v, i1_data, i1_first, i1_last, i1_len, i1_tl, i1_bk, i1_ls,
-            i1_index, wr_ptr, base, acc, sticky_bk, sticky_ovf, room, space, beats, nocredit, i1_nc
+            i1_index, wr_ptr, base, acc, sticky_bk, sticky_ovf, room, space, beats, nocredit, i1_nc, w_en, w_addr,
+            w_data, w_prefix
         );
         // ---- port stage: count bytes, decide too-long against the bytes still allowed
         // (one compare), check tkeep, sum the beat's words
@@ -273,10 +286,14 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         } else {
             self.pw.next = self.acc.q.val();
         }
-        self.wr_addr.next = self.wr_ptr.q.val().get_bits::<AW>(0);
-        self.wr_data.next = self.i1_data.q.val();
-        self.wr_prefix.next = self.pw.val();
-        self.wr_en.next = self.we.val();
+        self.w_addr.d.next = self.wr_ptr.q.val().get_bits::<AW>(0);
+        self.w_data.d.next = self.i1_data.q.val();
+        self.w_prefix.d.next = self.pw.val();
+        self.w_en.d.next = self.we.val();
+        self.wr_addr.next = self.w_addr.q.val();
+        self.wr_data.next = self.w_data.q.val();
+        self.wr_prefix.next = self.w_prefix.q.val();
+        self.wr_en.next = self.w_en.q.val();
         self.next_ptr.next = self.wr_ptr.q.val();
         if self.we.val() {
             self.next_ptr.next = self.wr_ptr.q.val() + 1;
@@ -355,6 +372,7 @@ mod tests {
         let mut recs = Vec::new();
         let mut writes = Vec::new();
         let mut stalled = false;
+        let mut drained = false;
         let (mut f, mut b) = (0usize, 0usize);
         for cycle in 0..2000u64 {
             let beats = frames.get(f).map(|(d, _)| packet_beats(d, 8));
@@ -398,8 +416,12 @@ mod tests {
             }
             u.clock.next = true.into();
             assert!(simulate(u, 50));
+            // the ring write is a clock after the record
             if recs.len() == frames.len() {
-                break;
+                if drained {
+                    break;
+                }
+                drained = true;
             }
         }
         (recs, writes, stalled)
