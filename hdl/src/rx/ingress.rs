@@ -3,7 +3,8 @@
 //! prefix sums), and hands the same registered beats to the header extractor as a tap, with a
 //! frame record (ring base and beats, length, `bad_keep`, `too_long`, `overflow`) on the last.
 //! The ring write port is registered: a beat is written a clock after its tap, so a reader
-//! must not address a beat before the clock after its frame's record.
+//! may address a frame's beats from the second clock after its record on (a read in the
+//! clock of the write is undefined, see `sdp_ram`).
 //!
 //! * MAC mode (`backpressure` low): `s_axis.tready` is always high. A beat that finds the ring
 //!   full is not written and marks the frame `overflow` (the full test is a flag a clock old, so
