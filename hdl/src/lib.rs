@@ -21,4 +21,5 @@ pub mod reg_slice;
 pub mod rx;
 pub mod sdp_ram;
 pub mod stream;
+pub mod tx;
 pub mod tx_encap;

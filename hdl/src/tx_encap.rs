@@ -80,32 +80,7 @@ use crate::sdp_ram::SdpRam;
 use crate::stream::{AxisSink, AxisSource};
 use rust_hdl::prelude::*;
 
-/// The per-packet TX descriptor (golden `TxDescriptor`) as a sideband input with a
-/// valid/ready handshake. Multi-byte addresses are in lane order (wire byte 0 in bits
-/// 7:0); an IPv4 address uses the low 32 bits. Numbers are plain binary.
-#[derive(LogicInterface, Default)]
-pub struct TxDescSink {
-    pub valid: Signal<In, Bit>,
-    pub ready: Signal<Out, Bit>,
-    pub partial: Signal<In, Bit>,
-    pub csum_start: Signal<In, Bits<16>>,
-    pub csum_offset: Signal<In, Bits<16>>,
-    pub vni: Signal<In, Bits<24>>,
-    pub dst_mac: Signal<In, Bits<48>>,
-    pub src_mac: Signal<In, Bits<48>>,
-    pub vlan: Signal<In, Bit>,
-    pub vlan_tci: Signal<In, Bits<16>>,
-    pub ipv6: Signal<In, Bit>,
-    pub src_ip: Signal<In, Bits<128>>,
-    pub dst_ip: Signal<In, Bits<128>>,
-    pub udp_sport: Signal<In, Bits<16>>,
-    pub udp_dport: Signal<In, Bits<16>>,
-    pub ttl: Signal<In, Bits<8>>,
-    pub ip_id: Signal<In, Bits<16>>,
-    pub flow_label: Signal<In, Bits<20>>,
-    pub rco: Signal<In, Bit>,
-    pub udp_csum: Signal<In, Bit>,
-}
+pub use crate::tx::desc::TxDescSink;
 
 #[derive(Copy, Clone, PartialEq, Debug, LogicState)]
 pub enum InState {

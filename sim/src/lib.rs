@@ -13,6 +13,8 @@ pub mod rx_model;
 pub mod rx_tb;
 pub mod sized;
 pub mod tx_cosim;
+#[cfg(test)]
+mod tx_finish_tb;
 pub mod tx_model;
 pub mod tx_tb;
 pub mod verilator;

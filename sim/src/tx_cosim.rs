@@ -5,8 +5,8 @@
 //! [`desc_word`]), `beats.hex` (every input beat of every frame: `{7'b0 last, tkeep, tdata}`),
 //! `tb.v`, `dut.v`. The testbench drives a descriptor and a beat on every falling edge
 //! (valid until accepted), holds `m_axis.tready` low with probability `BP/256`, writes
-//! each output beat (`B last keep data`) and each drop-counter step (`D kind
-//! descriptors_accepted`) to `out.txt`, and ends with the `COSIM cycles=.. pulses=..
+//! each output beat (`B last keep data`), each frame's last input beat (`L cycle`) and each
+//! drop-counter step (`D kind cycle`) to `out.txt`, and ends with the `COSIM cycles=.. pulses=..
 //! expected=.. errors=..` line that [`crate::csum_cosim`]'s runners parse (pulses =
 //! frames + drops, errors = 1 on its cycle bound). [`collect`] turns `out.txt` back into
 //! one outcome per case, attributing drops as [`crate::tx_model::drive`] does.
@@ -14,7 +14,8 @@
 use rco_golden::types::{TxDescriptor, TxError};
 use rco_golden::wire::IpAddrs;
 use rco_hdl::stream::{packet_beats, tdata_hex, Beat};
-use rco_hdl::tx_encap::TxEncap;
+use rco_hdl::tx::ingress::DROP_LATENCY;
+use rco_hdl::tx::TxEncap;
 use rust_hdl::prelude::*;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -178,10 +179,10 @@ module tb;
     // Inputs change on the falling edge; after #1 the block's outputs for this cycle have
     // settled, so the handshakes that the next rising edge completes are known here.
     always @(negedge clk) begin
-        if (d_trunc != p_trunc) $fwrite(fd, "D truncated %0d\n", di);
-        if (d_long != p_long) $fwrite(fd, "D too_long %0d\n", di);
-        if (d_desc != p_desc) $fwrite(fd, "D bad_descriptor %0d\n", di);
-        if (d_bk != p_bk) $fwrite(fd, "D bad_keep %0d\n", di);
+        if (d_trunc != p_trunc) $fwrite(fd, "D truncated %0d\n", c);
+        if (d_long != p_long) $fwrite(fd, "D too_long %0d\n", c);
+        if (d_desc != p_desc) $fwrite(fd, "D bad_descriptor %0d\n", c);
+        if (d_bk != p_bk) $fwrite(fd, "D bad_keep %0d\n", c);
         p_trunc = d_trunc; p_long = d_long; p_desc = d_desc; p_bk = d_bk;
         if (bi >= NBEAT && di >= NCASE && f_out + d_trunc + d_long + d_desc + d_bk == NCASE) begin
             $display("COSIM cycles=%0d pulses=%0d expected=%0d errors=%0d", c, f_out + d_trunc + d_long + d_desc + d_bk, NCASE, errors);
@@ -201,6 +202,7 @@ module tb;
         mready = ($unsigned($random(seed)) % 256) >= BP;
         #1;
         if (dvalid && desc_ready) di = di + 1;
+        if (svalid && s_tready && bw[K+W]) $fwrite(fd, "L %0d\n", c);
         if (svalid && s_tready) bi = bi + 1;
         if (m_tvalid && mready) $fwrite(fd, "B %0d %h %h\n", m_tlast, m_tkeep, m_tdata);
         c = c + 1;
@@ -216,6 +218,9 @@ pub fn collect(dir: &Path, ncase: usize, width: usize) -> anyhow::Result<Vec<Res
     let k = width / 8;
     let text = std::fs::read_to_string(dir.join("out.txt"))?;
     let mut outcome: Vec<Option<Result<Vec<u8>, TxError>>> = vec![None; ncase];
+    // a drop line at iteration d is the step of the clock edge after iteration d - 1: the
+    // frame whose last beat went in DROP_LATENCY edges before it
+    let mut last_beat_at = std::collections::HashMap::new();
     let mut frames = std::collections::VecDeque::new();
     let mut cur = Vec::new();
     for line in text.lines() {
@@ -231,8 +236,17 @@ pub fn collect(dir: &Path, ncase: usize, width: usize) -> anyhow::Result<Vec<Res
                     frames.push_back(std::mem::take(&mut cur));
                 }
             }
-            ["D", kind, n] => {
-                let n: usize = n.parse()?;
+            ["L", cyc] => {
+                let f = last_beat_at.len();
+                last_beat_at.insert(cyc.parse::<usize>()?, f);
+            }
+            ["D", kind, cyc] => {
+                let d: usize = cyc.parse()?;
+                let n = d
+                    .checked_sub(DROP_LATENCY + 1)
+                    .and_then(|t| last_beat_at.get(&t))
+                    .map(|f| f + 1)
+                    .unwrap_or(0);
                 let e = match *kind {
                     "truncated" => TxError::Truncated,
                     "too_long" => TxError::TooLong,

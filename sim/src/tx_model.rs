@@ -1,16 +1,19 @@
-//! Cycle-by-cycle driver of `rco_hdl::tx_encap::TxEncap`: golden `TxDescriptor`s and host
+//! Cycle-by-cycle driver of `rco_hdl::tx::TxEncap`: golden `TxDescriptor`s and host
 //! frames in, outer frames and counted drops out. `encap --model hw` ([`encap_batch`]) and
 //! the `sim --block tx` testbench ([`crate::tx_tb`]) both run the design through [`drive`].
 //!
 //! The block is driven directly (inputs, `simulate`, clock edge, `simulate`), as in
 //! [`crate::csum_tb`]. The descriptor and the frame are offered on their own channels at
-//! the same time; the block takes a descriptor only when its ingress is idle, so the
-//! descriptor accepted last is the packet whose drop a counter increment reports.
+//! the same time (the block takes the descriptor with the frame's first beat). A drop counter
+//! steps exactly [`DROP_LATENCY`] clocks after the dropped frame's last beat went in, which
+//! is how a drop is matched to its frame.
 
 use rco_golden::types::{TxDescriptor, TxError};
 use rco_golden::wire::IpAddrs;
 use rco_hdl::stream::{lane_mask, packet_beats, tdata_from_lanes, Beat};
-use rco_hdl::tx_encap::TxEncap;
+use rco_hdl::tx::ingress::DROP_LATENCY;
+use rco_hdl::tx::desc::TxDescSink;
+use rco_hdl::tx::TxEncap;
 use rust_hdl::prelude::*;
 use std::io::Write;
 
@@ -118,12 +121,8 @@ fn lane_bits<const B: usize>(bytes: &[u8]) -> Bits<B> {
     tdata_from_lanes::<B>(&v)
 }
 
-/// Put descriptor `d` on the block's sideband (valid is driven separately).
-fn set_desc<const W: usize, const K: usize, const N: usize, const A: usize, const HB: usize>(
-    u: &mut TxEncap<W, K, N, A, HB>,
-    d: &TxDescriptor,
-) {
-    let s = &mut u.desc;
+/// Put descriptor `d` on a descriptor port (valid is driven separately).
+pub fn set_desc(s: &mut TxDescSink, d: &TxDescriptor) {
     s.partial.next = d.partial;
     s.csum_start.next = (d.csum_start as u64).into();
     s.csum_offset.next = (d.csum_offset as u64).into();
@@ -201,6 +200,8 @@ pub fn drive_beats<const W: usize, const K: usize, const N: usize, const A: usiz
     let mut cur: Vec<u8> = Vec::new();
     let mut run = TxRun::default();
     let mut last_counts = [0u64; 4];
+    // the frame whose last beat went in at each cycle
+    let mut last_beat_at: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
     let (mut first_out, mut last_out) = (None::<u64>, 0u64);
     let mut ready_hist: Vec<bool> = Vec::new();
     let mut last_progress = 0u64;
@@ -216,7 +217,7 @@ pub fn drive_beats<const W: usize, const K: usize, const N: usize, const A: usiz
         uut.clock.next = false.into();
         uut.desc.valid.next = di < n;
         if di < n {
-            set_desc(&mut uut, &cases[di].1);
+            set_desc(&mut uut.desc, &cases[di].1);
         }
         let offer = fi < n && !idle_now;
         uut.s_axis.tvalid.next = offer;
@@ -282,12 +283,13 @@ pub fn drive_beats<const W: usize, const K: usize, const N: usize, const A: usiz
         if in_fire {
             bi += 1;
             if bi == beats[fi].len() {
+                last_beat_at.insert(c, fi);
                 fi += 1;
                 bi = 0;
             }
         }
         idle_now = opts.idle > 0.0 && rng.chance(opts.idle);
-        // drops: the packet in ingress is the one whose descriptor was accepted last
+        // drops: the frame whose last beat went in DROP_LATENCY clocks ago
         let counts = [
             uut.drop_truncated.val().to_u64(),
             uut.drop_too_long.val().to_u64(),
@@ -299,9 +301,11 @@ pub fn drive_beats<const W: usize, const K: usize, const N: usize, const A: usiz
             .enumerate()
         {
             if counts[i] != last_counts[i] {
-                anyhow::ensure!(counts[i] == last_counts[i] + 1 && di > 0, "drop counter jumped");
-                anyhow::ensure!(outcome[di - 1].is_none(), "two outcomes for case {}", di - 1);
-                outcome[di - 1] = Some(Err(err));
+                anyhow::ensure!(counts[i] == last_counts[i] + 1, "drop counter jumped");
+                let at = c.checked_sub(DROP_LATENCY as u64).and_then(|t| last_beat_at.get(&t).copied());
+                let Some(f) = at else { anyhow::bail!("a drop in cycle {c} with no frame ending {DROP_LATENCY} clocks before") };
+                anyhow::ensure!(outcome[f].is_none(), "two outcomes for case {f}");
+                outcome[f] = Some(Err(err));
                 run.drops += 1;
             }
         }

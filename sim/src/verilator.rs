@@ -272,7 +272,8 @@ pub struct Stimulus<'a> {
     /// Clocks at the start with nothing offered (descriptors, input beats): the design's
     /// registered configuration settles first.
     pub warmup: u64,
-    /// Report the cycle each packet's first beat is accepted ([`VlRun::starts`]).
+    /// Report the cycle each packet's first and last beats are accepted ([`VlRun::starts`],
+    /// [`VlRun::ends`]).
     pub starts: bool,
     pub backpressure: f64,
     pub idle: f64,
@@ -311,6 +312,8 @@ pub struct VlRun {
     pub outputs: BTreeMap<String, Vec<u8>>,
     /// With [`Stimulus::starts`]: per packet, the cycle its first beat was accepted.
     pub starts: Vec<u64>,
+    /// With [`Stimulus::starts`]: per packet, the cycle its last beat was accepted.
+    pub ends: Vec<u64>,
     /// With [`Stimulus::wire_frames`]: the frames over the wire handshake, each with the
     /// cycle its last beat crossed.
     pub wire: Vec<(u64, Vec<u8>)>,
@@ -507,6 +510,7 @@ fn read_results(model: &VlModel, meta: &[String], bytes: &[u8]) -> anyhow::Resul
                 run.events.push(Event::Pulse { cycle, chan, value: c.u64()? });
             }
             b'S' => run.starts.push(c.u64()?),
+            b'L' => run.ends.push(c.u64()?),
             b'X' => {
                 let cycle = c.u64()?;
                 let n = c.u32()? as usize;

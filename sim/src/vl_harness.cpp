@@ -382,6 +382,7 @@ int main(int argc, char** argv) {
 
         if (wire_done) { w.u8('X'); w.u64(c); w.u32(wframe.size()); w.put(wframe.data(), wframe.size()); wframe.clear(); }
         if (starts && in_fire && beat == 0) { w.u8('S'); w.u64(c); }
+        if (starts && in_fire && beat + 1 == beats.size()) { w.u8('L'); w.u64(c); }
 
         set_u64(clk, 1);
         top->eval();
@@ -390,7 +391,7 @@ int main(int argc, char** argv) {
         if (in_fire && ++beat == beats.size()) { beat = 0; if (++pkt < npkts) load_pkt(); }
         idle_now = idle > 0 && rng.chance(idle);
         bool progress = chan_fire || in_fire || wire_fire || out_fire || pulse;
-        // counter increments first (attributed to the descriptor accepted last), then the
+        // counter increments first (attributed by the caller), then the
         // output frame, then the pulse: the rust-hdl drivers' order
         for (size_t i = 0; i < watch.size(); i++) {
             uint64_t v = get_u64(g_ports[watch[i]]);

@@ -222,20 +222,24 @@ pub fn tx_run(cases: &[(Vec<u8>, TxDescriptor)], opts: &DriveOpts, width: usize)
         stall: 20_000,
         bound: 10_000 + (40 * cases.len() as u64 + 4 * total_in) * slow,
         end_inputs: true,
+        starts: true,
         ..Default::default()
     };
     let r = run(&model, &s)?;
-    // attribution as in tx_model::drive_beats: a drop belongs to the descriptor accepted
-    // last, output frames in order to the cases that were not dropped
+    // attribution as in tx_model::drive_beats: a drop belongs to the frame whose last beat
+    // went in DROP_LATENCY clocks before, output frames in order to the cases that were not
+    // dropped
+    let last_beat_at: std::collections::HashMap<u64, usize> = r.ends.iter().enumerate().map(|(f, c)| (*c, f)).collect();
     let n = cases.len();
     let mut outcome: Vec<Option<Result<(), TxError>>> = vec![None; n];
     let mut frames = Vec::new();
     let mut drops = 0;
     for e in r.events {
         match e {
-            Event::Count { index, delta, chan, .. } => {
-                anyhow::ensure!(delta == 1 && chan > 0, "drop counter jumped");
-                let i = chan as usize - 1;
+            Event::Count { cycle, index, delta, .. } => {
+                anyhow::ensure!(delta == 1, "drop counter jumped");
+                let at = cycle.checked_sub(rco_hdl::tx::ingress::DROP_LATENCY as u64).and_then(|t| last_beat_at.get(&t));
+                let Some(&i) = at else { anyhow::bail!("a drop in cycle {cycle} with no frame ending before it") };
                 anyhow::ensure!(outcome[i].is_none(), "two outcomes for case {i}");
                 outcome[i] = Some(Err(TX_ERRORS[index]));
                 drops += 1;

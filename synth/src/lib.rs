@@ -38,7 +38,7 @@ pub enum Design {
     /// `rco_hdl::rx::RxTop` (the streaming VXLAN RX; 64, 128, 256 or 512 bits; ring for
     /// jumbo frames).
     Rx,
-    /// `rco_hdl::tx_encap::TxEncap` (the VXLAN/RCO TX datapath; 9216-byte buffer).
+    /// `rco_hdl::tx::TxEncap` (the VXLAN/RCO TX datapath; 9216-byte buffer).
     TxEncap,
 }
 
@@ -177,7 +177,7 @@ fn gen_block<B: Block>(mut uut: B) -> String {
 
 /// rust-hdl's Verilog of the TX block built for `max_frame`-byte host frames.
 fn raw_tx_encap(width: usize, max_frame: usize) -> anyhow::Result<String> {
-    use rco_hdl::tx_encap::{TxEncap128, TxEncap256, TxEncap512, TxEncap64};
+    use rco_hdl::tx::{TxEncap128, TxEncap256, TxEncap512, TxEncap64};
     Ok(match width {
         64 => gen_block(TxEncap64::new(max_frame)),
         128 => gen_block(TxEncap128::new(max_frame)),

@@ -1,0 +1,562 @@
+//! `TxEgress`: sends each finished frame as the outer header followed by the inner frame read
+//! from the ring, shifted by the header's length within a beat, with the completed inner
+//! checksum patched in; back to back, one beat per clock, `m_axis` from registers.
+//!
+//! * Slot (`s_*`): the next frame's header (built from its descriptor and plan, checksums
+//!   placed) and the initial state of its beat counters, loaded from the two queues' heads
+//!   when empty. The egress takes it with a frame's last beat, so frames of two beats or
+//!   more follow each other with no idle beat.
+//! * Egress (`e_*`): `hlen / K` header beats from the `e_h` shift register, then data beats
+//!   `(word << 8r) | e_low` with `r = hlen % K` (`e_low` holds the current header word, then
+//!   the previous word's high lanes). Everything the output depends on is a register: beat
+//!   flags (`e_hdr`, `e_cons`, `e_last`) are computed for the next beat at each fire, and a
+//!   patched frame's two bytes come from per-beat masks (`e_pm`, `e_pv`).
+//! * Ring reads are prefetched (`ra`, up to the ingress's `commit`) into a 4-entry queue
+//!   `q0..q3`; the ring's read data comes from the block RAM's output register.
+//! * Output: a two-entry register slice (`o_*` on the bus, `k_*` skid), so `tready` steers
+//!   only the slice; the egress advances while the skid entry is free.
+
+use super::desc::TxDescSink;
+use super::plan::TxPlanSink;
+use crate::stream::AxisSource;
+use rust_hdl::prelude::*;
+
+/// Outer header lengths: IPv4, IPv4 + 802.1Q, IPv6, IPv6 + 802.1Q.
+pub const HLEN: [usize; 4] = [50, 54, 70, 74];
+
+#[derive(Copy, Clone, PartialEq, Debug, LogicState)]
+pub enum OutState {
+    Idle,
+    Send,
+}
+
+#[derive(LogicBlock)]
+pub struct TxEgress<const W: usize, const K: usize, const A: usize, const HB: usize> {
+    pub clock: Signal<In, Clock>,
+    /// the fields queue's head (the descriptor of the next frame to send)
+    pub fields: TxDescSink,
+    /// the plan queue's head
+    pub plan: TxPlanSink<K>,
+    /// a frame was taken from the queues (its credit returns)
+    pub taken: Signal<Out, Bit>,
+    /// the ring: words before `commit` may be read; `rd_ptr` is the next word to read
+    pub commit: Signal<In, Bits<16>>,
+    pub rd_ptr: Signal<Out, Bits<16>>,
+    pub rd_address: Signal<Out, Bits<A>>,
+    pub rd_data: Signal<In, Bits<W>>,
+    pub m_axis: AxisSource<W, K>,
+    pub frames_out: Signal<Out, Bits<32>>,
+    // parameters: realignment shifts (8 * hlen % K, 8 * (K - hlen % K)) for v4, v4+vlan,
+    // v6, v6+vlan
+    w_bits: Constant<Bits<16>>,
+    shl_v4: Constant<Bits<16>>,
+    shr_v4: Constant<Bits<16>>,
+    shl_v4t: Constant<Bits<16>>,
+    shr_v4t: Constant<Bits<16>>,
+    shl_v6: Constant<Bits<16>>,
+    shr_v6: Constant<Bits<16>>,
+    shl_v6t: Constant<Bits<16>>,
+    shr_v6t: Constant<Bits<16>>,
+    ones: Constant<Bits<K>>,
+    // ---- the header of the frame at the queues' head, in lane order
+    ip_id_le: Signal<Local, Bits<16>>,
+    sport_le: Signal<Local, Bits<16>>,
+    dport_le: Signal<Local, Bits<16>>,
+    vni_mid: Signal<Local, Bits<16>>,
+    l2: Signal<Local, Bits<HB>>,
+    ip4: Signal<Local, Bits<160>>,
+    ip6: Signal<Local, Bits<320>>,
+    udpvx: Signal<Local, Bits<128>>,
+    rest: Signal<Local, Bits<HB>>,
+    hdr: Signal<Local, Bits<HB>>,
+    ma: Signal<Local, Bits<W>>,
+    mb: Signal<Local, Bits<W>>,
+    va: Signal<Local, Bits<W>>,
+    vb: Signal<Local, Bits<W>>,
+    // ---- slot
+    load: Signal<Local, Bit>,
+    take: Signal<Local, Bit>,
+    s_full: DFF<Bit>,
+    s_h: DFF<Bits<HB>>,
+    s_nh: DFF<Bits<16>>,
+    s_hdr0: DFF<Bit>,
+    s_words: DFF<Bits<16>>,
+    s_cons0: DFF<Bit>,
+    s_nbeats: DFF<Bits<16>>,
+    s_last0: DFF<Bit>,
+    s_ca: DFF<Bits<16>>,
+    s_cb: DFF<Bits<16>>,
+    s_ma: DFF<Bits<W>>,
+    s_mb: DFF<Bits<W>>,
+    s_va: DFF<Bits<W>>,
+    s_vb: DFF<Bits<W>>,
+    s_pm0: DFF<Bits<W>>,
+    s_pv0: DFF<Bits<W>>,
+    s_lastkeep: DFF<Bits<K>>,
+    s_v6: DFF<Bit>,
+    s_vlan: DFF<Bit>,
+    // ---- egress: state of the beat on the bus
+    e_state: DFF<OutState>,
+    e_h: DFF<Bits<HB>>,
+    e_low: DFF<Bits<W>>,
+    e_hleft: DFF<Bits<16>>,
+    e_hdr: DFF<Bit>,
+    e_words: DFF<Bits<16>>,
+    e_cons: DFF<Bit>,
+    e_bleft: DFF<Bits<16>>,
+    e_last: DFF<Bit>,
+    e_ca: DFF<Bits<16>>,
+    e_cb: DFF<Bits<16>>,
+    e_ma: DFF<Bits<W>>,
+    e_mb: DFF<Bits<W>>,
+    e_va: DFF<Bits<W>>,
+    e_vb: DFF<Bits<W>>,
+    e_pm: DFF<Bits<W>>,
+    e_pv: DFF<Bits<W>>,
+    e_lastkeep: DFF<Bits<K>>,
+    e_v6: DFF<Bit>,
+    e_vlan: DFF<Bit>,
+    // ---- ring prefetch: reads of committed words into a 4-entry queue
+    ra: DFF<Bits<16>>,
+    q_inflight: DFF<Bit>,
+    q_arrive: DFF<Bit>,
+    q_filled: DFF<Bits<3>>,
+    q_w: DFF<Bits<2>>,
+    q_r: DFF<Bits<2>>,
+    q0: DFF<Bits<W>>,
+    q1: DFF<Bits<W>>,
+    q2: DFF<Bits<W>>,
+    q3: DFF<Bits<W>>,
+    issue: Signal<Local, Bit>,
+    pop: Signal<Local, Bit>,
+    word: Signal<Local, Bits<W>>,
+    fire: Signal<Local, Bit>,
+    // ---- output register slice
+    o_valid: DFF<Bit>,
+    o_data: DFF<Bits<W>>,
+    o_keep: DFF<Bits<K>>,
+    o_last: DFF<Bit>,
+    k_valid: DFF<Bit>,
+    k_data: DFF<Bits<W>>,
+    k_keep: DFF<Bits<K>>,
+    k_last: DFF<Bit>,
+    o_move: Signal<Local, Bit>,
+    b_data: Signal<Local, Bits<W>>,
+    b_keep: Signal<Local, Bits<K>>,
+    hdr_n: Signal<Local, Bit>,
+    cur_shl: Signal<Local, Bits<W>>,
+    cur_shr: Signal<Local, Bits<W>>,
+    beat: Signal<Local, Bits<W>>,
+    cnt_out: DFF<Bits<32>>,
+}
+
+impl<const W: usize, const K: usize, const A: usize, const HB: usize> Default for TxEgress<W, K, A, HB> {
+    fn default() -> Self {
+        assert!(K * 8 == W && K.is_power_of_two());
+        assert!(HB % W == 0 && HB >= 74 * 8 && HB >= 2 * W, "header register size");
+        let c16 = |v: usize| Constant::new((v as u64).into());
+        let sh = |h: usize| (c16(8 * (h % K)), c16(8 * (K - h % K)));
+        let (shl_v4, shr_v4) = sh(HLEN[0]);
+        let (shl_v4t, shr_v4t) = sh(HLEN[1]);
+        let (shl_v6, shr_v6) = sh(HLEN[2]);
+        let (shl_v6t, shr_v6t) = sh(HLEN[3]);
+        Self {
+            clock: Default::default(),
+            fields: Default::default(),
+            plan: Default::default(),
+            taken: Default::default(),
+            commit: Default::default(),
+            rd_ptr: Default::default(),
+            rd_address: Default::default(),
+            rd_data: Default::default(),
+            m_axis: Default::default(),
+            frames_out: Default::default(),
+            w_bits: c16(W),
+            shl_v4,
+            shr_v4,
+            shl_v4t,
+            shr_v4t,
+            shl_v6,
+            shr_v6,
+            shl_v6t,
+            shr_v6t,
+            ones: Constant::new(Bits::<K>::mask()),
+            ip_id_le: Default::default(),
+            sport_le: Default::default(),
+            dport_le: Default::default(),
+            vni_mid: Default::default(),
+            l2: Default::default(),
+            ip4: Default::default(),
+            ip6: Default::default(),
+            udpvx: Default::default(),
+            rest: Default::default(),
+            hdr: Default::default(),
+            ma: Default::default(),
+            mb: Default::default(),
+            va: Default::default(),
+            vb: Default::default(),
+            load: Default::default(),
+            take: Default::default(),
+            s_full: Default::default(),
+            s_h: Default::default(),
+            s_nh: Default::default(),
+            s_hdr0: Default::default(),
+            s_words: Default::default(),
+            s_cons0: Default::default(),
+            s_nbeats: Default::default(),
+            s_last0: Default::default(),
+            s_ca: Default::default(),
+            s_cb: Default::default(),
+            s_ma: Default::default(),
+            s_mb: Default::default(),
+            s_va: Default::default(),
+            s_vb: Default::default(),
+            s_pm0: Default::default(),
+            s_pv0: Default::default(),
+            s_lastkeep: Default::default(),
+            s_v6: Default::default(),
+            s_vlan: Default::default(),
+            e_state: Default::default(),
+            e_h: Default::default(),
+            e_low: Default::default(),
+            e_hleft: Default::default(),
+            e_hdr: Default::default(),
+            e_words: Default::default(),
+            e_cons: Default::default(),
+            e_bleft: Default::default(),
+            e_last: Default::default(),
+            e_ca: Default::default(),
+            e_cb: Default::default(),
+            e_ma: Default::default(),
+            e_mb: Default::default(),
+            e_va: Default::default(),
+            e_vb: Default::default(),
+            e_pm: Default::default(),
+            e_pv: Default::default(),
+            e_lastkeep: Default::default(),
+            e_v6: Default::default(),
+            e_vlan: Default::default(),
+            ra: Default::default(),
+            q_inflight: Default::default(),
+            q_arrive: Default::default(),
+            q_filled: Default::default(),
+            q_w: Default::default(),
+            q_r: Default::default(),
+            q0: Default::default(),
+            q1: Default::default(),
+            q2: Default::default(),
+            q3: Default::default(),
+            issue: Default::default(),
+            pop: Default::default(),
+            word: Default::default(),
+            fire: Default::default(),
+            o_valid: Default::default(),
+            o_data: Default::default(),
+            o_keep: Default::default(),
+            o_last: Default::default(),
+            k_valid: Default::default(),
+            k_data: Default::default(),
+            k_keep: Default::default(),
+            k_last: Default::default(),
+            o_move: Default::default(),
+            b_data: Default::default(),
+            b_keep: Default::default(),
+            hdr_n: Default::default(),
+            cur_shl: Default::default(),
+            cur_shr: Default::default(),
+            beat: Default::default(),
+            cnt_out: Default::default(),
+        }
+    }
+}
+
+impl<const W: usize, const K: usize, const A: usize, const HB: usize> Logic for TxEgress<W, K, A, HB> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clock, s_full, s_h, s_nh, s_hdr0, s_words, s_cons0, s_nbeats, s_last0, s_ca, s_cb,
+            s_ma, s_mb, s_va, s_vb, s_pm0, s_pv0, s_lastkeep, s_v6, s_vlan, e_state, e_h, e_low,
+            e_hleft, e_hdr, e_words, e_cons, e_bleft, e_last, e_ca, e_cb, e_ma, e_mb, e_va, e_vb,
+            e_pm, e_pv, e_lastkeep, e_v6, e_vlan, ra, q_inflight, q_arrive, q_filled, q_w, q_r, q0,
+            q1, q2, q3, o_valid, o_data, o_keep, o_last, k_valid, k_data, k_keep, k_last, cnt_out
+        );
+
+        // ================= the header of the frame at the queues' head
+        self.ip_id_le.next = (self.fields.ip_id.val() << 8) | (self.fields.ip_id.val() >> 8);
+        self.sport_le.next = (self.fields.udp_sport.val() << 8) | (self.fields.udp_sport.val() >> 8);
+        self.dport_le.next = (self.fields.udp_dport.val() << 8) | (self.fields.udp_dport.val() >> 8);
+        self.vni_mid.next = (bit_cast::<16, 24>(self.fields.vni.val() >> 16))
+            | (bit_cast::<16, 24>(self.fields.vni.val() >> 8) << 8);
+        self.l2.next = bit_cast::<HB, 48>(self.fields.dst_mac.val())
+            | (bit_cast::<HB, 48>(self.fields.src_mac.val()) << 48);
+        if self.fields.vlan.val() {
+            self.l2.next = bit_cast::<HB, 48>(self.fields.dst_mac.val())
+                | (bit_cast::<HB, 48>(self.fields.src_mac.val()) << 48)
+                | (bit_cast::<HB, 16>(0x0081.into()) << 96)
+                | (bit_cast::<HB, 16>(self.fields.vlan_tci.val() >> 8) << 112)
+                | (bit_cast::<HB, 16>(self.fields.vlan_tci.val() & 0xFF) << 120);
+        }
+        self.udpvx.next = bit_cast::<128, 16>(self.sport_le.val())
+            | (bit_cast::<128, 16>(self.dport_le.val()) << 16)
+            | (bit_cast::<128, 16>(self.plan.udp_len.val()) << 32)
+            | (bit_cast::<128, 16>(self.plan.udp_csum.val()) << 48)
+            | (bit_cast::<128, 16>(self.plan.vxlan_flags.val()) << 64)
+            | (bit_cast::<128, 16>(self.vni_mid.val()) << 96)
+            | (bit_cast::<128, 16>(self.plan.vni_low.val()) << 112);
+        self.ip4.next = bit_cast::<160, 16>(0x0045.into())
+            | (bit_cast::<160, 16>(self.plan.ip_len.val()) << 16)
+            | (bit_cast::<160, 16>(self.ip_id_le.val()) << 32)
+            | (bit_cast::<160, 8>(self.fields.ttl.val()) << 64)
+            | (bit_cast::<160, 8>(0x11.into()) << 72)
+            | (bit_cast::<160, 16>(self.plan.ip_csum.val()) << 80)
+            | (bit_cast::<160, 32>(self.fields.src_ip.val().get_bits::<32>(0)) << 96)
+            | (bit_cast::<160, 32>(self.fields.dst_ip.val().get_bits::<32>(0)) << 128);
+        self.ip6.next = bit_cast::<320, 8>(0x60.into())
+            | (bit_cast::<320, 20>(self.fields.flow_label.val() >> 16) << 8)
+            | (bit_cast::<320, 20>((self.fields.flow_label.val() >> 8) & 0xFF) << 16)
+            | (bit_cast::<320, 20>(self.fields.flow_label.val() & 0xFF) << 24)
+            | (bit_cast::<320, 16>(self.plan.udp_len.val()) << 32)
+            | (bit_cast::<320, 8>(0x11.into()) << 48)
+            | (bit_cast::<320, 8>(self.fields.ttl.val()) << 56)
+            | (bit_cast::<320, 128>(self.fields.src_ip.val()) << 64)
+            | (bit_cast::<320, 128>(self.fields.dst_ip.val()) << 192);
+        if self.fields.ipv6.val() {
+            self.rest.next = bit_cast::<HB, 16>(0xDD86.into())
+                | (bit_cast::<HB, 320>(self.ip6.val()) << 16)
+                | (bit_cast::<HB, 128>(self.udpvx.val()) << 336);
+        } else {
+            self.rest.next = bit_cast::<HB, 16>(0x0008.into())
+                | (bit_cast::<HB, 160>(self.ip4.val()) << 16)
+                | (bit_cast::<HB, 128>(self.udpvx.val()) << 176);
+        }
+        if self.fields.vlan.val() {
+            self.hdr.next = self.l2.val() | (self.rest.val() << 128);
+        } else {
+            self.hdr.next = self.l2.val() | (self.rest.val() << 96);
+        }
+        // the patched bytes' masks and values in their beats
+        self.ma.next = 0.into();
+        self.mb.next = 0.into();
+        self.va.next = 0.into();
+        self.vb.next = 0.into();
+        if self.plan.patch.val() {
+            self.ma.next = bit_cast::<W, 8>(0xFF.into()) << self.plan.patch_bit_a.val();
+            self.mb.next = bit_cast::<W, 8>(0xFF.into()) << self.plan.patch_bit_b.val();
+            self.va.next = bit_cast::<W, 16>(self.plan.inner_csum.val() >> 8) << self.plan.patch_bit_a.val();
+            self.vb.next = bit_cast::<W, 16>(self.plan.inner_csum.val() & 0xFF) << self.plan.patch_bit_b.val();
+        }
+
+        // ================= slot
+        // a beat leaves the egress into the register slice when its skid entry is free
+        self.fire.next = (self.e_state.q.val() == OutState::Send) && !self.k_valid.q.val();
+        // an idle egress, or one sending its last beat, takes the slot; an empty slot loads
+        // from the queues (a clock after a take: an output frame of two beats or more
+        // leaves no gap, and the queues' pops do not wait for m_axis)
+        self.take.next = self.s_full.q.val()
+            && ((self.e_state.q.val() == OutState::Idle) || (self.fire.val() && self.e_last.q.val()));
+        self.load.next = self.plan.valid.val() && !self.s_full.q.val();
+        self.plan.ready.next = self.load.val();
+        self.fields.ready.next = self.load.val();
+        self.taken.next = self.load.val();
+        if self.take.val() {
+            self.s_full.d.next = false;
+        }
+        if self.load.val() {
+            self.s_full.d.next = true;
+            self.s_h.d.next = self.hdr.val();
+            self.s_nh.d.next = self.plan.hdr_beats.val();
+            self.s_hdr0.d.next = self.plan.hdr_beats.val().any();
+            self.s_words.d.next = self.plan.words.val();
+            self.s_cons0.d.next = !self.plan.hdr_beats.val().any() && self.plan.words.val().any();
+            self.s_nbeats.d.next = self.plan.beats.val();
+            self.s_last0.d.next = self.plan.beats.val() == 1;
+            self.s_ca.d.next = self.plan.patch_beat_a.val();
+            self.s_cb.d.next = self.plan.patch_beat_b.val();
+            self.s_ma.d.next = self.ma.val();
+            self.s_mb.d.next = self.mb.val();
+            self.s_va.d.next = self.va.val();
+            self.s_vb.d.next = self.vb.val();
+            self.s_pm0.d.next = 0.into();
+            self.s_pv0.d.next = 0.into();
+            if !self.plan.patch_beat_a.val().any() && !self.plan.patch_beat_b.val().any() {
+                self.s_pm0.d.next = self.ma.val() | self.mb.val();
+                self.s_pv0.d.next = self.va.val() | self.vb.val();
+            } else if !self.plan.patch_beat_a.val().any() {
+                // (b's beat is never before a's)
+                self.s_pm0.d.next = self.ma.val();
+                self.s_pv0.d.next = self.va.val();
+            }
+            self.s_lastkeep.d.next = self.plan.last_keep.val();
+            self.s_v6.d.next = self.fields.ipv6.val();
+            self.s_vlan.d.next = self.fields.vlan.val();
+        }
+
+        // ================= egress
+        // data beats: this word's lanes above the carry (the previous word's high lanes,
+        // or for the first data beat the header's last hlen % K bytes), all in e_low
+        self.word.next = self.q0.q.val();
+        if self.q_r.q.val() == 1 {
+            self.word.next = self.q1.q.val();
+        } else if self.q_r.q.val() == 2 {
+            self.word.next = self.q2.q.val();
+        } else if self.q_r.q.val() == 3 {
+            self.word.next = self.q3.q.val();
+        }
+        self.cur_shl.next = 0.into();
+        self.cur_shr.next = 0.into();
+        if self.e_v6.q.val() && self.e_vlan.q.val() {
+            self.cur_shl.next = self.word.val() << self.shl_v6t.val();
+            self.cur_shr.next = self.word.val() >> self.shr_v6t.val();
+        } else if self.e_v6.q.val() {
+            self.cur_shl.next = self.word.val() << self.shl_v6.val();
+            self.cur_shr.next = self.word.val() >> self.shr_v6.val();
+        } else if self.e_vlan.q.val() {
+            self.cur_shl.next = self.word.val() << self.shl_v4t.val();
+            self.cur_shr.next = self.word.val() >> self.shr_v4t.val();
+        } else {
+            self.cur_shl.next = self.word.val() << self.shl_v4.val();
+            self.cur_shr.next = self.word.val() >> self.shr_v4.val();
+        }
+        self.beat.next = self.e_low.q.val();
+        if self.e_cons.q.val() {
+            self.beat.next = self.cur_shl.val() | self.e_low.q.val();
+        }
+        // a patched frame: the completed inner checksum replaces the field
+        self.b_data.next = (self.beat.val() & !self.e_pm.q.val()) | self.e_pv.q.val();
+        self.b_keep.next = self.ones.val();
+        if self.e_last.q.val() {
+            self.b_keep.next = self.e_lastkeep.q.val();
+        }
+        // register slice: o_* drive m_axis; a beat arriving while o_* is stalled waits in k_*
+        self.m_axis.tvalid.next = self.o_valid.q.val();
+        self.m_axis.tdata.next = self.o_data.q.val();
+        self.m_axis.tkeep.next = self.o_keep.q.val();
+        self.m_axis.tlast.next = self.o_last.q.val();
+        self.m_axis.tuser.next = false;
+        self.o_move.next = !self.o_valid.q.val() || self.m_axis.tready.val();
+        // a frame counts as sent when its last beat leaves on m_axis
+        if self.o_valid.q.val() && self.m_axis.tready.val() && self.o_last.q.val() {
+            self.cnt_out.d.next = self.cnt_out.q.val() + 1;
+        }
+        self.frames_out.next = self.cnt_out.q.val();
+        if self.o_move.val() {
+            if self.k_valid.q.val() {
+                self.o_valid.d.next = true;
+                self.o_data.d.next = self.k_data.q.val();
+                self.o_keep.d.next = self.k_keep.q.val();
+                self.o_last.d.next = self.k_last.q.val();
+                self.k_valid.d.next = false;
+            } else {
+                self.o_valid.d.next = self.fire.val();
+                self.o_data.d.next = self.b_data.val();
+                self.o_keep.d.next = self.b_keep.val();
+                self.o_last.d.next = self.e_last.q.val();
+            }
+        } else if self.fire.val() {
+            self.k_valid.d.next = true;
+            self.k_data.d.next = self.b_data.val();
+            self.k_keep.d.next = self.b_keep.val();
+            self.k_last.d.next = self.e_last.q.val();
+        }
+
+        // ring prefetch: the read at `ra` issued in clock t is in rd_data (the block RAM's
+        // output register) in t+2 and in the queue from t+3; at most 4 words queued or in
+        // flight, so one pop a clock never finds it empty
+        self.rd_address.next = bit_cast::<A, 16>(self.ra.q.val());
+        self.rd_ptr.next = self.ra.q.val();
+        self.issue.next = ((self.q_filled.q.val() < 2)
+            || ((self.q_filled.q.val() == 2) && !(self.q_inflight.q.val() && self.q_arrive.q.val()))
+            || ((self.q_filled.q.val() == 3) && !self.q_inflight.q.val() && !self.q_arrive.q.val()))
+            && (self.ra.q.val() != self.commit.val());
+        self.q_inflight.d.next = self.issue.val();
+        self.q_arrive.d.next = self.q_inflight.q.val();
+        if self.issue.val() {
+            self.ra.d.next = self.ra.q.val() + 1;
+        }
+        if self.q_arrive.q.val() {
+            self.q_w.d.next = self.q_w.q.val() + 1;
+            if self.q_w.q.val() == 0 {
+                self.q0.d.next = self.rd_data.val();
+            }
+            if self.q_w.q.val() == 1 {
+                self.q1.d.next = self.rd_data.val();
+            }
+            if self.q_w.q.val() == 2 {
+                self.q2.d.next = self.rd_data.val();
+            }
+            if self.q_w.q.val() == 3 {
+                self.q3.d.next = self.rd_data.val();
+            }
+        }
+        self.pop.next = self.fire.val() && self.e_cons.q.val();
+        if self.pop.val() {
+            self.q_r.d.next = self.q_r.q.val() + 1;
+        }
+        if self.q_arrive.q.val() && !self.pop.val() {
+            self.q_filled.d.next = self.q_filled.q.val() + 1;
+        } else if !self.q_arrive.q.val() && self.pop.val() {
+            self.q_filled.d.next = self.q_filled.q.val() - 1;
+        }
+        // flags of the next beat, from registers only
+        self.hdr_n.next = self.e_hdr.q.val() && (self.e_hleft.q.val() != 1);
+        if self.fire.val() {
+            if self.e_hdr.q.val() {
+                self.e_h.d.next = self.e_h.q.val() >> self.w_bits.val();
+                self.e_low.d.next = bit_cast::<W, HB>(self.e_h.q.val() >> self.w_bits.val());
+                self.e_hleft.d.next = self.e_hleft.q.val() - 1;
+            } else if self.e_cons.q.val() {
+                self.e_low.d.next = self.cur_shr.val();
+            } else {
+                self.e_low.d.next = 0.into();
+            }
+            self.e_hdr.d.next = self.hdr_n.val();
+            if self.e_cons.q.val() {
+                self.e_words.d.next = self.e_words.q.val() - 1;
+                self.e_cons.d.next = !self.hdr_n.val() && (self.e_words.q.val() != 1);
+            } else {
+                self.e_cons.d.next = !self.hdr_n.val() && self.e_words.q.val().any();
+            }
+            self.e_bleft.d.next = self.e_bleft.q.val() - 1;
+            self.e_last.d.next = self.e_bleft.q.val() == 2;
+            self.e_ca.d.next = self.e_ca.q.val() - 1;
+            self.e_cb.d.next = self.e_cb.q.val() - 1;
+            self.e_pm.d.next = 0.into();
+            self.e_pv.d.next = 0.into();
+            if (self.e_ca.q.val() == 1) && (self.e_cb.q.val() == 1) {
+                self.e_pm.d.next = self.e_ma.q.val() | self.e_mb.q.val();
+                self.e_pv.d.next = self.e_va.q.val() | self.e_vb.q.val();
+            } else if self.e_ca.q.val() == 1 {
+                self.e_pm.d.next = self.e_ma.q.val();
+                self.e_pv.d.next = self.e_va.q.val();
+            } else if self.e_cb.q.val() == 1 {
+                self.e_pm.d.next = self.e_mb.q.val();
+                self.e_pv.d.next = self.e_vb.q.val();
+            }
+            if self.e_last.q.val() {
+                self.e_state.d.next = OutState::Idle;
+            }
+        }
+        if self.take.val() {
+            self.e_h.d.next = self.s_h.q.val();
+            self.e_low.d.next = bit_cast::<W, HB>(self.s_h.q.val());
+            self.e_hleft.d.next = self.s_nh.q.val();
+            self.e_hdr.d.next = self.s_hdr0.q.val();
+            self.e_words.d.next = self.s_words.q.val();
+            self.e_cons.d.next = self.s_cons0.q.val();
+            self.e_bleft.d.next = self.s_nbeats.q.val();
+            self.e_last.d.next = self.s_last0.q.val();
+            self.e_ca.d.next = self.s_ca.q.val();
+            self.e_cb.d.next = self.s_cb.q.val();
+            self.e_ma.d.next = self.s_ma.q.val();
+            self.e_mb.d.next = self.s_mb.q.val();
+            self.e_va.d.next = self.s_va.q.val();
+            self.e_vb.d.next = self.s_vb.q.val();
+            self.e_pm.d.next = self.s_pm0.q.val();
+            self.e_pv.d.next = self.s_pv0.q.val();
+            self.e_lastkeep.d.next = self.s_lastkeep.q.val();
+            self.e_v6.d.next = self.s_v6.q.val();
+            self.e_vlan.d.next = self.s_vlan.q.val();
+            self.e_state.d.next = OutState::Send;
+        }
+    }
+}
