@@ -104,3 +104,15 @@ fn verilator_w64_matches_golden() {
 fn verilator_w256_matches_golden() {
     check(256, 0.1, run_verilator, "tx_vl256");
 }
+
+#[test]
+#[ignore = "needs iverilog"]
+fn iverilog_w512_matches_golden() {
+    check(512, 0.1, run_iverilog, "tx_iv512");
+}
+
+#[test]
+#[ignore = "needs verilator"]
+fn verilator_w512_matches_golden() {
+    check(512, 0.1, run_verilator, "tx_vl512");
+}

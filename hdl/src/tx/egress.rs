@@ -58,6 +58,9 @@ pub struct TxEgress<const W: usize, const K: usize, const A: usize, const HB: us
     shl_v6t: Constant<Bits<16>>,
     shr_v6t: Constant<Bits<16>>,
     ones: Constant<Bits<K>>,
+    /// keeps a bit offset's lane-select bits only, so each mask bit is a small function of
+    /// the lane (a full 16-bit shift amount made a barrel shifter the critical path)
+    lane_bits: Constant<Bits<16>>,
     // ---- the header of the frame at the queues' head, in lane order
     ip_id_le: Signal<Local, Bits<16>>,
     sport_le: Signal<Local, Bits<16>>,
@@ -86,6 +89,8 @@ pub struct TxEgress<const W: usize, const K: usize, const A: usize, const HB: us
     s_last0: DFF<Bit>,
     s_ca: DFF<Bits<16>>,
     s_cb: DFF<Bits<16>>,
+    s_a1: DFF<Bit>,
+    s_b1: DFF<Bit>,
     s_ma: DFF<Bits<W>>,
     s_mb: DFF<Bits<W>>,
     s_va: DFF<Bits<W>>,
@@ -97,6 +102,9 @@ pub struct TxEgress<const W: usize, const K: usize, const A: usize, const HB: us
     s_vlan: DFF<Bit>,
     // ---- egress: state of the beat on the bus
     e_state: DFF<OutState>,
+    /// sending a beat that is not its frame's last: the slot waits (a flip-flop of its own,
+    /// so the take, which fans out to every `e_*` register, is one LUT from flip-flops)
+    e_mid: DFF<Bit>,
     e_h: DFF<Bits<HB>>,
     e_low: DFF<Bits<W>>,
     e_hleft: DFF<Bits<16>>,
@@ -107,6 +115,10 @@ pub struct TxEgress<const W: usize, const K: usize, const A: usize, const HB: us
     e_last: DFF<Bit>,
     e_ca: DFF<Bits<16>>,
     e_cb: DFF<Bits<16>>,
+    /// the next beat holds the first / second patched byte (`e_ca == 1`, `e_cb == 1`, kept
+    /// as flip-flops so the patch masks' select is not a 16-bit compare)
+    e_a1: DFF<Bit>,
+    e_b1: DFF<Bit>,
     e_ma: DFF<Bits<W>>,
     e_mb: DFF<Bits<W>>,
     e_va: DFF<Bits<W>>,
@@ -181,6 +193,7 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Default fo
             shl_v6t,
             shr_v6t,
             ones: Constant::new(Bits::<K>::mask()),
+            lane_bits: c16((W - 1) & !7),
             ip_id_le: Default::default(),
             sport_le: Default::default(),
             dport_le: Default::default(),
@@ -207,6 +220,8 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Default fo
             s_last0: Default::default(),
             s_ca: Default::default(),
             s_cb: Default::default(),
+            s_a1: Default::default(),
+            s_b1: Default::default(),
             s_ma: Default::default(),
             s_mb: Default::default(),
             s_va: Default::default(),
@@ -217,6 +232,7 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Default fo
             s_v6: Default::default(),
             s_vlan: Default::default(),
             e_state: Default::default(),
+            e_mid: Default::default(),
             e_h: Default::default(),
             e_low: Default::default(),
             e_hleft: Default::default(),
@@ -227,6 +243,8 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Default fo
             e_last: Default::default(),
             e_ca: Default::default(),
             e_cb: Default::default(),
+            e_a1: Default::default(),
+            e_b1: Default::default(),
             e_ma: Default::default(),
             e_mb: Default::default(),
             e_va: Default::default(),
@@ -274,9 +292,9 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Logic for 
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, s_full, s_h, s_nh, s_hdr0, s_words, s_cons0, s_nbeats, s_last0, s_ca, s_cb,
-            s_ma, s_mb, s_va, s_vb, s_pm0, s_pv0, s_lastkeep, s_v6, s_vlan, e_state, e_h, e_low,
-            e_hleft, e_hdr, e_words, e_cons, e_bleft, e_last, e_ca, e_cb, e_ma, e_mb, e_va, e_vb,
+            self, clock, s_full, s_h, s_nh, s_hdr0, s_words, s_cons0, s_nbeats, s_last0, s_ca, s_cb, s_a1, s_b1,
+            s_ma, s_mb, s_va, s_vb, s_pm0, s_pv0, s_lastkeep, s_v6, s_vlan, e_state, e_mid, e_h, e_low,
+            e_hleft, e_hdr, e_words, e_cons, e_bleft, e_last, e_ca, e_cb, e_a1, e_b1, e_ma, e_mb, e_va, e_vb,
             e_pm, e_pv, e_lastkeep, e_v6, e_vlan, ra, q_inflight, q_arrive, q_filled, q_w, q_r, q0,
             q1, q2, q3, o_valid, o_data, o_keep, o_last, k_valid, k_data, k_keep, k_last, cnt_out
         );
@@ -340,10 +358,14 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Logic for 
         self.va.next = 0.into();
         self.vb.next = 0.into();
         if self.plan.patch.val() {
-            self.ma.next = bit_cast::<W, 8>(0xFF.into()) << self.plan.patch_bit_a.val();
-            self.mb.next = bit_cast::<W, 8>(0xFF.into()) << self.plan.patch_bit_b.val();
-            self.va.next = bit_cast::<W, 16>(self.plan.inner_csum.val() >> 8) << self.plan.patch_bit_a.val();
-            self.vb.next = bit_cast::<W, 16>(self.plan.inner_csum.val() & 0xFF) << self.plan.patch_bit_b.val();
+            self.ma.next = bit_cast::<W, 8>(0xFF.into())
+                << (self.plan.patch_bit_a.val() & self.lane_bits.val());
+            self.mb.next = bit_cast::<W, 8>(0xFF.into())
+                << (self.plan.patch_bit_b.val() & self.lane_bits.val());
+            self.va.next = bit_cast::<W, 16>(self.plan.inner_csum.val() >> 8)
+                << (self.plan.patch_bit_a.val() & self.lane_bits.val());
+            self.vb.next = bit_cast::<W, 16>(self.plan.inner_csum.val() & 0xFF)
+                << (self.plan.patch_bit_b.val() & self.lane_bits.val());
         }
 
         // ================= slot
@@ -353,7 +375,8 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Logic for 
         // from the queues (a clock after a take: an output frame of two beats or more
         // leaves no gap, and the queues' pops do not wait for m_axis)
         self.take.next = self.s_full.q.val()
-            && ((self.e_state.q.val() == OutState::Idle) || (self.fire.val() && self.e_last.q.val()));
+            && !self.e_mid.q.val()
+            && ((self.e_state.q.val() == OutState::Idle) || !self.k_valid.q.val());
         self.load.next = self.plan.valid.val() && !self.s_full.q.val();
         self.plan.ready.next = self.load.val();
         self.fields.ready.next = self.load.val();
@@ -372,17 +395,20 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Logic for 
             self.s_last0.d.next = self.plan.beats.val() == 1;
             self.s_ca.d.next = self.plan.patch_beat_a.val();
             self.s_cb.d.next = self.plan.patch_beat_b.val();
+            self.s_a1.d.next = self.plan.patch_beat_a.val() == 1;
+            self.s_b1.d.next = self.plan.patch_beat_b.val() == 1;
             self.s_ma.d.next = self.ma.val();
             self.s_mb.d.next = self.mb.val();
             self.s_va.d.next = self.va.val();
             self.s_vb.d.next = self.vb.val();
+            // the first beat's patch here, so the take's fan-out only selects it
             self.s_pm0.d.next = 0.into();
             self.s_pv0.d.next = 0.into();
-            if !self.plan.patch_beat_a.val().any() && !self.plan.patch_beat_b.val().any() {
+            if self.plan.patch_first_b.val() {
+                // (b's beat is never before a's)
                 self.s_pm0.d.next = self.ma.val() | self.mb.val();
                 self.s_pv0.d.next = self.va.val() | self.vb.val();
-            } else if !self.plan.patch_beat_a.val().any() {
-                // (b's beat is never before a's)
+            } else if self.plan.patch_first_a.val() {
                 self.s_pm0.d.next = self.ma.val();
                 self.s_pv0.d.next = self.va.val();
             }
@@ -518,17 +544,20 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Logic for 
             }
             self.e_bleft.d.next = self.e_bleft.q.val() - 1;
             self.e_last.d.next = self.e_bleft.q.val() == 2;
+            self.e_mid.d.next = !self.e_last.q.val() && (self.e_bleft.q.val() != 2);
             self.e_ca.d.next = self.e_ca.q.val() - 1;
             self.e_cb.d.next = self.e_cb.q.val() - 1;
+            self.e_a1.d.next = self.e_ca.q.val() == 2;
+            self.e_b1.d.next = self.e_cb.q.val() == 2;
             self.e_pm.d.next = 0.into();
             self.e_pv.d.next = 0.into();
-            if (self.e_ca.q.val() == 1) && (self.e_cb.q.val() == 1) {
+            if self.e_a1.q.val() && self.e_b1.q.val() {
                 self.e_pm.d.next = self.e_ma.q.val() | self.e_mb.q.val();
                 self.e_pv.d.next = self.e_va.q.val() | self.e_vb.q.val();
-            } else if self.e_ca.q.val() == 1 {
+            } else if self.e_a1.q.val() {
                 self.e_pm.d.next = self.e_ma.q.val();
                 self.e_pv.d.next = self.e_va.q.val();
-            } else if self.e_cb.q.val() == 1 {
+            } else if self.e_b1.q.val() {
                 self.e_pm.d.next = self.e_mb.q.val();
                 self.e_pv.d.next = self.e_vb.q.val();
             }
@@ -545,8 +574,11 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Logic for 
             self.e_cons.d.next = self.s_cons0.q.val();
             self.e_bleft.d.next = self.s_nbeats.q.val();
             self.e_last.d.next = self.s_last0.q.val();
+            self.e_mid.d.next = !self.s_last0.q.val();
             self.e_ca.d.next = self.s_ca.q.val();
             self.e_cb.d.next = self.s_cb.q.val();
+            self.e_a1.d.next = self.s_a1.q.val();
+            self.e_b1.d.next = self.s_b1.q.val();
             self.e_ma.d.next = self.s_ma.q.val();
             self.e_mb.d.next = self.s_mb.q.val();
             self.e_va.d.next = self.s_va.q.val();

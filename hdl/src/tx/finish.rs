@@ -567,6 +567,8 @@ impl<const K: usize, const Q: usize> Logic for TxFinish<K, Q> {
         self.plan.words.next = self.g_lay[4].q.val();
         self.plan.patch_beat_a.next = self.g_lay[5].q.val();
         self.plan.patch_beat_b.next = self.g_lay[6].q.val();
+        self.plan.patch_first_a.next = !self.g_lay[5].q.val().any();
+        self.plan.patch_first_b.next = !self.g_lay[6].q.val().any();
         self.plan.patch_bit_a.next = self.g_lay[7].q.val();
         self.plan.patch_bit_b.next = self.g_lay[8].q.val();
         self.plan.inner_csum.next = self.g_lay[9].q.val();

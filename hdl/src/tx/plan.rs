@@ -32,6 +32,11 @@ pub struct TxPlanSink<const K: usize> {
     pub patch_beat_a: Signal<In, Bits<16>>,
     /// output beat of its second byte
     pub patch_beat_b: Signal<In, Bits<16>>,
+    /// the first byte is in the frame's first output beat (`patch_beat_a == 0`, from a
+    /// register, so the egress's slot load does not wait for a 16-bit compare)
+    pub patch_first_a: Signal<In, Bit>,
+    /// the second byte is in the frame's first output beat
+    pub patch_first_b: Signal<In, Bit>,
     /// bit offset of the first byte in its beat
     pub patch_bit_a: Signal<In, Bits<16>>,
     /// bit offset of the second byte in its beat
@@ -62,6 +67,8 @@ pub struct TxPlanSource<const K: usize> {
     pub last_keep: Signal<Out, Bits<K>>,
     pub patch_beat_a: Signal<Out, Bits<16>>,
     pub patch_beat_b: Signal<Out, Bits<16>>,
+    pub patch_first_a: Signal<Out, Bit>,
+    pub patch_first_b: Signal<Out, Bit>,
     pub patch_bit_a: Signal<Out, Bits<16>>,
     pub patch_bit_b: Signal<Out, Bits<16>>,
     pub inner_csum: Signal<Out, Bits<16>>,
@@ -86,6 +93,8 @@ pub struct TxPlanQueue<const K: usize, const Q: usize> {
     q_last_keep: RegFifo<Bits<K>, Q>,
     q_patch_beat_a: RegFifo<Bits<16>, Q>,
     q_patch_beat_b: RegFifo<Bits<16>, Q>,
+    q_patch_first_a: RegFifo<Bit, Q>,
+    q_patch_first_b: RegFifo<Bit, Q>,
     q_patch_bit_a: RegFifo<Bits<16>, Q>,
     q_patch_bit_b: RegFifo<Bits<16>, Q>,
     q_inner_csum: RegFifo<Bits<16>, Q>,
@@ -111,6 +120,8 @@ impl<const K: usize, const Q: usize> Default for TxPlanQueue<K, Q> {
             q_last_keep: RegFifo::new(),
             q_patch_beat_a: RegFifo::new(),
             q_patch_beat_b: RegFifo::new(),
+            q_patch_first_a: RegFifo::new(),
+            q_patch_first_b: RegFifo::new(),
             q_patch_bit_a: RegFifo::new(),
             q_patch_bit_b: RegFifo::new(),
             q_inner_csum: RegFifo::new(),
@@ -175,6 +186,16 @@ impl<const K: usize, const Q: usize> Logic for TxPlanQueue<K, Q> {
         self.q_patch_beat_b.pop.next = self.m_plan.ready.val();
         self.q_patch_beat_b.din.next = self.s_plan.patch_beat_b.val();
         self.m_plan.patch_beat_b.next = self.q_patch_beat_b.dout.val();
+        self.q_patch_first_a.clock.next = self.clock.val();
+        self.q_patch_first_a.push.next = self.s_plan.valid.val();
+        self.q_patch_first_a.pop.next = self.m_plan.ready.val();
+        self.q_patch_first_a.din.next = self.s_plan.patch_first_a.val();
+        self.m_plan.patch_first_a.next = self.q_patch_first_a.dout.val();
+        self.q_patch_first_b.clock.next = self.clock.val();
+        self.q_patch_first_b.push.next = self.s_plan.valid.val();
+        self.q_patch_first_b.pop.next = self.m_plan.ready.val();
+        self.q_patch_first_b.din.next = self.s_plan.patch_first_b.val();
+        self.m_plan.patch_first_b.next = self.q_patch_first_b.dout.val();
         self.q_patch_bit_a.clock.next = self.clock.val();
         self.q_patch_bit_a.push.next = self.s_plan.valid.val();
         self.q_patch_bit_a.pop.next = self.m_plan.ready.val();
