@@ -5,7 +5,10 @@
 //!
 //! The entries live in a [`DistRam`]; `dout` comes straight from a register, loaded with the
 //! entry after the head (or `din`) when the head is popped, so the memory's read sits before a
-//! register, not in front of the consumer's logic.
+//! register, not in front of the consumer's logic. Entry `k` is written at address `k - 1`, so
+//! the entry after the head is at the head's own index: the read address is a flip-flop, with
+//! no adder in front of the memory. The head's load picks the memory or `din` by a flip-flop
+//! (`many`), so the pop reaches the head's enables through one gate and its data not at all.
 
 use crate::dist_ram::DistRam;
 use rust_hdl::prelude::*;
@@ -27,8 +30,8 @@ pub struct RegFifo<D: Synth, const Q: usize> {
     /// read pointers), where a zero test of `cnt` added LUT levels to the NIC's
     /// critical path
     nonempty: DFF<Bit>,
-    /// exactly one entry: a pop with a push makes `din` the head
-    single: DFF<Bit>,
+    /// two entries or more: a pop loads the head from the memory, not from `din`
+    many: DFF<Bit>,
     head: DFF<D>,
     wrap: Constant<Bits<8>>,
 }
@@ -49,7 +52,7 @@ impl<D: Synth, const Q: usize> RegFifo<D, Q> {
             wr: Default::default(),
             cnt: Default::default(),
             nonempty: Default::default(),
-            single: Default::default(),
+            many: Default::default(),
             head: Default::default(),
 
             wrap: Constant::new(((Q - 1) as u64).into()),
@@ -66,19 +69,18 @@ impl<D: Synth, const Q: usize> Default for RegFifo<D, Q> {
 impl<D: Synth, const Q: usize> Logic for RegFifo<D, Q> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, rd, wr, cnt, nonempty, single, head);
+        dff_setup!(self, clock, rd, wr, cnt, nonempty, many, head);
         self.ram.clock.next = self.clock.val();
-        self.ram.write_address.next = self.wr.q.val();
+        self.ram.write_address.next = (self.wr.q.val() + self.wrap.val()) & self.wrap.val();
         self.ram.write_data.next = self.din.val();
         self.ram.write_enable.next = self.push.val();
-        // the entry after the head
-        self.ram.read_address.next = (self.rd.q.val() + 1) & self.wrap.val();
-        if !self.nonempty.q.val() || (self.pop.val() && self.single.q.val()) {
-            if self.push.val() {
+        self.ram.read_address.next = self.rd.q.val();
+        if (self.pop.val() && (self.many.q.val() || self.push.val())) || (!self.nonempty.q.val() && self.push.val()) {
+            if self.many.q.val() {
+                self.head.d.next = self.ram.read_data.val();
+            } else {
                 self.head.d.next = self.din.val();
             }
-        } else if self.pop.val() {
-            self.head.d.next = self.ram.read_data.val();
         }
         if self.push.val() {
             self.wr.d.next = (self.wr.q.val() + 1) & self.wrap.val();
@@ -89,12 +91,12 @@ impl<D: Synth, const Q: usize> Logic for RegFifo<D, Q> {
         if self.push.val() && !self.pop.val() {
             self.cnt.d.next = self.cnt.q.val() + 1;
             self.nonempty.d.next = true;
-            self.single.d.next = !self.nonempty.q.val();
+            self.many.d.next = self.nonempty.q.val();
         }
         if self.pop.val() && !self.push.val() {
             self.cnt.d.next = self.cnt.q.val() - 1;
-            self.nonempty.d.next = !self.single.q.val();
-            self.single.d.next = self.cnt.q.val() == 2;
+            self.nonempty.d.next = self.many.q.val();
+            self.many.d.next = self.many.q.val() && (self.cnt.q.val() != 2);
         }
         self.dout.next = self.head.q.val();
         self.count.next = self.cnt.q.val();
@@ -106,25 +108,32 @@ impl<D: Synth, const Q: usize> Logic for RegFifo<D, Q> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn fifo_order_and_count() {
-        let mut u = RegFifo::<Bits<16>, 4>::new();
+    /// Random pushes and pops against a queue model, with a push beside the pop of a full FIFO
+    /// and runs that fill it and drain it; at depths 2, 4 and 16 (the two-entry case has no
+    /// entry in the memory but the head's successor).
+    /// Returns how many clocks pushed beside the pop of a full FIFO.
+    fn order_and_count<const Q: usize>(p_push: u32, p_pop: u32) -> usize {
+        let mut u = RegFifo::<Bits<16>, Q>::new();
         u.connect_all();
         let mut model = std::collections::VecDeque::new();
-        let mut x: u32 = 7;
-        for cyc in 0..400u32 {
+        let mut x: u32 = 7 + Q as u32;
+        let mut full_push_pop = 0;
+        for cyc in 0..3000u32 {
             x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
-            let push = (x >> 16) & 1 == 1 && model.len() < 4;
-            let pop = (x >> 17) & 1 == 1 && !model.is_empty();
+            let pop = (x >> 8) % 100 < p_pop && !model.is_empty();
+            let push = (x >> 20) % 100 < p_push && (model.len() < Q || pop);
+            if push && pop && model.len() == Q {
+                full_push_pop += 1;
+            }
             u.clock.next = false.into();
             u.push.next = push;
             u.pop.next = pop;
             u.din.next = (cyc as u64).into();
             assert!(simulate(&mut u, 100));
-            assert_eq!(u.count.val().to_u64() as usize, model.len());
-            assert_eq!(u.empty.val(), model.is_empty());
+            assert_eq!(u.count.val().to_u64() as usize, model.len(), "count at {cyc}");
+            assert_eq!(u.empty.val(), model.is_empty(), "empty at {cyc}");
             if let Some(h) = model.front() {
-                assert_eq!(u.dout.val().to_u64() as u32, *h);
+                assert_eq!(u.dout.val().to_u64() as u32, *h, "head at {cyc}");
             }
             u.clock.next = true.into();
             assert!(simulate(&mut u, 100));
@@ -135,5 +144,17 @@ mod tests {
                 model.push_back(cyc);
             }
         }
+        full_push_pop
+    }
+
+    #[test]
+    fn fifo_order_and_count() {
+        let mut full_push_pop = [0; 3];
+        for (p_push, p_pop) in [(50, 50), (80, 40), (40, 80), (95, 95)] {
+            full_push_pop[0] += order_and_count::<2>(p_push, p_pop);
+            full_push_pop[1] += order_and_count::<4>(p_push, p_pop);
+            full_push_pop[2] += order_and_count::<16>(p_push, p_pop);
+        }
+        assert!(full_push_pop.iter().all(|&n| n > 0), "a depth never saw a push beside a full pop: {full_push_pop:?}");
     }
 }
