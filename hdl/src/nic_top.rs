@@ -30,7 +30,8 @@
 
 use crate::rx::{RxTop, NUM_DROP_REASONS};
 use crate::stream::{AxisSink, AxisSource};
-use crate::tx_encap::{TxDescSink, TxEncap};
+use crate::tx::desc::TxDescSink;
+use crate::tx::TxEncap;
 use rust_hdl::prelude::*;
 
 /// Jumbo frames (the RX and TX default, golden `DEFAULT_MAX_FRAME`).

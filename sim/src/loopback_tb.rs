@@ -35,7 +35,8 @@ use rco_hdl::rx::{RxTop, NUM_DROP_REASONS};
 use rco_hdl::stream::{lane_mask, lanes_of, tdata_from_lanes, AxisSink, AxisSource};
 /// Re-exported for callers of [`rx_raw_beats`] (crates without an rco-hdl dependency).
 pub use rco_hdl::stream::{packet_beats, Beat};
-use rco_hdl::tx_encap::TxDescSink;
+use rco_hdl::tx::desc::TxDescSink;
+use rco_hdl::tx::ingress::DROP_LATENCY;
 use rust_hdl::prelude::*;
 use std::io::Write;
 
@@ -290,6 +291,8 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
     let mut frame_buf: Vec<u8> = Vec::new();
     let mut wire_buf: Vec<u8> = Vec::new();
     let mut tx_last = [0u64; TX_ERRORS.len()];
+    // cycle of each frame's last TX input beat -> the frame
+    let mut last_beat_at: std::collections::HashMap<u64, usize> = Default::default();
     let mut run = LoopRun { in_cycles: vec![0; n], out_cycles: vec![0; n], wire_seen: true, ..Default::default() };
     let vcd_cycles = if vcd.is_some() { drive.vcd_cycles } else { 0 };
     let mut next_report = 0u64;
@@ -388,12 +391,13 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
             }
             bi += 1;
             if bi == beats[fi].len() {
+                last_beat_at.insert(c - 1, fi);
                 fi += 1;
                 bi = 0;
             }
         }
         idle_now = drive.idle > 0.0 && rng.chance(drive.idle);
-        // a TX drop belongs to the packet whose descriptor TX accepted last
+        // a TX drop counter steps DROP_LATENCY clocks after the dropped frame's last beat
         let tx_now = [
             uut.nic.tx_drop_truncated.val().to_u64(),
             uut.nic.tx_drop_too_long.val().to_u64(),
@@ -403,10 +407,14 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
         let mut tx_drop = false;
         for (i, err) in TX_ERRORS.into_iter().enumerate() {
             if tx_now[i] != tx_last[i] {
-                anyhow::ensure!(tx_now[i] == tx_last[i] + 1 && di > 0, "loopback: TX drop counter jumped");
-                anyhow::ensure!(outcomes[di - 1].is_none(), "loopback: two outcomes for case {}", di - 1);
-                outcomes[di - 1] = Some(Outcome::Tx(err));
-                run.out_cycles[di - 1] = c - 1;
+                anyhow::ensure!(tx_now[i] == tx_last[i] + 1, "loopback: TX drop counter jumped");
+                let at = (c - 1).checked_sub(DROP_LATENCY as u64).and_then(|t| last_beat_at.get(&t).copied());
+                let Some(f) = at else {
+                    anyhow::bail!("loopback: a TX drop in cycle {} with no frame ending {DROP_LATENCY} clocks before", c - 1)
+                };
+                anyhow::ensure!(outcomes[f].is_none(), "loopback: two outcomes for case {f}");
+                outcomes[f] = Some(Outcome::Tx(err));
+                run.out_cycles[f] = c - 1;
                 done += 1;
                 tx_drop = true;
             }

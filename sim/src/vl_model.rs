@@ -374,16 +374,18 @@ pub fn loop_run(cases: &[(Vec<u8>, TxDescriptor)], width: usize, drive: &LoopDri
         end_inputs: false,
     };
     let r = run(&model, &s)?;
-    // attribution as in loopback_tb::run_loop: a TX drop belongs to the descriptor accepted
-    // last, RX results in order to the cases TX did not drop
+    // attribution as in loopback_tb::run_loop: a TX drop belongs to the frame whose last
+    // beat went in DROP_LATENCY clocks before, RX results in order to the cases TX did not drop
+    let last_beat_at: std::collections::HashMap<u64, usize> = r.ends.iter().enumerate().map(|(f, c)| (*c, f)).collect();
     let n = cases.len();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
     let mut out_cycles = vec![0u64; n];
     for e in &r.events {
         let (o, chan, cycle) = match e {
-            Event::Count { cycle, index, delta, chan } => {
-                anyhow::ensure!(*delta == 1 && *chan > 0, "loopback: TX drop counter jumped");
-                let i = *chan as usize - 1;
+            Event::Count { cycle, index, delta, .. } => {
+                anyhow::ensure!(*delta == 1, "loopback: TX drop counter jumped");
+                let at = cycle.checked_sub(rco_hdl::tx::ingress::DROP_LATENCY as u64).and_then(|t| last_beat_at.get(&t));
+                let Some(&i) = at else { anyhow::bail!("loopback: a TX drop in cycle {cycle} with no frame ending before it") };
                 anyhow::ensure!(outcomes[i].is_none(), "loopback: two outcomes for case {i}");
                 outcomes[i] = Some(Outcome::Tx(TX_ERRORS[*index]));
                 out_cycles[i] = *cycle;
