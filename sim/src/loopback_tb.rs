@@ -23,13 +23,13 @@
 //! the traffic.
 
 use crate::port_vcd::PortVcd;
+use crate::tx_model::set_desc;
 use crate::{SimOpts, SimSummary};
 use rco_golden::rng::SplitMix64;
 use rco_golden::rx::rx_decap;
 use rco_golden::tx::tx_encap;
 use rco_golden::types::{DropReason, RxConfig, RxMeta, TxDescriptor, TxError};
 use rco_golden::vectors::{gen_descriptor, gen_host_frame};
-use rco_golden::wire::IpAddrs;
 use rco_hdl::nic_top::{NicTop, MAX_OUTER_HEADER};
 use rco_hdl::rx::{RxTop, NUM_DROP_REASONS};
 use rco_hdl::stream::{lane_mask, lanes_of, tdata_from_lanes, AxisSink, AxisSource};
@@ -211,39 +211,6 @@ pub fn run_width(
         256 => run_loop::<256, 32, 16, 10, 768, 9, 7, 32>(cases, drive, vcd),
         w => anyhow::bail!("loopback: width {w} is not built (64, 128 or 256)"),
     }
-}
-
-/// Lane-order bits of a byte string (wire byte 0 in bits 7:0), zero-extended to `B` bits.
-fn lane_bits<const B: usize>(bytes: &[u8]) -> Bits<B> {
-    let mut v = bytes.to_vec();
-    v.resize(B / 8, 0);
-    tdata_from_lanes::<B>(&v)
-}
-
-/// Put descriptor `d` on the TX sideband (valid is driven separately).
-pub(crate) fn set_desc(s: &mut TxDescSink, d: &TxDescriptor) {
-    s.partial.next = d.partial;
-    s.csum_start.next = (d.csum_start as u64).into();
-    s.csum_offset.next = (d.csum_offset as u64).into();
-    s.vni.next = ((d.vni & 0xFF_FFFF) as u64).into();
-    s.dst_mac.next = lane_bits::<48>(&d.outer_dst_mac);
-    s.src_mac.next = lane_bits::<48>(&d.outer_src_mac);
-    s.vlan.next = d.outer_vlan.is_some();
-    s.vlan_tci.next = (d.outer_vlan.unwrap_or(0) as u64).into();
-    let (v6, src, dst): (bool, &[u8], &[u8]) = match &d.outer_ip {
-        IpAddrs::Ipv4 { src, dst } => (false, src, dst),
-        IpAddrs::Ipv6 { src, dst } => (true, src, dst),
-    };
-    s.ipv6.next = v6;
-    s.src_ip.next = lane_bits::<128>(src);
-    s.dst_ip.next = lane_bits::<128>(dst);
-    s.udp_sport.next = (d.udp_src_port as u64).into();
-    s.udp_dport.next = (d.udp_dst_port as u64).into();
-    s.ttl.next = (d.ttl as u64).into();
-    s.ip_id.next = (d.ip_id as u64).into();
-    s.flow_label.next = ((d.flow_label & 0xF_FFFF) as u64).into();
-    s.rco.next = d.rco;
-    s.udp_csum.next = d.udp_csum;
 }
 
 /// Run `cases` through a fresh [`Loopback`] with RX configuration `drive.cfg`.

@@ -4,13 +4,13 @@
 //! [`NicModel`] is what a live loop needs of a NIC model: queue a host frame with its TX
 //! descriptor, queue a wire frame for RX, advance, collect [`NicEvent`]s. Two models:
 //! * [`HwNic`]: the `NicTop` hardware (TX and RX paths side by side), clocked cycle by
-//!   cycle, the TX descriptor sideband driven by [`crate::loopback_tb`]'s `set_desc`;
+//!   cycle, the TX descriptor sideband driven by [`crate::tx_model::set_desc`];
 //! * [`GoldenNic`]: golden `tx_encap` / `rx_decap`, no clock.
 //!
 //! Another simulator of the same hardware (e.g. a Verilated `NicTop`) implements the trait
 //! and the live loop runs it unchanged.
 
-use crate::loopback_tb::set_desc;
+use crate::tx_model::set_desc;
 use rco_hdl::stream::lanes_of;
 use rco_golden::rx::rx_decap;
 use rco_golden::tx::tx_encap;

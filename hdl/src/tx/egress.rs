@@ -2,7 +2,7 @@
 //! from the ring, shifted by the header's length within a beat, with the completed inner
 //! checksum patched in; back to back, one beat per clock, `m_axis` from registers.
 //!
-//! * Slot (`s_*`): the next frame's header (built from its descriptor and plan, checksums
+//! * Slot (`s_*`): the next frame's header ([`TxHeader`], from its descriptor and plan, checksums
 //!   placed) and the initial state of its beat counters, loaded from the two queues' heads
 //!   when empty. The egress takes it with a frame's last beat, so frames of two beats or
 //!   more follow each other with no idle beat.
@@ -17,12 +17,12 @@
 //!   only the slice; the egress advances while the skid entry is free.
 
 use super::desc::TxDescSink;
+use super::header::{TxHeader, MAX_HEADER_LEN};
 use super::plan::TxPlanSink;
+use crate::headers::outer_header_len;
 use crate::stream::AxisSource;
 use rust_hdl::prelude::*;
 
-/// Outer header lengths: IPv4, IPv4 + 802.1Q, IPv6, IPv6 + 802.1Q.
-pub const HLEN: [usize; 4] = [50, 54, 70, 74];
 
 #[derive(Copy, Clone, PartialEq, Debug, LogicState)]
 pub enum OutState {
@@ -61,17 +61,8 @@ pub struct TxEgress<const W: usize, const K: usize, const A: usize, const HB: us
     /// keeps a bit offset's lane-select bits only, so each mask bit is a small function of
     /// the lane (a full 16-bit shift amount made a barrel shifter the critical path)
     lane_bits: Constant<Bits<16>>,
-    // ---- the header of the frame at the queues' head, in lane order
-    ip_id_le: Signal<Local, Bits<16>>,
-    sport_le: Signal<Local, Bits<16>>,
-    dport_le: Signal<Local, Bits<16>>,
-    vni_mid: Signal<Local, Bits<16>>,
-    l2: Signal<Local, Bits<HB>>,
-    ip4: Signal<Local, Bits<160>>,
-    ip6: Signal<Local, Bits<320>>,
-    udpvx: Signal<Local, Bits<128>>,
-    rest: Signal<Local, Bits<HB>>,
-    hdr: Signal<Local, Bits<HB>>,
+    /// the header of the frame at the queues' head
+    header: TxHeader<HB>,
     ma: Signal<Local, Bits<W>>,
     mb: Signal<Local, Bits<W>>,
     va: Signal<Local, Bits<W>>,
@@ -165,13 +156,13 @@ pub struct TxEgress<const W: usize, const K: usize, const A: usize, const HB: us
 impl<const W: usize, const K: usize, const A: usize, const HB: usize> Default for TxEgress<W, K, A, HB> {
     fn default() -> Self {
         assert!(K * 8 == W && K.is_power_of_two());
-        assert!(HB % W == 0 && HB >= 74 * 8 && HB >= 2 * W, "header register size");
+        assert!(HB % W == 0 && HB >= 8 * MAX_HEADER_LEN && HB >= 2 * W, "header register size");
         let c16 = |v: usize| Constant::new((v as u64).into());
         let sh = |h: usize| (c16(8 * (h % K)), c16(8 * (K - h % K)));
-        let (shl_v4, shr_v4) = sh(HLEN[0]);
-        let (shl_v4t, shr_v4t) = sh(HLEN[1]);
-        let (shl_v6, shr_v6) = sh(HLEN[2]);
-        let (shl_v6t, shr_v6t) = sh(HLEN[3]);
+        let (shl_v4, shr_v4) = sh(outer_header_len(false, false));
+        let (shl_v4t, shr_v4t) = sh(outer_header_len(false, true));
+        let (shl_v6, shr_v6) = sh(outer_header_len(true, false));
+        let (shl_v6t, shr_v6t) = sh(outer_header_len(true, true));
         Self {
             clock: Default::default(),
             fields: Default::default(),
@@ -194,16 +185,7 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Default fo
             shr_v6t,
             ones: Constant::new(Bits::<K>::mask()),
             lane_bits: c16((W - 1) & !7),
-            ip_id_le: Default::default(),
-            sport_le: Default::default(),
-            dport_le: Default::default(),
-            vni_mid: Default::default(),
-            l2: Default::default(),
-            ip4: Default::default(),
-            ip6: Default::default(),
-            udpvx: Default::default(),
-            rest: Default::default(),
-            hdr: Default::default(),
+            header: Default::default(),
             ma: Default::default(),
             mb: Default::default(),
             va: Default::default(),
@@ -300,58 +282,25 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Logic for 
         );
 
         // ================= the header of the frame at the queues' head
-        self.ip_id_le.next = (self.fields.ip_id.val() << 8) | (self.fields.ip_id.val() >> 8);
-        self.sport_le.next = (self.fields.udp_sport.val() << 8) | (self.fields.udp_sport.val() >> 8);
-        self.dport_le.next = (self.fields.udp_dport.val() << 8) | (self.fields.udp_dport.val() >> 8);
-        self.vni_mid.next = (bit_cast::<16, 24>(self.fields.vni.val() >> 16))
-            | (bit_cast::<16, 24>(self.fields.vni.val() >> 8) << 8);
-        self.l2.next = bit_cast::<HB, 48>(self.fields.dst_mac.val())
-            | (bit_cast::<HB, 48>(self.fields.src_mac.val()) << 48);
-        if self.fields.vlan.val() {
-            self.l2.next = bit_cast::<HB, 48>(self.fields.dst_mac.val())
-                | (bit_cast::<HB, 48>(self.fields.src_mac.val()) << 48)
-                | (bit_cast::<HB, 16>(0x0081.into()) << 96)
-                | (bit_cast::<HB, 16>(self.fields.vlan_tci.val() >> 8) << 112)
-                | (bit_cast::<HB, 16>(self.fields.vlan_tci.val() & 0xFF) << 120);
-        }
-        self.udpvx.next = bit_cast::<128, 16>(self.sport_le.val())
-            | (bit_cast::<128, 16>(self.dport_le.val()) << 16)
-            | (bit_cast::<128, 16>(self.plan.udp_len.val()) << 32)
-            | (bit_cast::<128, 16>(self.plan.udp_csum.val()) << 48)
-            | (bit_cast::<128, 16>(self.plan.vxlan_flags.val()) << 64)
-            | (bit_cast::<128, 16>(self.vni_mid.val()) << 96)
-            | (bit_cast::<128, 16>(self.plan.vni_low.val()) << 112);
-        self.ip4.next = bit_cast::<160, 16>(0x0045.into())
-            | (bit_cast::<160, 16>(self.plan.ip_len.val()) << 16)
-            | (bit_cast::<160, 16>(self.ip_id_le.val()) << 32)
-            | (bit_cast::<160, 8>(self.fields.ttl.val()) << 64)
-            | (bit_cast::<160, 8>(0x11.into()) << 72)
-            | (bit_cast::<160, 16>(self.plan.ip_csum.val()) << 80)
-            | (bit_cast::<160, 32>(self.fields.src_ip.val().get_bits::<32>(0)) << 96)
-            | (bit_cast::<160, 32>(self.fields.dst_ip.val().get_bits::<32>(0)) << 128);
-        self.ip6.next = bit_cast::<320, 8>(0x60.into())
-            | (bit_cast::<320, 20>(self.fields.flow_label.val() >> 16) << 8)
-            | (bit_cast::<320, 20>((self.fields.flow_label.val() >> 8) & 0xFF) << 16)
-            | (bit_cast::<320, 20>(self.fields.flow_label.val() & 0xFF) << 24)
-            | (bit_cast::<320, 16>(self.plan.udp_len.val()) << 32)
-            | (bit_cast::<320, 8>(0x11.into()) << 48)
-            | (bit_cast::<320, 8>(self.fields.ttl.val()) << 56)
-            | (bit_cast::<320, 128>(self.fields.src_ip.val()) << 64)
-            | (bit_cast::<320, 128>(self.fields.dst_ip.val()) << 192);
-        if self.fields.ipv6.val() {
-            self.rest.next = bit_cast::<HB, 16>(0xDD86.into())
-                | (bit_cast::<HB, 320>(self.ip6.val()) << 16)
-                | (bit_cast::<HB, 128>(self.udpvx.val()) << 336);
-        } else {
-            self.rest.next = bit_cast::<HB, 16>(0x0008.into())
-                | (bit_cast::<HB, 160>(self.ip4.val()) << 16)
-                | (bit_cast::<HB, 128>(self.udpvx.val()) << 176);
-        }
-        if self.fields.vlan.val() {
-            self.hdr.next = self.l2.val() | (self.rest.val() << 128);
-        } else {
-            self.hdr.next = self.l2.val() | (self.rest.val() << 96);
-        }
+        self.header.dst_mac.next = self.fields.dst_mac.val();
+        self.header.src_mac.next = self.fields.src_mac.val();
+        self.header.vlan.next = self.fields.vlan.val();
+        self.header.vlan_tci.next = self.fields.vlan_tci.val();
+        self.header.ipv6.next = self.fields.ipv6.val();
+        self.header.src_ip.next = self.fields.src_ip.val();
+        self.header.dst_ip.next = self.fields.dst_ip.val();
+        self.header.udp_sport.next = self.fields.udp_sport.val();
+        self.header.udp_dport.next = self.fields.udp_dport.val();
+        self.header.ttl.next = self.fields.ttl.val();
+        self.header.ip_id.next = self.fields.ip_id.val();
+        self.header.flow_label.next = self.fields.flow_label.val();
+        self.header.vni.next = self.fields.vni.val();
+        self.header.udp_len.next = self.plan.udp_len.val();
+        self.header.udp_csum.next = self.plan.udp_csum.val();
+        self.header.ip_len.next = self.plan.ip_len.val();
+        self.header.ip_csum.next = self.plan.ip_csum.val();
+        self.header.vxlan_flags.next = self.plan.vxlan_flags.val();
+        self.header.vni_low.next = self.plan.vni_low.val();
         // the patched bytes' masks and values in their beats
         self.ma.next = 0.into();
         self.mb.next = 0.into();
@@ -386,7 +335,7 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Logic for 
         }
         if self.load.val() {
             self.s_full.d.next = true;
-            self.s_h.d.next = self.hdr.val();
+            self.s_h.d.next = self.header.hdr.val();
             self.s_nh.d.next = self.plan.hdr_beats.val();
             self.s_hdr0.d.next = self.plan.hdr_beats.val().any();
             self.s_words.d.next = self.plan.words.val();

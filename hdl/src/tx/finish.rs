@@ -29,6 +29,7 @@
 
 use super::desc::TxDescSink;
 use super::plan::TxPlanSource;
+use crate::headers::{outer_header_len, vxlan};
 use crate::reg_fifo::RegFifo;
 use rust_hdl::prelude::*;
 
@@ -58,6 +59,16 @@ pub struct TxFinish<const K: usize, const Q: usize> {
     lane_mask: Constant<Bits<16>>,
     beat_shift: Constant<Bits<16>>,
     ones: Constant<Bits<K>>,
+    /// outer header lengths: IPv4, IPv4 + 802.1Q, IPv6, IPv6 + 802.1Q
+    hlen_v4: Constant<Bits<16>>,
+    hlen_v4t: Constant<Bits<16>>,
+    hlen_v6: Constant<Bits<16>>,
+    hlen_v6t: Constant<Bits<16>>,
+    /// RCO: the largest start it can carry, the two checksum offsets, the UDP kind bit
+    rco_start_max: Constant<Bits<16>>,
+    rco_off_udp: Constant<Bits<16>>,
+    rco_off_tcp: Constant<Bits<16>>,
+    rco_udp: Constant<Bits<8>>,
     rec_drop: RegFifo<Bit, Q>,
     rec_len: RegFifo<Bits<16>, Q>,
     rec_old: RegFifo<Bits<16>, Q>,
@@ -195,6 +206,14 @@ impl<const K: usize, const Q: usize> Default for TxFinish<K, Q> {
             lane_mask: c16(K - 1),
             beat_shift: c16(K.trailing_zeros() as usize),
             ones: Constant::new(Bits::<K>::mask()),
+            hlen_v4: c16(outer_header_len(false, false)),
+            hlen_v4t: c16(outer_header_len(false, true)),
+            hlen_v6: c16(outer_header_len(true, false)),
+            hlen_v6t: c16(outer_header_len(true, true)),
+            rco_start_max: c16(2 * vxlan::RCO_START_MASK as usize),
+            rco_off_udp: c16(vxlan::RCO_OFFSET_UDP as usize),
+            rco_off_tcp: c16(vxlan::RCO_OFFSET_TCP as usize),
+            rco_udp: Constant::new((vxlan::RCO_UDP as u64).into()),
             rec_drop: RegFifo::new(),
             rec_len: RegFifo::new(),
             rec_old: RegFifo::new(),
@@ -349,15 +368,15 @@ impl<const K: usize, const Q: usize> Logic for TxFinish<K, Q> {
         // ================= a
         self.use_rco.next = self.desc.rco.val()
             && self.desc.partial.val()
-            && (self.desc.csum_start.val() <= 254)
+            && (self.desc.csum_start.val() <= self.rco_start_max.val())
             && !self.desc.csum_start.val().get_bit(0)
-            && ((self.desc.csum_offset.val() == 6) || (self.desc.csum_offset.val() == 16));
+            && ((self.desc.csum_offset.val() == self.rco_off_udp.val()) || (self.desc.csum_offset.val() == self.rco_off_tcp.val()));
         // RCO byte: start in 2-byte units, bit 7 for UDP
         self.rco_byte.next = 0.into();
         if self.use_rco.val() {
             self.rco_byte.next = bit_cast::<8, 16>(self.desc.csum_start.val() >> 1);
-            if self.desc.csum_offset.val() == 6 {
-                self.rco_byte.next = bit_cast::<8, 16>(self.desc.csum_start.val() >> 1) | 0x80;
+            if self.desc.csum_offset.val() == self.rco_off_udp.val() {
+                self.rco_byte.next = bit_cast::<8, 16>(self.desc.csum_start.val() >> 1) | self.rco_udp.val();
             }
         }
         self.ip_id_le.next = (self.desc.ip_id.val() << 8) | (self.desc.ip_id.val() >> 8);
@@ -397,13 +416,13 @@ impl<const K: usize, const Q: usize> Logic for TxFinish<K, Q> {
         self.a_len.d.next = self.rec_len.dout.val();
         self.a_old.d.next = self.rec_old.dout.val();
         self.a_field.d.next = self.desc.csum_start.val() + self.desc.csum_offset.val();
-        self.a_hlen.d.next = 50.into();
+        self.a_hlen.d.next = self.hlen_v4.val();
         if self.desc.vlan.val() && self.desc.ipv6.val() {
-            self.a_hlen.d.next = 74.into();
+            self.a_hlen.d.next = self.hlen_v6t.val();
         } else if self.desc.ipv6.val() {
-            self.a_hlen.d.next = 70.into();
+            self.a_hlen.d.next = self.hlen_v6.val();
         } else if self.desc.vlan.val() {
-            self.a_hlen.d.next = 54.into();
+            self.a_hlen.d.next = self.hlen_v4t.val();
         }
         self.a_v6.d.next = self.desc.ipv6.val();
         self.a_udp_csum.d.next = self.desc.udp_csum.val();
