@@ -129,6 +129,8 @@ pub const fn outer_header_len(ipv6: bool, vlan: bool) -> usize {
     eth::LEN + if vlan { vlan::LEN } else { 0 } + if ipv6 { ipv6::LEN } else { ipv4::MIN_LEN } + udp::LEN + vxlan::LEN
 }
 
+/// The longest outer header: IPv6 with an 802.1Q tag.
+pub const MAX_OUTER_HEADER_LEN: usize = outer_header_len(true, true);
 /// The bytes from the frame start that hold every outer field at a fixed position: Ethernet,
 /// 802.1Q, the fixed IPv4/IPv6 header and the first IPv6 extension header's two bytes.
 pub const FIXED_FIELDS_END: usize = eth::LEN + vlan::LEN + ipv6::LEN + 2;

@@ -40,7 +40,7 @@ pub const MAX_FRAME_JUMBO: usize = 9216;
 pub const MAX_FRAME_STD: usize = 1518;
 /// Largest outer header TX adds (Ethernet + 802.1Q + IPv6 + UDP + VXLAN): RX accepts
 /// outer frames up to `max_frame + MAX_OUTER_HEADER`, so it takes whatever TX can send.
-pub const MAX_OUTER_HEADER: usize = 14 + 4 + 40 + 8 + 8;
+pub const MAX_OUTER_HEADER: usize = crate::headers::MAX_OUTER_HEADER_LEN;
 
 #[derive(LogicBlock)]
 pub struct NicTop<

@@ -17,12 +17,11 @@
 //!   only the slice; the egress advances while the skid entry is free.
 
 use super::desc::TxDescSink;
-use super::header::{TxHeader, MAX_HEADER_LEN};
+use super::header::TxHeader;
 use super::plan::TxPlanSink;
-use crate::headers::outer_header_len;
+use crate::headers::{outer_header_len, MAX_OUTER_HEADER_LEN};
 use crate::stream::AxisSource;
 use rust_hdl::prelude::*;
-
 
 #[derive(Copy, Clone, PartialEq, Debug, LogicState)]
 pub enum OutState {
@@ -156,7 +155,7 @@ pub struct TxEgress<const W: usize, const K: usize, const A: usize, const HB: us
 impl<const W: usize, const K: usize, const A: usize, const HB: usize> Default for TxEgress<W, K, A, HB> {
     fn default() -> Self {
         assert!(K * 8 == W && K.is_power_of_two());
-        assert!(HB % W == 0 && HB >= 8 * MAX_HEADER_LEN && HB >= 2 * W, "header register size");
+        assert!(HB % W == 0 && HB >= 8 * MAX_OUTER_HEADER_LEN && HB >= 2 * W, "header register size");
         let c16 = |v: usize| Constant::new((v as u64).into());
         let sh = |h: usize| (c16(8 * (h % K)), c16(8 * (K - h % K)));
         let (shl_v4, shr_v4) = sh(outer_header_len(false, false));

@@ -3,16 +3,13 @@
 //! checksums. Combinational; every field is placed by the shared header table
 //! ([`crate::headers`]), the header bytes from byte 0 of `hdr` and zeros after them.
 
-use crate::headers::{eth, ipv4, ipv6, outer_header_len, udp, vlan, vxlan, Field};
+use crate::headers::{eth, ipv4, ipv6, udp, vlan, vxlan, Field, MAX_OUTER_HEADER_LEN};
 use rust_hdl::prelude::*;
 
 /// The IPv4 header without options, the IPv6 header, UDP + VXLAN: bits of each part.
 const IP4_BITS: usize = 8 * ipv4::MIN_LEN;
 const IP6_BITS: usize = 8 * ipv6::LEN;
 const UDPVX_BITS: usize = 8 * (udp::LEN + vxlan::LEN);
-
-/// The longest outer header: IPv6 with an 802.1Q tag.
-pub const MAX_HEADER_LEN: usize = outer_header_len(true, true);
 
 #[derive(LogicBlock)]
 pub struct TxHeader<const HB: usize> {
@@ -109,7 +106,7 @@ fn lane16(v: u16) -> Constant<Bits<16>> {
 
 impl<const HB: usize> Default for TxHeader<HB> {
     fn default() -> Self {
-        assert!(HB >= 8 * MAX_HEADER_LEN, "header width");
+        assert!(HB >= 8 * MAX_OUTER_HEADER_LEN, "header width");
         // `rest` starts at the ethertype: the IP header follows it
         let l3 = eth::ETHERTYPE.bytes;
         let udp4 = l3 + ipv4::MIN_LEN;
