@@ -23,7 +23,7 @@
 //! |---|---|---|
 //! | window A | `pos`, `rb[N]`, `kr`, `s_neg s_z e_neg e_z`, `ts[K]`, `te[K]`, `dn[0] os[0]` | the beat as it is; where it lies against the bounds' beats; the bounds' lanes decoded |
 //! | window B | `ev[N]`, `od[N]` | each byte lane registered, or 0 outside `[start, end)` and `tkeep` |
-//! | tree, 64 bits | `rf`, `ca cb` | 16-bit adders with deferred end-around carries |
+//! | tree, 64 bits | `rf`, `ca cb`, `ca_in cb_in` | 16-bit adders with deferred end-around carries |
 //! | tree, wider (T stages) | `nr[..]` every [`LEVELS_PER_STAGE`] levels and at the root | adder tree of the `N = W/16` words, widths growing a bit a level |
 //! | root fold, wider | `rf` | root to 16 bits (`lo + hi`, the few-bit carry fixed up) |
 //! | accumulate | `acc`, `tot`, `done_t odd_t xa xb` | `acc[15:0] + rf + acc[16]`: kept, or copied to `tot` and `acc` cleared on a packet's last beat |
@@ -204,6 +204,11 @@ pub struct CsumEngine<const W: usize, const K: usize, const N: usize> {
     qr: Signal<Local, Bits<17>>,
     ca: DFF<Bit>,
     cb: DFF<Bit>,
+    /// `ca`/`cb` less the carries of a packet's last beat, decided a clock early from the
+    /// delay line so that the tree's carry-ins come straight from flip-flops
+    ca_in: DFF<Bit>,
+    cb_in: DFF<Bit>,
+    done_next: Signal<Local, Bit>,
     // ---- tree, wider: nd[m] for m < N/2 adds two words, above that two nodes; nr[m] is its
     // register, nv[m] what its parent reads (nr[m] where `reg_at` has bit m, else nd[m])
     reg_at: Constant<Bits<N>>,
@@ -261,7 +266,7 @@ impl<const W: usize, const K: usize, const N: usize> CsumEngine<W, K, N> {
         // the control bits line up with `rf`: window A, B, then the tree (one stage when
         // deferred, else T stages and the root fold)
         let tap = if defer { 2 } else { 2 + stages };
-        assert!(tap < 8, "control delay lines are 8 long");
+        assert!((1..8).contains(&tap), "control delay lines are 8 long, and `done_next` reads the step before `tap`");
         assert_eq!(latency(W), tap + 3);
         // node m's level: 1 for m < N/2, then 2 for the next N/4, ...; the root is N-2
         let levels = N.trailing_zeros() as usize;
@@ -331,6 +336,9 @@ impl<const W: usize, const K: usize, const N: usize> CsumEngine<W, K, N> {
             qr: Default::default(),
             ca: Default::default(),
             cb: Default::default(),
+            ca_in: Default::default(),
+            cb_in: Default::default(),
+            done_next: Default::default(),
             reg_at: Constant::new(reg_at.into()),
             nd: std::array::from_fn(|_| Default::default()),
             nr: std::array::from_fn(|_| Default::default()),
@@ -366,7 +374,7 @@ impl<const W: usize, const K: usize, const N: usize> Logic for CsumEngine<W, K, 
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, pos, s_neg, s_z, e_neg, e_z, kr, ca, cb, rf, acc, tot, done_t, odd_t,
+            self, clock, pos, s_neg, s_z, e_neg, e_z, kr, ca, cb, ca_in, cb_in, rf, acc, tot, done_t, odd_t,
             xa, xb, sum_r, valid_r
         );
         // A sink that never stalls.
@@ -472,13 +480,11 @@ impl<const W: usize, const K: usize, const N: usize> Logic for CsumEngine<W, K, 
         // was a packet's last (then it is in `xa`/`xb`)
         self.cin_a.next = 0.into();
         self.cin_b.next = 0.into();
-        if !self.done_root.val() {
-            if self.ca.q.val() {
-                self.cin_a.next = 1.into();
-            }
-            if self.cb.q.val() {
-                self.cin_b.next = 1.into();
-            }
+        if self.ca_in.q.val() {
+            self.cin_a.next = 1.into();
+        }
+        if self.cb_in.q.val() {
+            self.cin_b.next = 1.into();
         }
         self.qa.next = bit_cast::<17, 16>(self.wd[0].val())
             + bit_cast::<17, 16>(self.wd[1].val())
@@ -489,6 +495,15 @@ impl<const W: usize, const K: usize, const N: usize> Logic for CsumEngine<W, K, 
         self.qr.next = (self.qa.val() & 0xFFFF) + (self.qb.val() & 0xFFFF) + (self.qa.val() >> 16);
         self.ca.d.next = self.defer.val() && self.qb.val().get_bit(16);
         self.cb.d.next = self.defer.val() && self.qr.val().get_bit(16);
+        // `done_root` of the next clock: the delay line one step before `tap`
+        self.done_next.next = false;
+        for k in 1..8 {
+            if self.tap.val().get_bit(k) && self.dn[k - 1].q.val() {
+                self.done_next.next = true;
+            }
+        }
+        self.ca_in.d.next = self.defer.val() && self.qb.val().get_bit(16) && !self.done_next.val();
+        self.cb_in.d.next = self.defer.val() && self.qr.val().get_bit(16) && !self.done_next.val();
 
         // ---- tree, wider; n is a one-trip loop variable equal to N (see module doc)
         for n in N..(N + 1) {

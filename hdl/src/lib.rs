@@ -11,11 +11,14 @@
 pub mod axis_slice;
 pub mod csum_engine;
 pub mod dist_ram;
+pub mod drop_counters;
 pub mod gtkw;
 pub mod headers;
+pub mod keep_check;
 pub mod lane_sum;
 pub mod nic_top;
 pub mod oc_fold;
+pub mod ram_fifo;
 pub mod reg_fifo;
 pub mod reg_slice;
 pub mod rx;

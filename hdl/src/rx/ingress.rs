@@ -19,6 +19,7 @@
 //! 16-bit beat counters (the ring is `2^AW` beats, AW < 16). `tkeep` is checked against the
 //! packed-stream contract as in `stream.rs`; the length counts the last beat's kept lanes.
 
+use crate::keep_check::KeepCheck;
 use crate::lane_sum::LaneSum;
 use crate::stream::AxisSink;
 use rust_hdl::prelude::*;
@@ -58,10 +59,8 @@ pub struct RxIngress<const W: usize, const K: usize, const N: usize, const AW: u
     /// pulse at the last beat of a frame dropped for want of a decision-queue slot
     pub f_nocredit: Signal<Out, Bit>,
 
-    kbytes: Constant<Bits<16>>,
     space_lim: Constant<Bits<16>>,
     room_lim: Constant<Bits<16>>,
-    lane_cnt: [Constant<Bits<16>>; K],
     all_lanes: Constant<Bits<K>>,
     lsum: LaneSum<W, K, N>,
     // port stage state
@@ -75,8 +74,7 @@ pub struct RxIngress<const W: usize, const K: usize, const N: usize, const AW: u
     remv: Signal<Local, Bits<16>>,
     newpos: Signal<Local, Bits<16>>,
     tl_now: Signal<Local, Bit>,
-    knull: Signal<Local, Bits<K>>,
-    kgap: Signal<Local, Bits<K>>,
+    keep_check: KeepCheck<K>,
     kbad: Signal<Local, Bit>,
     // stage I1: the registered beat
     i1_v: DFF<Bit>,
@@ -95,6 +93,12 @@ pub struct RxIngress<const W: usize, const K: usize, const N: usize, const AW: u
     sticky_bk: DFF<Bit>,
     sticky_ovf: DFF<Bit>,
     room: DFF<Bit>,
+    /// the write pointer at which `room` falls: the reader's pointer a clock old plus the
+    /// limit, so `room` is one subtraction's sign (a clock late is on the safe side: the
+    /// reader only frees)
+    room_ptr: DFF<Bits<16>>,
+    /// the write pointer less `room_ptr`: negative while there is room
+    room_gap: Signal<Local, Bits<16>>,
     /// the ring has a free beat for the next write (a clock old: one beat of margin)
     space: DFF<Bit>,
     /// beats of the current frame written (counted apart from the pointers so that the record's
@@ -143,11 +147,9 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxIngress<
             f_overflow: Default::default(),
             f_nocredit: Default::default(),
             credit: Default::default(),
-            kbytes: Constant::new((K as u64).into()),
             space_lim: Constant::new(((1u64 << AW) - 1).into()),
             // the port and I1 stages hold two beats the flag has not seen
             room_lim: Constant::new(((1u64 << AW) - 3).into()),
-            lane_cnt: std::array::from_fn(|i| Constant::new(((i + 1) as u64).into())),
             all_lanes: Constant::new(crate::stream::lane_mask(K).into()),
             lsum: LaneSum::new(),
             pos: Default::default(),
@@ -160,8 +162,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxIngress<
             remv: Default::default(),
             newpos: Default::default(),
             tl_now: Default::default(),
-            knull: Default::default(),
-            kgap: Default::default(),
+            keep_check: Default::default(),
             kbad: Default::default(),
             i1_v: Default::default(),
             i1_data: Default::default(),
@@ -178,6 +179,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxIngress<
             sticky_bk: Default::default(),
             sticky_ovf: Default::default(),
             room: Default::default(),
+            room_ptr: Default::default(),
+            room_gap: Default::default(),
             space: Default::default(),
             beats: Default::default(),
             nocredit: Default::default(),
@@ -207,7 +210,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
     fn update(&mut self) {
         dff_setup!(
             self, clock, pos, rem, mid, tl, index, i1_v, i1_data, i1_first, i1_last, i1_len, i1_tl, i1_bk, i1_ls,
-            i1_index, wr_ptr, base, acc, sticky_bk, sticky_ovf, room, space, beats, nocredit, i1_nc, w_en, w_addr,
+            i1_index, wr_ptr, base, acc, sticky_bk, sticky_ovf, room, room_ptr, space, beats, nocredit, i1_nc, w_en, w_addr,
             w_data, w_prefix
         );
         // ---- port stage: count bytes, decide too-long against the bytes still allowed
@@ -217,29 +220,17 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         self.s_axis.tready.next = !self.backpressure.val()
             || ((self.room.q.val() || self.tl.q.val()) && (self.mid.q.val() || self.credit.val()));
         self.fire.next = self.s_axis.tvalid.val() && self.s_axis.tready.val();
-        self.cnt.next = self.kbytes.val();
-        if self.s_axis.tlast.val() {
-            for i in 0..K {
-                if self.s_axis.tkeep.val().get_bit(i) {
-                    self.cnt.next = self.lane_cnt[i].val();
-                }
-            }
-        }
+        self.keep_check.tkeep.next = self.s_axis.tkeep.val();
+        self.keep_check.tlast.next = self.s_axis.tlast.val();
+        self.cnt.next = self.keep_check.bytes.val();
         self.remv.next = self.max_frame.val();
         if self.mid.q.val() {
             self.remv.next = self.rem.q.val();
         }
         self.newpos.next = self.pos.q.val() + self.cnt.val();
         self.tl_now.next = self.tl.q.val() || (self.cnt.val() > self.remv.val());
-        // tkeep contract: all lanes before the last beat; the last beat's lanes contiguous
-        // from lane 0 and not empty
-        self.knull.next = !self.s_axis.tkeep.val();
-        self.kgap.next = (self.s_axis.tkeep.val() >> 1) & self.knull.val();
-        if self.s_axis.tlast.val() {
-            self.kbad.next = self.knull.val().get_bit(0) || self.kgap.val().any();
-        } else {
-            self.kbad.next = self.knull.val().any();
-        }
+        // tkeep contract, an empty last beat included
+        self.kbad.next = self.keep_check.broken.val() || self.keep_check.empty.val();
         self.lsum.data.next = self.s_axis.tdata.val();
         self.lsum.keep.next = self.all_lanes.val();
         self.i1_v.d.next = self.fire.val();
@@ -339,7 +330,9 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
                 self.sticky_ovf.d.next = self.ovf_now.val();
             }
         }
-        self.room.d.next = (self.wr_ptr.q.val() - self.free_ptr.val()) < self.room_lim.val();
+        self.room_ptr.d.next = self.free_ptr.val() + self.room_lim.val();
+        self.room_gap.next = self.wr_ptr.q.val() - self.room_ptr.q.val();
+        self.room.d.next = self.room_gap.val().get_bit(15);
         // a write this clock leaves a free beat next clock, since the egress only frees beats
         self.space.d.next = (self.wr_ptr.q.val() - self.free_ptr.val()) < self.space_lim.val();
     }

@@ -2,7 +2,6 @@
 
 pub mod checks;
 pub mod decide;
-pub mod drop_counters;
 pub mod egress;
 pub mod extract;
 pub mod ingress;

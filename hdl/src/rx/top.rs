@@ -12,9 +12,10 @@
 //! that found no slot has no place in that order.
 
 use super::decide::RxDecide;
-use super::drop_counters::DropCounters;
 use super::egress::RxEgress;
 use super::{DROP_OVERFLOW, NUM_DROP_REASONS};
+use crate::drop_counters::DropCounters;
+use crate::ram_fifo::RamFifo;
 use crate::reg_fifo::RegFifo;
 use crate::reg_slice::RegSlice;
 use crate::sdp_ram::SdpRam;
@@ -54,7 +55,8 @@ pub struct RxTop<const W: usize, const K: usize, const N: usize, const AW: usize
 
     front: RxDecide<W, K, N, AW, AB>,
     ring: SdpRam<Bits<W>, AW>,
-    queue: RegFifo<Bits<DEC_BITS>, Q>,
+    /// the decisions, read from the memory straight into `dec_slice`
+    queue: RamFifo<Bits<DEC_BITS>, Q>,
     egress: RxEgress<W, K, N, AW>,
     counters: DropCounters<NUM_DROP_REASONS>,
     inflight: DFF<Bits<8>>,
@@ -66,7 +68,7 @@ pub struct RxTop<const W: usize, const K: usize, const N: usize, const AW: usize
     /// the queue's head, as it is popped
     queue_head: Signal<Local, Bits<DEC_BITS>>,
     /// between the queue and the egress: the pop reads only flip-flops, not the egress's
-    /// ready logic, so it does not carry that logic to the head register's enables
+    /// ready logic, and moves only the queue's pointers; the slice registers the memory's read
     dec_slice: RegSlice<Bits<DEC_BITS>>,
     /// the decision the egress is offered
     head: Signal<Local, Bits<DEC_BITS>>,
@@ -128,7 +130,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             drop_count: std::array::from_fn(|_| Default::default()),
             front: Default::default(),
             ring: Default::default(),
-            queue: RegFifo::new(),
+            queue: Default::default(),
             egress: RxEgress::new(),
             counters: Default::default(),
             inflight: Default::default(),

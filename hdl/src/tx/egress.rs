@@ -11,17 +11,25 @@
 //!   the previous word's high lanes). Everything the output depends on is a register: beat
 //!   flags (`e_hdr`, `e_cons`, `e_last`) are computed for the next beat at each fire, and a
 //!   patched frame's two bytes come from per-beat masks (`e_pm`, `e_pv`).
-//! * Ring reads are prefetched (`ra`, up to the ingress's `commit`) into a 4-entry queue
-//!   `q0..q3`; the ring's read data comes from the block RAM's output register.
-//! * Output: a two-entry register slice (`o_*` on the bus, `k_*` skid), so `tready` steers
-//!   only the slice; the egress advances while the skid entry is free.
+//! * Ring reads are prefetched (`ra`, up to the ingress's `commit`) into a [`RegFifo`] of
+//!   [`PREFETCH`] words; the ring's read data comes from the block RAM's output register.
+//! * Output: an [`AxisSlice`], so `tready` steers only the slice; the egress advances while
+//!   the slice is ready (its skid entry is free).
 
 use super::desc::TxDescSink;
 use super::header::TxHeader;
 use super::plan::TxPlanSink;
+use crate::axis_slice::AxisSlice;
 use crate::headers::{outer_header_len, MAX_OUTER_HEADER_LEN};
+use crate::reg_fifo::RegFifo;
 use crate::stream::AxisSource;
 use rust_hdl::prelude::*;
+
+/// Ring words queued or in flight: the read latency (two clocks) plus the word being popped,
+/// so one pop a clock never finds the queue empty.
+const PREFETCH: usize = 4;
+// the issue rule in `update` tests the count's two low bits
+const _: () = assert!(PREFETCH == 4);
 
 #[derive(Copy, Clone, PartialEq, Debug, LogicState)]
 pub enum OutState {
@@ -60,6 +68,8 @@ pub struct TxEgress<const W: usize, const K: usize, const A: usize, const HB: us
     /// keeps a bit offset's lane-select bits only, so each mask bit is a small function of
     /// the lane (a full 16-bit shift amount made a barrel shifter the critical path)
     lane_bits: Constant<Bits<16>>,
+    /// count bits at or above `PREFETCH`
+    count_high: Constant<Bits<8>>,
     /// the header of the frame at the queues' head
     header: TxHeader<HB>,
     ma: Signal<Local, Bits<W>>,
@@ -77,6 +87,7 @@ pub struct TxEgress<const W: usize, const K: usize, const A: usize, const HB: us
     s_cons0: DFF<Bit>,
     s_nbeats: DFF<Bits<16>>,
     s_last0: DFF<Bit>,
+    s_pen0: DFF<Bit>,
     s_ca: DFF<Bits<16>>,
     s_cb: DFF<Bits<16>>,
     s_a1: DFF<Bit>,
@@ -103,6 +114,9 @@ pub struct TxEgress<const W: usize, const K: usize, const A: usize, const HB: us
     e_cons: DFF<Bit>,
     e_bleft: DFF<Bits<16>>,
     e_last: DFF<Bit>,
+    /// the beat after this one is the last (`e_bleft == 2`, a flip-flop so that `e_mid` and
+    /// `e_last` load without a 16-bit compare behind the take)
+    e_pen: DFF<Bit>,
     e_ca: DFF<Bits<16>>,
     e_cb: DFF<Bits<16>>,
     /// the next beat holds the first / second patched byte (`e_ca == 1`, `e_cb == 1`, kept
@@ -118,31 +132,19 @@ pub struct TxEgress<const W: usize, const K: usize, const A: usize, const HB: us
     e_lastkeep: DFF<Bits<K>>,
     e_v6: DFF<Bit>,
     e_vlan: DFF<Bit>,
-    // ---- ring prefetch: reads of committed words into a 4-entry queue
+    // ---- ring prefetch: reads of committed words into a queue
     ra: DFF<Bits<16>>,
+    /// a read was issued last clock / two clocks ago (its word arrives now)
     q_inflight: DFF<Bit>,
     q_arrive: DFF<Bit>,
-    q_filled: DFF<Bits<3>>,
-    q_w: DFF<Bits<2>>,
-    q_r: DFF<Bits<2>>,
-    q0: DFF<Bits<W>>,
-    q1: DFF<Bits<W>>,
-    q2: DFF<Bits<W>>,
-    q3: DFF<Bits<W>>,
+    prefetch: RegFifo<Bits<W>, PREFETCH>,
+    q_count: Signal<Local, Bits<8>>,
     issue: Signal<Local, Bit>,
     pop: Signal<Local, Bit>,
     word: Signal<Local, Bits<W>>,
     fire: Signal<Local, Bit>,
-    // ---- output register slice
-    o_valid: DFF<Bit>,
-    o_data: DFF<Bits<W>>,
-    o_keep: DFF<Bits<K>>,
-    o_last: DFF<Bit>,
-    k_valid: DFF<Bit>,
-    k_data: DFF<Bits<W>>,
-    k_keep: DFF<Bits<K>>,
-    k_last: DFF<Bit>,
-    o_move: Signal<Local, Bit>,
+    // ---- output
+    out: AxisSlice<W, K, 1>,
     b_data: Signal<Local, Bits<W>>,
     b_keep: Signal<Local, Bits<K>>,
     hdr_n: Signal<Local, Bit>,
@@ -184,6 +186,7 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Default fo
             shr_v6t,
             ones: Constant::new(Bits::<K>::mask()),
             lane_bits: c16((W - 1) & !7),
+            count_high: Constant::new((0xFF & !(PREFETCH as u64 - 1)).into()),
             header: Default::default(),
             ma: Default::default(),
             mb: Default::default(),
@@ -199,6 +202,7 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Default fo
             s_cons0: Default::default(),
             s_nbeats: Default::default(),
             s_last0: Default::default(),
+            s_pen0: Default::default(),
             s_ca: Default::default(),
             s_cb: Default::default(),
             s_a1: Default::default(),
@@ -222,6 +226,7 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Default fo
             e_cons: Default::default(),
             e_bleft: Default::default(),
             e_last: Default::default(),
+            e_pen: Default::default(),
             e_ca: Default::default(),
             e_cb: Default::default(),
             e_a1: Default::default(),
@@ -238,26 +243,13 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Default fo
             ra: Default::default(),
             q_inflight: Default::default(),
             q_arrive: Default::default(),
-            q_filled: Default::default(),
-            q_w: Default::default(),
-            q_r: Default::default(),
-            q0: Default::default(),
-            q1: Default::default(),
-            q2: Default::default(),
-            q3: Default::default(),
+            prefetch: RegFifo::new(),
+            q_count: Default::default(),
             issue: Default::default(),
             pop: Default::default(),
             word: Default::default(),
             fire: Default::default(),
-            o_valid: Default::default(),
-            o_data: Default::default(),
-            o_keep: Default::default(),
-            o_last: Default::default(),
-            k_valid: Default::default(),
-            k_data: Default::default(),
-            k_keep: Default::default(),
-            k_last: Default::default(),
-            o_move: Default::default(),
+            out: Default::default(),
             b_data: Default::default(),
             b_keep: Default::default(),
             hdr_n: Default::default(),
@@ -273,12 +265,13 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Logic for 
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, s_full, s_h, s_nh, s_hdr0, s_words, s_cons0, s_nbeats, s_last0, s_ca, s_cb, s_a1, s_b1,
+            self, clock, s_full, s_h, s_nh, s_hdr0, s_words, s_cons0, s_nbeats, s_last0, s_pen0, s_ca, s_cb, s_a1, s_b1,
             s_ma, s_mb, s_va, s_vb, s_pm0, s_pv0, s_lastkeep, s_v6, s_vlan, e_state, e_mid, e_h, e_low,
-            e_hleft, e_hdr, e_words, e_cons, e_bleft, e_last, e_ca, e_cb, e_a1, e_b1, e_ma, e_mb, e_va, e_vb,
-            e_pm, e_pv, e_lastkeep, e_v6, e_vlan, ra, q_inflight, q_arrive, q_filled, q_w, q_r, q0,
-            q1, q2, q3, o_valid, o_data, o_keep, o_last, k_valid, k_data, k_keep, k_last, cnt_out
+            e_hleft, e_hdr, e_words, e_cons, e_bleft, e_last, e_pen, e_ca, e_cb, e_a1, e_b1, e_ma, e_mb, e_va, e_vb,
+            e_pm, e_pv, e_lastkeep, e_v6, e_vlan, ra, q_inflight, q_arrive, cnt_out
         );
+        self.prefetch.clock.next = self.clock.val();
+        self.out.clock.next = self.clock.val();
 
         // ================= the header of the frame at the queues' head
         self.header.dst_mac.next = self.fields.dst_mac.val();
@@ -317,14 +310,14 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Logic for 
         }
 
         // ================= slot
-        // a beat leaves the egress into the register slice when its skid entry is free
-        self.fire.next = (self.e_state.q.val() == OutState::Send) && !self.k_valid.q.val();
+        // a beat leaves the egress into the output slice when the slice is ready (a register)
+        self.fire.next = (self.e_state.q.val() == OutState::Send) && self.out.s_axis.tready.val();
         // an idle egress, or one sending its last beat, takes the slot; an empty slot loads
         // from the queues (a clock after a take: an output frame of two beats or more
         // leaves no gap, and the queues' pops do not wait for m_axis)
         self.take.next = self.s_full.q.val()
             && !self.e_mid.q.val()
-            && ((self.e_state.q.val() == OutState::Idle) || !self.k_valid.q.val());
+            && ((self.e_state.q.val() == OutState::Idle) || self.out.s_axis.tready.val());
         self.load.next = self.plan.valid.val() && !self.s_full.q.val();
         self.plan.ready.next = self.load.val();
         self.fields.ready.next = self.load.val();
@@ -341,6 +334,7 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Logic for 
             self.s_cons0.d.next = !self.plan.hdr_beats.val().any() && self.plan.words.val().any();
             self.s_nbeats.d.next = self.plan.beats.val();
             self.s_last0.d.next = self.plan.beats.val() == 1;
+            self.s_pen0.d.next = self.plan.beats.val() == 2;
             self.s_ca.d.next = self.plan.patch_beat_a.val();
             self.s_cb.d.next = self.plan.patch_beat_b.val();
             self.s_a1.d.next = self.plan.patch_beat_a.val() == 1;
@@ -368,14 +362,7 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Logic for 
         // ================= egress
         // data beats: this word's lanes above the carry (the previous word's high lanes,
         // or for the first data beat the header's last hlen % K bytes), all in e_low
-        self.word.next = self.q0.q.val();
-        if self.q_r.q.val() == 1 {
-            self.word.next = self.q1.q.val();
-        } else if self.q_r.q.val() == 2 {
-            self.word.next = self.q2.q.val();
-        } else if self.q_r.q.val() == 3 {
-            self.word.next = self.q3.q.val();
-        }
+        self.word.next = self.prefetch.dout.val();
         self.cur_shl.next = 0.into();
         self.cur_shr.next = 0.into();
         if self.e_v6.q.val() && self.e_vlan.q.val() {
@@ -401,76 +388,46 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Logic for 
         if self.e_last.q.val() {
             self.b_keep.next = self.e_lastkeep.q.val();
         }
-        // register slice: o_* drive m_axis; a beat arriving while o_* is stalled waits in k_*
-        self.m_axis.tvalid.next = self.o_valid.q.val();
-        self.m_axis.tdata.next = self.o_data.q.val();
-        self.m_axis.tkeep.next = self.o_keep.q.val();
-        self.m_axis.tlast.next = self.o_last.q.val();
+        self.out.s_axis.tvalid.next = self.e_state.q.val() == OutState::Send;
+        self.out.s_axis.tdata.next = self.b_data.val();
+        self.out.s_axis.tkeep.next = self.b_keep.val();
+        self.out.s_axis.tlast.next = self.e_last.q.val();
+        self.out.s_axis.tuser.next = false;
+        self.out.s_side.next = 0.into();
+        self.m_axis.tvalid.next = self.out.m_axis.tvalid.val();
+        self.m_axis.tdata.next = self.out.m_axis.tdata.val();
+        self.m_axis.tkeep.next = self.out.m_axis.tkeep.val();
+        self.m_axis.tlast.next = self.out.m_axis.tlast.val();
         self.m_axis.tuser.next = false;
-        self.o_move.next = !self.o_valid.q.val() || self.m_axis.tready.val();
+        self.out.m_axis.tready.next = self.m_axis.tready.val();
         // a frame counts as sent when its last beat leaves on m_axis
-        if self.o_valid.q.val() && self.m_axis.tready.val() && self.o_last.q.val() {
+        if self.out.m_axis.tvalid.val() && self.m_axis.tready.val() && self.out.m_axis.tlast.val() {
             self.cnt_out.d.next = self.cnt_out.q.val() + 1;
         }
         self.frames_out.next = self.cnt_out.q.val();
-        if self.o_move.val() {
-            if self.k_valid.q.val() {
-                self.o_valid.d.next = true;
-                self.o_data.d.next = self.k_data.q.val();
-                self.o_keep.d.next = self.k_keep.q.val();
-                self.o_last.d.next = self.k_last.q.val();
-                self.k_valid.d.next = false;
-            } else {
-                self.o_valid.d.next = self.fire.val();
-                self.o_data.d.next = self.b_data.val();
-                self.o_keep.d.next = self.b_keep.val();
-                self.o_last.d.next = self.e_last.q.val();
-            }
-        } else if self.fire.val() {
-            self.k_valid.d.next = true;
-            self.k_data.d.next = self.b_data.val();
-            self.k_keep.d.next = self.b_keep.val();
-            self.k_last.d.next = self.e_last.q.val();
-        }
 
         // ring prefetch: the read at `ra` issued in clock t is in rd_data (the block RAM's
-        // output register) in t+2 and in the queue from t+3; at most 4 words queued or in
-        // flight, so one pop a clock never finds it empty
+        // output register) in t+2 and in the queue from t+3; a read is issued while the
+        // words queued and in flight leave a place for it
         self.rd_address.next = bit_cast::<A, 16>(self.ra.q.val());
         self.rd_ptr.next = self.ra.q.val();
-        self.issue.next = ((self.q_filled.q.val() < 2)
-            || ((self.q_filled.q.val() == 2) && !(self.q_inflight.q.val() && self.q_arrive.q.val()))
-            || ((self.q_filled.q.val() == 3) && !self.q_inflight.q.val() && !self.q_arrive.q.val()))
+        // (count + in flight < PREFETCH as bit tests: a sum and a compare were two carry
+        // chains in front of `ra`)
+        self.q_count.next = self.prefetch.count.val();
+        self.issue.next = ((self.q_count.val() & self.count_high.val()) == 0)
+            && (!self.q_count.val().get_bit(1)
+                || (!self.q_count.val().get_bit(0) && !(self.q_inflight.q.val() && self.q_arrive.q.val()))
+                || (self.q_count.val().get_bit(0) && !self.q_inflight.q.val() && !self.q_arrive.q.val()))
             && (self.ra.q.val() != self.commit.val());
         self.q_inflight.d.next = self.issue.val();
         self.q_arrive.d.next = self.q_inflight.q.val();
         if self.issue.val() {
             self.ra.d.next = self.ra.q.val() + 1;
         }
-        if self.q_arrive.q.val() {
-            self.q_w.d.next = self.q_w.q.val() + 1;
-            if self.q_w.q.val() == 0 {
-                self.q0.d.next = self.rd_data.val();
-            }
-            if self.q_w.q.val() == 1 {
-                self.q1.d.next = self.rd_data.val();
-            }
-            if self.q_w.q.val() == 2 {
-                self.q2.d.next = self.rd_data.val();
-            }
-            if self.q_w.q.val() == 3 {
-                self.q3.d.next = self.rd_data.val();
-            }
-        }
+        self.prefetch.push.next = self.q_arrive.q.val();
+        self.prefetch.din.next = self.rd_data.val();
         self.pop.next = self.fire.val() && self.e_cons.q.val();
-        if self.pop.val() {
-            self.q_r.d.next = self.q_r.q.val() + 1;
-        }
-        if self.q_arrive.q.val() && !self.pop.val() {
-            self.q_filled.d.next = self.q_filled.q.val() + 1;
-        } else if !self.q_arrive.q.val() && self.pop.val() {
-            self.q_filled.d.next = self.q_filled.q.val() - 1;
-        }
+        self.prefetch.pop.next = self.pop.val();
         // flags of the next beat, from registers only
         self.hdr_n.next = self.e_hdr.q.val() && (self.e_hleft.q.val() != 1);
         if self.fire.val() {
@@ -491,8 +448,9 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Logic for 
                 self.e_cons.d.next = !self.hdr_n.val() && self.e_words.q.val().any();
             }
             self.e_bleft.d.next = self.e_bleft.q.val() - 1;
-            self.e_last.d.next = self.e_bleft.q.val() == 2;
-            self.e_mid.d.next = !self.e_last.q.val() && (self.e_bleft.q.val() != 2);
+            self.e_last.d.next = self.e_pen.q.val();
+            self.e_pen.d.next = self.e_bleft.q.val() == 3;
+            self.e_mid.d.next = !self.e_last.q.val() && !self.e_pen.q.val();
             self.e_ca.d.next = self.e_ca.q.val() - 1;
             self.e_cb.d.next = self.e_cb.q.val() - 1;
             self.e_a1.d.next = self.e_ca.q.val() == 2;
@@ -522,6 +480,7 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Logic for 
             self.e_cons.d.next = self.s_cons0.q.val();
             self.e_bleft.d.next = self.s_nbeats.q.val();
             self.e_last.d.next = self.s_last0.q.val();
+            self.e_pen.d.next = self.s_pen0.q.val();
             self.e_mid.d.next = !self.s_last0.q.val();
             self.e_ca.d.next = self.s_ca.q.val();
             self.e_cb.d.next = self.s_cb.q.val();

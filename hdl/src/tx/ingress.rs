@@ -12,11 +12,13 @@
 //!   top's `credit_ok`; the first beat of a frame goes in only together with its
 //!   descriptor (`desc_take`), so there is no idle clock between frames.
 //! * y (the beat taken a clock ago): the frame's byte position, the buffer stop, the sticky
-//!   tkeep-contract flag and the two original bytes of the inner checksum field. The
-//!   descriptor fields used here (`d_*`) still belong to this beat's frame: the next frame's
-//!   descriptor is loaded at the earliest with the beat after this one.
+//!   tkeep-contract flag, and whether the beat holds the inner checksum field's first byte
+//!   (a compare of the position, registered). The descriptor fields used here (`d_*`) still
+//!   belong to this beat's frame: the next frame's descriptor is loaded at the earliest with
+//!   the beat after this one.
 //! * z: the frame's length and its compares (each one carry chain), registered as the
-//!   frame's fate and drop reason.
+//!   frame's fate and drop reason; the two original bytes of the inner checksum field are
+//!   picked from the beat by the flags y registered, so no compare sits before the byte mux.
 //! * w: the beat is written at `wr_ptr`; a frame's last beat decides it. A drop rewinds
 //!   `wr_ptr` to the frame's first word before the next frame's first beat reaches w, so
 //!   the ring holds good frames only, and `commit` (the end of the last good frame) is what
@@ -33,7 +35,10 @@
 //! `drop_too_long` (> `max_frame`; the beats past the buffer are taken, not stored),
 //! `drop_bad_desc` (partial with the checksum field outside the frame).
 
+use super::{NUM_TX_DROP_REASONS, TX_DROP_BAD_DESC, TX_DROP_BAD_KEEP, TX_DROP_TOO_LONG, TX_DROP_TRUNCATED};
 use crate::csum_engine::CsumEngine;
+use crate::drop_counters::DropCounters;
+use crate::keep_check::KeepCheck;
 use crate::stream::AxisSink;
 use rust_hdl::prelude::*;
 
@@ -93,14 +98,18 @@ pub struct TxIngress<const W: usize, const K: usize, const N: usize, const A: us
     // ---- accept
     in_frame: DFF<Bit>,
     room: DFF<Bit>,
+    /// the write pointer at which `room` falls: the reader's pointer a clock old plus the
+    /// limit, so `room` is one subtraction's sign (a clock late is on the safe side: the
+    /// reader only frees)
+    room_ptr: DFF<Bits<16>>,
+    /// the write pointer less `room_ptr`: negative while there is room
+    room_gap: Signal<Local, Bits<16>>,
     accept: Signal<Local, Bit>,
     take: Signal<Local, Bit>,
     d_partial: DFF<Bit>,
     d_start: DFF<Bits<16>>,
     d_field: DFF<Bits<16>>,
-    t_cnt: [Signal<Local, Bits<16>>; K],
-    t_kn: Signal<Local, Bits<K>>,
-    t_kgap: Signal<Local, Bits<K>>,
+    keep_check: KeepCheck<K>,
     t_kbad: Signal<Local, Bit>,
     // ---- y
     y_valid: DFF<Bit>,
@@ -115,15 +124,7 @@ pub struct TxIngress<const W: usize, const K: usize, const N: usize, const A: us
     f_pos: DFF<Bits<16>>,
     f_stop: DFF<Bit>,
     f_bk: DFF<Bit>,
-    f_prev_a: DFF<Bit>,
-    f_old_hi: DFF<Bits<8>>,
-    f_old_lo: DFF<Bits<8>>,
     lane_a: Signal<Local, Bits<16>>,
-    lane_b: Signal<Local, Bits<16>>,
-    hit_a: Signal<Local, Bit>,
-    hit_b: Signal<Local, Bit>,
-    old_hi: Signal<Local, Bits<8>>,
-    old_lo: Signal<Local, Bits<8>>,
     // ---- z
     z_valid: DFF<Bit>,
     z_store: DFF<Bit>,
@@ -134,7 +135,19 @@ pub struct TxIngress<const W: usize, const K: usize, const N: usize, const A: us
     z_bk: DFF<Bit>,
     z_partial: DFF<Bit>,
     z_field_end: DFF<Bits<17>>,
-    z_old: DFF<Bits<16>>,
+    /// the field's first byte (a) is in this beat, at lane `z_lane_a`; `z_a_at_end`: a is at
+    /// the last lane, so its second byte (b) is in the next beat
+    z_hit_a: DFF<Bit>,
+    z_lane_a: DFF<Bits<16>>,
+    z_a_at_end: DFF<Bit>,
+    /// byte a was in the frame's previous beat
+    f_prev_a: DFF<Bit>,
+    f_old_hi: DFF<Bits<8>>,
+    f_old_lo: DFF<Bits<8>>,
+    lane_b: Signal<Local, Bits<16>>,
+    hit_b: Signal<Local, Bit>,
+    old_hi: Signal<Local, Bits<8>>,
+    old_lo: Signal<Local, Bits<8>>,
     wr_ptr: DFF<Bits<16>>,
     /// the first word of the frame now in z
     frame_ptr: DFF<Bits<16>>,
@@ -149,21 +162,20 @@ pub struct TxIngress<const W: usize, const K: usize, const N: usize, const A: us
     w_last: DFF<Bit>,
     w_len: DFF<Bits<16>>,
     w_old: DFF<Bits<16>>,
-    /// the frame's fate (meaningful on its last beat): dropped, and under which reason
+    /// the frame's fate (meaningful on its last beat); the reason goes to `counters`
     w_drop: DFF<Bit>,
-    w_trunc: DFF<Bit>,
-    w_long: DFF<Bit>,
-    w_desc: DFF<Bit>,
-    w_bk: DFF<Bit>,
+    drop_now: Signal<Local, Bit>,
+    drop_reason: Signal<Local, Bits<4>>,
     decide: Signal<Local, Bit>,
     r_valid: DFF<Bit>,
     r_drop: DFF<Bit>,
     r_len: DFF<Bits<16>>,
     r_old: DFF<Bits<16>>,
-    cnt_trunc: DFF<Bits<32>>,
-    cnt_long: DFF<Bits<32>>,
-    cnt_desc: DFF<Bits<32>>,
-    cnt_bk: DFF<Bits<32>>,
+    code_truncated: Constant<Bits<4>>,
+    code_too_long: Constant<Bits<4>>,
+    code_bad_desc: Constant<Bits<4>>,
+    code_bad_keep: Constant<Bits<4>>,
+    counters: DropCounters<NUM_TX_DROP_REASONS>,
 }
 
 impl<const W: usize, const K: usize, const N: usize, const A: usize> TxIngress<W, K, N, A> {
@@ -210,14 +222,14 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize> TxIngress<W
             eng_all: CsumEngine::new(),
             in_frame: Default::default(),
             room: Default::default(),
+            room_ptr: Default::default(),
+            room_gap: Default::default(),
             accept: Default::default(),
             take: Default::default(),
             d_partial: Default::default(),
             d_start: Default::default(),
             d_field: Default::default(),
-            t_cnt: std::array::from_fn(|_| Default::default()),
-            t_kn: Default::default(),
-            t_kgap: Default::default(),
+            keep_check: Default::default(),
             t_kbad: Default::default(),
             y_valid: Default::default(),
             y_data: Default::default(),
@@ -228,15 +240,7 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize> TxIngress<W
             f_pos: Default::default(),
             f_stop: Default::default(),
             f_bk: Default::default(),
-            f_prev_a: Default::default(),
-            f_old_hi: Default::default(),
-            f_old_lo: Default::default(),
             lane_a: Default::default(),
-            lane_b: Default::default(),
-            hit_a: Default::default(),
-            hit_b: Default::default(),
-            old_hi: Default::default(),
-            old_lo: Default::default(),
             z_valid: Default::default(),
             z_store: Default::default(),
             z_data: Default::default(),
@@ -246,7 +250,16 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize> TxIngress<W
             z_bk: Default::default(),
             z_partial: Default::default(),
             z_field_end: Default::default(),
-            z_old: Default::default(),
+            z_hit_a: Default::default(),
+            z_lane_a: Default::default(),
+            z_a_at_end: Default::default(),
+            f_prev_a: Default::default(),
+            f_old_hi: Default::default(),
+            f_old_lo: Default::default(),
+            lane_b: Default::default(),
+            hit_b: Default::default(),
+            old_hi: Default::default(),
+            old_lo: Default::default(),
             wr_ptr: Default::default(),
             frame_ptr: Default::default(),
             commit_ptr: Default::default(),
@@ -260,19 +273,18 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize> TxIngress<W
             w_len: Default::default(),
             w_old: Default::default(),
             w_drop: Default::default(),
-            w_trunc: Default::default(),
-            w_long: Default::default(),
-            w_desc: Default::default(),
-            w_bk: Default::default(),
+            drop_now: Default::default(),
+            drop_reason: Default::default(),
             decide: Default::default(),
             r_valid: Default::default(),
             r_drop: Default::default(),
             r_len: Default::default(),
             r_old: Default::default(),
-            cnt_trunc: Default::default(),
-            cnt_long: Default::default(),
-            cnt_desc: Default::default(),
-            cnt_bk: Default::default(),
+            code_truncated: Constant::new(TX_DROP_TRUNCATED.into()),
+            code_too_long: Constant::new(TX_DROP_TOO_LONG.into()),
+            code_bad_desc: Constant::new(TX_DROP_BAD_DESC.into()),
+            code_bad_keep: Constant::new(TX_DROP_BAD_KEEP.into()),
+            counters: Default::default(),
         }
     }
 }
@@ -281,12 +293,12 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize> Logic for T
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, in_frame, room, d_partial, d_start, d_field, y_valid, y_data, y_keep, y_last,
+            self, clock, in_frame, room, room_ptr, d_partial, d_start, d_field, y_valid, y_data, y_keep, y_last,
             y_cnt, y_kbad, f_pos, f_stop, f_bk, f_prev_a, f_old_hi, f_old_lo, z_valid, z_store,
-            z_data, z_last, z_len, z_over, z_bk, z_partial, z_field_end, z_old, w_valid, w_store, w_data, w_last, w_len, w_old, w_drop,
-            w_trunc, w_long, w_desc, w_bk, wr_ptr, frame_ptr,
-            commit_ptr, r_valid, r_drop, r_len, r_old, cnt_trunc, cnt_long, cnt_desc, cnt_bk
+            z_data, z_last, z_len, z_over, z_bk, z_partial, z_field_end, z_hit_a, z_lane_a, z_a_at_end, w_valid, w_store, w_data, w_last, w_len, w_old, w_drop,
+            wr_ptr, frame_ptr, commit_ptr, r_valid, r_drop, r_len, r_old
         );
+        self.counters.clock.next = self.clock.val();
         self.eng_inner.clock.next = self.clock.val();
         self.eng_all.clock.next = self.clock.val();
 
@@ -309,37 +321,20 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize> Logic for T
             self.d_field.d.next = self.desc_csum_start.val() + self.desc_csum_offset.val();
         }
         // the ring has room for the beats in flight (writer one word a clock, reader frees)
-        self.room.d.next = (self.wr_ptr.q.val() - self.rd_ptr.val()) < self.room_max.val();
+        self.room_ptr.d.next = self.rd_ptr.val() + self.room_max.val();
+        self.room_gap.next = self.wr_ptr.q.val() - self.room_ptr.q.val();
+        self.room.d.next = self.room_gap.val().get_bit(15);
 
-        // bytes in the beat: the highest kept lane + 1 (a mux chain, a few LUT levels)
-        self.t_cnt[0].next = 0.into();
-        if self.s_axis.tkeep.val().get_bit(0) {
-            self.t_cnt[0].next = 1.into();
-        }
-        for i in 1..K {
-            self.t_cnt[i].next = self.t_cnt[i - 1].val();
-            if self.s_axis.tkeep.val().get_bit(i) {
-                self.t_cnt[i].next = (i + 1).to_bits::<16>();
-            }
-        }
-        // tkeep contract (stream.rs): all ones before the last beat; the last beat's lanes
-        // contiguous from lane 0 and not empty, except a lone null beat (the empty frame,
-        // judged truncated as golden does)
-        self.t_kn.next = !self.s_axis.tkeep.val();
-        self.t_kgap.next = (self.s_axis.tkeep.val() >> 1) & self.t_kn.val();
-        if self.s_axis.tlast.val() {
-            self.t_kbad.next = (self.t_kn.val().get_bit(0) && self.in_frame.q.val()) || self.t_kgap.val().any();
-        } else {
-            self.t_kbad.next = self.t_kn.val().any();
-        }
+        // tkeep contract: an empty last beat breaks it after other beats; alone it is the
+        // empty frame (judged truncated, as golden does)
+        self.keep_check.tkeep.next = self.s_axis.tkeep.val();
+        self.keep_check.tlast.next = self.s_axis.tlast.val();
+        self.t_kbad.next = self.keep_check.broken.val() || (self.keep_check.empty.val() && self.in_frame.q.val());
         self.y_valid.d.next = self.accept.val();
         self.y_data.d.next = self.s_axis.tdata.val();
         self.y_keep.d.next = self.s_axis.tkeep.val();
         self.y_last.d.next = self.s_axis.tlast.val();
-        // one-trip loop: a const generic may not appear in an index
-        for n in K..(K + 1) {
-            self.y_cnt.d.next = self.t_cnt[n - 1].val();
-        }
+        self.y_cnt.d.next = self.keep_check.bytes.val();
         self.y_kbad.d.next = self.t_kbad.val();
 
         // ================= y: the frame's position, stop, tkeep flag, field bytes
@@ -362,33 +357,18 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize> Logic for T
         self.sum_all.next = self.eng_all.sum.val();
         self.csum_inner.next = self.eng_inner.csum.val();
 
-        // the two original bytes of the inner checksum field, as they stream past: byte a in
-        // the beat whose position is the field's beat, byte b in the same beat or (field at
-        // the last lane) the next one
+        // where the inner checksum field's first byte is: its beat (a compare of the position,
+        // registered for z) and its lane
         self.lane_a.next = self.d_field.q.val() & self.lane_mask.val();
-        self.lane_b.next = (self.lane_a.val() + 1) & self.lane_mask.val();
-        self.hit_a.next = (self.d_field.q.val() & self.beat_mask.val()) == self.f_pos.q.val();
-        self.hit_b.next = self.hit_a.val();
-        if self.lane_a.val() == self.lane_mask.val() {
-            self.hit_b.next = self.f_prev_a.q.val();
-        }
-        self.old_hi.next = self.f_old_hi.q.val();
-        if self.y_valid.q.val() && self.hit_a.val() {
-            self.old_hi.next = self.y_data.q.val().get_bits::<8>((self.lane_a.val() << 3).index());
-        }
-        self.old_lo.next = self.f_old_lo.q.val();
-        if self.y_valid.q.val() && self.hit_b.val() {
-            self.old_lo.next = self.y_data.q.val().get_bits::<8>((self.lane_b.val() << 3).index());
-        }
-        self.f_old_hi.d.next = self.old_hi.val();
-        self.f_old_lo.d.next = self.old_lo.val();
+        self.z_hit_a.d.next = self.y_valid.q.val() && (self.d_field.q.val() & self.beat_mask.val()) == self.f_pos.q.val();
+        self.z_lane_a.d.next = self.lane_a.val();
+        self.z_a_at_end.d.next = self.lane_a.val() == self.lane_mask.val();
         // the frame's state restarts after its last beat
         if self.y_valid.q.val() {
             if self.y_last.q.val() {
                 self.f_pos.d.next = 0.into();
                 self.f_stop.d.next = false;
                 self.f_bk.d.next = false;
-                self.f_prev_a.d.next = false;
             } else {
                 self.f_pos.d.next = self.f_pos.q.val() + self.beat_bytes.val();
                 // the buffer is full after the beat at max_last
@@ -396,7 +376,6 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize> Logic for T
                     self.f_stop.d.next = true;
                 }
                 self.f_bk.d.next = self.f_bk.q.val() || self.y_kbad.q.val();
-                self.f_prev_a.d.next = self.hit_a.val();
             }
         }
         self.z_valid.d.next = self.y_valid.q.val();
@@ -409,7 +388,6 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize> Logic for T
         self.z_bk.d.next = self.f_bk.q.val() || self.y_kbad.q.val();
         self.z_partial.d.next = self.d_partial.q.val();
         self.z_field_end.d.next = bit_cast::<17, 16>(self.d_field.q.val()) + 2;
-        self.z_old.d.next = (bit_cast::<16, 8>(self.old_hi.val()) << 8) | bit_cast::<16, 8>(self.old_lo.val());
 
         // ================= z: the length checks, golden TxError order (Truncated, TooLong,
         // BadDescriptor), a broken tkeep before all
@@ -421,22 +399,49 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize> Logic for T
         self.w_data.d.next = self.z_data.q.val();
         self.w_last.d.next = self.z_last.q.val();
         self.w_len.d.next = self.z_len.q.val();
-        self.w_old.d.next = self.z_old.q.val();
-        self.w_drop.d.next = self.z_bk.q.val()
+        // the two original bytes of the inner checksum field, as they stream past: byte a in
+        // its beat, byte b in the same beat or (a at the last lane) the next one
+        self.lane_b.next = (self.z_lane_a.q.val() + 1) & self.lane_mask.val();
+        self.hit_b.next = self.z_hit_a.q.val();
+        if self.z_a_at_end.q.val() {
+            self.hit_b.next = self.f_prev_a.q.val();
+        }
+        self.old_hi.next = self.f_old_hi.q.val();
+        if self.z_hit_a.q.val() {
+            self.old_hi.next = self.z_data.q.val().get_bits::<8>((self.z_lane_a.q.val() << 3).index());
+        }
+        self.old_lo.next = self.f_old_lo.q.val();
+        if self.z_valid.q.val() && self.hit_b.val() {
+            self.old_lo.next = self.z_data.q.val().get_bits::<8>((self.lane_b.val() << 3).index());
+        }
+        self.f_old_hi.d.next = self.old_hi.val();
+        self.f_old_lo.d.next = self.old_lo.val();
+        if self.z_valid.q.val() {
+            self.f_prev_a.d.next = self.z_hit_a.q.val() && !self.z_last.q.val();
+        }
+        self.w_old.d.next = (bit_cast::<16, 8>(self.old_hi.val()) << 8) | bit_cast::<16, 8>(self.old_lo.val());
+        self.drop_now.next = self.z_bk.q.val()
             || self.z_over.q.val()
             || self.len_lt14.val()
             || self.len_gtmax.val()
             || (self.z_partial.q.val() && self.field_past_end.val());
-        self.w_bk.d.next = self.z_bk.q.val();
-        self.w_trunc.d.next = !self.z_bk.q.val() && !self.z_over.q.val() && self.len_lt14.val();
-        self.w_long.d.next =
-            !self.z_bk.q.val() && (self.z_over.q.val() || (!self.len_lt14.val() && self.len_gtmax.val()));
-        self.w_desc.d.next = !self.z_bk.q.val()
-            && !self.z_over.q.val()
-            && !self.len_lt14.val()
-            && !self.len_gtmax.val()
-            && self.z_partial.q.val()
-            && self.field_past_end.val();
+        self.w_drop.d.next = self.drop_now.val();
+        // the counters register the reason, so it is counted as the frame is decided in w
+        if self.z_bk.q.val() {
+            self.drop_reason.next = self.code_bad_keep.val();
+        } else if self.z_over.q.val() {
+            self.drop_reason.next = self.code_too_long.val();
+        } else if self.len_lt14.val() {
+            self.drop_reason.next = self.code_truncated.val();
+        } else if self.len_gtmax.val() {
+            self.drop_reason.next = self.code_too_long.val();
+        } else {
+            self.drop_reason.next = self.code_bad_desc.val();
+        }
+        self.counters.valid.next = self.z_last.q.val() && self.drop_now.val();
+        self.counters.reason.next = self.drop_reason.val();
+        self.counters.b_valid.next = false;
+        self.counters.b_reason.next = 0.into();
 
         // ================= w: ring write and the frame's decision
         self.wr_enable.next = self.w_store.q.val();
@@ -454,18 +459,6 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize> Logic for T
                 self.frame_ptr.d.next = self.wr_ptr.q.val() + 1;
                 self.commit_ptr.d.next = self.wr_ptr.q.val() + 1;
             }
-            if self.w_bk.q.val() {
-                self.cnt_bk.d.next = self.cnt_bk.q.val() + 1;
-            }
-            if self.w_trunc.q.val() {
-                self.cnt_trunc.d.next = self.cnt_trunc.q.val() + 1;
-            }
-            if self.w_long.q.val() {
-                self.cnt_long.d.next = self.cnt_long.q.val() + 1;
-            }
-            if self.w_desc.q.val() {
-                self.cnt_desc.d.next = self.cnt_desc.q.val() + 1;
-            }
         }
         self.r_valid.d.next = self.decide.val();
         self.r_drop.d.next = self.w_drop.q.val();
@@ -476,10 +469,10 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize> Logic for T
         self.dec_len.next = self.r_len.q.val();
         self.dec_old.next = self.r_old.q.val();
         self.commit.next = self.commit_ptr.q.val();
-        self.drop_truncated.next = self.cnt_trunc.q.val();
-        self.drop_too_long.next = self.cnt_long.q.val();
-        self.drop_bad_desc.next = self.cnt_desc.q.val();
-        self.drop_bad_keep.next = self.cnt_bk.q.val();
+        self.drop_truncated.next = self.counters.count[0].val();
+        self.drop_too_long.next = self.counters.count[1].val();
+        self.drop_bad_desc.next = self.counters.count[2].val();
+        self.drop_bad_keep.next = self.counters.count[3].val();
     }
 }
 

@@ -1,5 +1,6 @@
 //! `DropCounters<R>`: one 32-bit counter per drop reason, counted from two (valid, reason)
-//! pulse ports (`a`: the in-order drop events; `b`: drops that never reach the decision queue).
+//! pulse ports (RX: `a` the in-order drop events, `b` the drops that never reach the decision
+//! queue; TX uses `a` only).
 //! The pulses are registered first, so the counters' enables decode a flip-flop, never the logic
 //! that decided the drop; a count lags its event by one clock. A reason code `>= R` counts
 //! nowhere.
