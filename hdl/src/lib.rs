@@ -5,7 +5,10 @@
 //! * [`gtkw`]: GTKWave save files for the VCDs of these blocks.
 //! * [`rx`]: the streaming RX pipeline (`docs/rx-pipeline.md`), one block per file.
 //! * [`headers`]: the outer header layouts, described once.
-//! * [`tx_encap`]: the TX path (VXLAN/RCO header inserter with outer checksums).
+//! * [`tx`]: the TX path at line rate (VXLAN/RCO header inserter with outer checksums), one
+//!   block per file; [`tx_encap`] is the single-block TX it replaced (formal still runs on it).
+//! * Widgets both paths share: [`keep_check`], [`drop_counters`], [`reg_fifo`], [`ram_fifo`],
+//!   [`reg_slice`], [`axis_slice`], [`dist_ram`], [`sdp_ram`], [`lane_sum`], [`oc_fold`].
 //! * [`nic_top`]: the NIC top (TX + RX paths, configuration, drop counters), exported as Verilog.
 
 pub mod axis_slice;
