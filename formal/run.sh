@@ -40,6 +40,8 @@ mkdir -p "$work/verilog"
 declare -A module=(
   [csum]=rco_csum_engine_w64
   [rx]=rco_rx_w64
+  [tx]=rco_tx_encap_w64
+  [tx_egress]=rco_tx_egress_w64
   [tx_legacy]=rco_tx_legacy_w64
 )
 export_design() {
@@ -57,11 +59,18 @@ jobs=(
   "csum_mut_acc_carry|csum.sby|prove|csum|FAIL|csum_acc_carry"
   "csum_mut_deferred_carry|csum.sby|prove|csum|FAIL|csum_deferred_carry"
   "csum_mut_ignore_tkeep|csum.sby|prove|csum|FAIL|csum_ignore_tkeep"
-  "tx_prove|tx.sby|prove|tx_legacy|PASS|"
-  "tx_bmc|tx.sby|bmc|tx_legacy|PASS|"
-  "tx_cover|tx.sby|cover|tx_legacy|PASS|"
-  "tx_mut_skid_overwrite|tx.sby|bmc|tx_legacy|FAIL|tx_skid_overwrite"
-  "tx_mut_last_keep|tx.sby|bmc|tx_legacy|FAIL|tx_last_keep"
+  "tx_prove|tx.sby|prove|tx|PASS|"
+  "tx_cover|tx.sby|cover|tx|PASS|"
+  "tx_egress_prove|tx_egress.sby|prove|tx_egress|PASS|"
+  "tx_egress_bmc|tx_egress.sby|bmc|tx_egress|PASS|"
+  "tx_egress_cover|tx_egress.sby|cover|tx_egress|PASS|"
+  "tx_egress_mut_skid_overwrite|tx_egress.sby|bmc|tx_egress|FAIL|tx_egress_skid_overwrite"
+  "tx_egress_mut_last_keep|tx_egress.sby|bmc|tx_egress|FAIL|tx_egress_last_keep"
+  "tx_legacy_prove|tx_legacy.sby|prove|tx_legacy|PASS|"
+  "tx_legacy_bmc|tx_legacy.sby|bmc|tx_legacy|PASS|"
+  "tx_legacy_cover|tx_legacy.sby|cover|tx_legacy|PASS|"
+  "tx_legacy_mut_skid_overwrite|tx_legacy.sby|bmc|tx_legacy|FAIL|tx_skid_overwrite"
+  "tx_legacy_mut_last_keep|tx_legacy.sby|bmc|tx_legacy|FAIL|tx_last_keep"
   "rx_prove|rx.sby|prove|rx|PASS|"
   "rx_cover_drop|rx.sby|cover_drop|rx|PASS|"
   "rx_cover_reasons|rx.sby|cover_reasons|rx|PASS||slow"

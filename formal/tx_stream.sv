@@ -1,8 +1,8 @@
-// TX encapsulator the NIC top uses (rco_tx_legacy_w64, hdl/src/tx_encap.rs): host stream, descriptor and m_axis.tready free every
-// clock. Checks the m_axis source rules (axis_check). Covers: a frame sent (m_axis tlast
-// taken) and two frames sent back to back.
+// TX block the NIC top uses (rco_tx_encap_w64, hdl/src/tx/): host stream, descriptor and
+// m_axis.tready free every clock. Checks the m_axis source rules (axis_check). Covers: a
+// frame sent (m_axis tlast taken) and two frames sent back to back.
 `ifndef DUT
-`define DUT rco_tx_legacy_w64
+`define DUT rco_tx_encap_w64
 `endif
 
 module tx_props (

@@ -18,7 +18,7 @@ pub mod flow;
 pub mod shell;
 
 /// `--design` names of the designs the synthesis flow builds.
-pub const DESIGN_NAMES: &[(&str, Design)] = &[("csum", Design::CsumEngine), ("nic", Design::Nic), ("nic1518", Design::NicStd), ("rx", Design::Rx), ("tx", Design::TxEncap), ("tx_legacy", Design::TxLegacy)];
+pub const DESIGN_NAMES: &[(&str, Design)] = &[("csum", Design::CsumEngine), ("nic", Design::Nic), ("nic1518", Design::NicStd), ("rx", Design::Rx), ("tx", Design::TxEncap), ("tx_egress", Design::TxEgress), ("tx_legacy", Design::TxLegacy)];
 
 /// The design `rco-nic synth` and `export` build when `--design` is not given.
 pub const DEFAULT_DESIGN: Design = Design::Nic;
@@ -40,6 +40,10 @@ pub enum Design {
     Rx,
     /// `rco_hdl::tx::TxEncap` (the VXLAN/RCO TX datapath; 9216-byte buffer).
     TxEncap,
+    /// `rco_hdl::tx::egress::TxEgress` alone (64 bits only): the TX block that drives
+    /// `m_axis`, with its queue heads and ring read data as ports, for the formal per-block
+    /// jobs (`formal/tx_egress.sv`); not a synthesis target of its own.
+    TxEgress,
     /// `rco_hdl::tx_encap::TxEncap`, the TX block the NIC top still uses (until
     /// `rco_hdl::tx` meets its timing); formal's `tx` jobs prove it.
     TxLegacy,
@@ -70,6 +74,7 @@ impl Design {
             Design::NicStd => format!("rco_nic_w{width}_mf{MAX_FRAME_STD}"),
             Design::Rx => format!("rco_rx_w{width}"),
             Design::TxEncap => format!("rco_tx_encap_w{width}"),
+            Design::TxEgress => format!("rco_tx_egress_w{width}"),
             Design::TxLegacy => format!("rco_tx_legacy_w{width}"),
         }
     }
@@ -91,6 +96,8 @@ impl Design {
             (Design::Rx, 256) => gen_block(RxTop256::default()),
             (Design::Rx, 512) => gen_block(RxTop512::default()),
             (Design::TxEncap, w) => raw_tx_encap(w, 9216)?,
+            // TxEncap64's ring address width and header register
+            (Design::TxEgress, 64) => gen_block(rco_hdl::tx::egress::TxEgress::<64, 8, 12, 640>::default()),
             (Design::TxLegacy, 64) => gen_block(rco_hdl::tx_encap::TxEncap::<64, 8, 4, 12, 640>::new(9216)),
             (_, w) => anyhow::bail!("export: width {w} is not built (one of {WIDTHS:?})"),
         })
@@ -146,6 +153,21 @@ impl Design {
                     width,
                     &[("drop_truncated[31:0]", Fmt::Dec), ("drop_too_long[31:0]", Fmt::Dec), ("drop_bad_desc[31:0]", Fmt::Dec), ("drop_bad_keep[31:0]", Fmt::Dec)],
                 ),
+            ],
+            Design::TxEgress => vec![
+                clock,
+                Group {
+                    name: "queues",
+                    traces: vec![
+                        (dut("\\plan$valid"), Fmt::Bin),
+                        (dut("\\plan$ready"), Fmt::Bin),
+                        (dut("\\plan$beats[15:0]"), Fmt::Dec),
+                        (dut("\\plan$last_keep[7:0]"), Fmt::Hex),
+                        (dut("commit[15:0]"), Fmt::Dec),
+                        (dut("rd_ptr[15:0]"), Fmt::Dec),
+                    ],
+                },
+                axis_group("out", "m_axis", width, &[("frames_out[31:0]", Fmt::Dec)]),
             ],
             Design::CsumEngine => vec![
                 clock,
@@ -308,6 +330,17 @@ mod tests {
             assert!(!v.contains("module top"));
             assert!(!v.lines().any(|l| l.trim_start().starts_with("top$")));
         }
+    }
+
+    /// formal/tx_egress.sv connects these ports by name
+    #[test]
+    fn tx_egress_exports_its_ports() {
+        let v = Design::TxEgress.verilog(64).unwrap();
+        assert!(v.contains("module rco_tx_egress_w64("));
+        for p in ["plan$valid", "plan$last_keep", "fields$ipv6", "commit", "rd_data", "m_axis$tkeep"] {
+            assert!(v.contains(p), "{p}");
+        }
+        assert!(Design::TxEgress.verilog(128).is_err());
     }
 
     #[test]

@@ -1,0 +1,143 @@
+// TX egress alone (rco_tx_egress_w64, hdl/src/tx/egress.rs): the block that drives the TX
+// m_axis. Its inputs are free every clock: the two queue heads (descriptor fields, plan),
+// the ingress's commit pointer, the ring's read data and m_axis.tready. The one assumption
+// is the plan's contract on the last beat (a last_keep the finish stage can make: non-zero,
+// contiguous from lane 0); the other layout fields (beats, header beats, words, patch
+// positions) are free, so every plan the finish stage emits is covered and more.
+// Checks the m_axis source rules (axis_check). Covers: a frame sent and two frames sent back
+// to back; with LAYOUT (the covers) the plan is laid out as the finish stage does for an
+// inner frame of f_len bytes (at least an Ethernet header), so the covered frames are real.
+// With LEMMAS (the induction): the invariants that make the tkeep rule inductive, on the
+// flattened egress's registers (probes pr_*, connected in formal/tx_egress.sby).
+`ifndef DUT
+`define DUT rco_tx_egress_w64
+`endif
+
+module tx_egress_props (
+    input wire clock,
+    input wire f_valid,
+    input wire f_partial,
+    input wire [15:0] f_csum_start,
+    input wire [15:0] f_csum_offset,
+    input wire [23:0] f_vni,
+    input wire [47:0] f_dst_mac,
+    input wire [47:0] f_src_mac,
+    input wire f_vlan,
+    input wire [15:0] f_vlan_tci,
+    input wire f_ipv6,
+    input wire [127:0] f_src_ip,
+    input wire [127:0] f_dst_ip,
+    input wire [15:0] f_udp_sport,
+    input wire [15:0] f_udp_dport,
+    input wire [7:0] f_ttl,
+    input wire [15:0] f_ip_id,
+    input wire [19:0] f_flow_label,
+    input wire f_rco,
+    input wire f_udp_csum,
+    input wire p_valid,
+    input wire [15:0] p_udp_csum,
+    input wire [15:0] p_ip_csum,
+    input wire [15:0] p_udp_len,
+    input wire [15:0] p_ip_len,
+    input wire [15:0] p_beats,
+    input wire [15:0] p_hdr_beats,
+    input wire [15:0] p_words,
+    input wire [7:0] p_last_keep,
+    input wire [15:0] p_patch_beat_a,
+    input wire [15:0] p_patch_beat_b,
+    input wire p_patch_first_a,
+    input wire p_patch_first_b,
+    input wire [15:0] p_patch_bit_a,
+    input wire [15:0] p_patch_bit_b,
+    input wire [15:0] p_inner_csum,
+    input wire [15:0] p_vxlan_flags,
+    input wire [15:0] p_vni_low,
+    input wire p_patch,
+    input wire [15:0] commit,
+    input wire [63:0] rd_data,
+    input wire m_tready,
+    input wire [15:0] f_len
+);
+    wire f_ready, p_ready, taken, m_tvalid, m_tlast, m_tuser;
+    wire [15:0] rd_ptr;
+    wire [11:0] rd_address;
+    wire [63:0] m_tdata;
+    wire [7:0] m_tkeep;
+    wire [31:0] frames_out;
+
+    `DUT dut (
+        .clock(clock),
+        .fields$valid(f_valid), .fields$ready(f_ready), .fields$partial(f_partial),
+        .fields$csum_start(f_csum_start), .fields$csum_offset(f_csum_offset),
+        .fields$vni(f_vni), .fields$dst_mac(f_dst_mac), .fields$src_mac(f_src_mac),
+        .fields$vlan(f_vlan), .fields$vlan_tci(f_vlan_tci), .fields$ipv6(f_ipv6),
+        .fields$src_ip(f_src_ip), .fields$dst_ip(f_dst_ip), .fields$udp_sport(f_udp_sport),
+        .fields$udp_dport(f_udp_dport), .fields$ttl(f_ttl), .fields$ip_id(f_ip_id),
+        .fields$flow_label(f_flow_label), .fields$rco(f_rco), .fields$udp_csum(f_udp_csum),
+        .plan$valid(p_valid), .plan$ready(p_ready), .plan$udp_csum(p_udp_csum),
+        .plan$ip_csum(p_ip_csum), .plan$udp_len(p_udp_len), .plan$ip_len(p_ip_len),
+        .plan$beats(p_beats), .plan$hdr_beats(p_hdr_beats), .plan$words(p_words),
+        .plan$last_keep(p_last_keep), .plan$patch_beat_a(p_patch_beat_a),
+        .plan$patch_beat_b(p_patch_beat_b), .plan$patch_first_a(p_patch_first_a),
+        .plan$patch_first_b(p_patch_first_b), .plan$patch_bit_a(p_patch_bit_a),
+        .plan$patch_bit_b(p_patch_bit_b), .plan$inner_csum(p_inner_csum),
+        .plan$vxlan_flags(p_vxlan_flags), .plan$vni_low(p_vni_low), .plan$patch(p_patch),
+        .taken(taken), .commit(commit), .rd_ptr(rd_ptr), .rd_address(rd_address),
+        .rd_data(rd_data),
+        .m_axis$tdata(m_tdata), .m_axis$tkeep(m_tkeep), .m_axis$tvalid(m_tvalid),
+        .m_axis$tready(m_tready), .m_axis$tlast(m_tlast), .m_axis$tuser(m_tuser),
+        .frames_out(frames_out)
+    );
+
+    // the finish stage's last_keep: !(ones << rem), or all lanes (the plan's only assumption
+    // outside LAYOUT)
+    always @* if (p_valid) assume (p_last_keep[0] && ((p_last_keep & (p_last_keep + 1'b1)) == 0));
+
+`ifdef LAYOUT
+    // hlen: outer Ethernet [802.1Q] / IPv4 | IPv6 / UDP / VXLAN (headers::outer_header_len)
+    wire [15:0] hlen = 16'd50 + (f_vlan ? 16'd4 : 16'd0) + (f_ipv6 ? 16'd20 : 16'd0);
+    wire [15:0] total = hlen + f_len;
+    always @* if (p_valid) begin
+        assume (f_len >= 14 && f_len <= 9216);
+        assume (p_hdr_beats == hlen >> 3 && p_words == (f_len + 16'd7) >> 3);
+        assume (p_beats == (total + 16'd7) >> 3);
+        assume (p_last_keep == (total[2:0] == 0 ? 8'hff : ~(8'hff << total[2:0])));
+    end
+`endif
+
+    axis_check #(.K(8), .S(1)) out (
+        .clock(clock), .tdata(m_tdata), .tkeep(m_tkeep), .tvalid(m_tvalid), .tready(m_tready),
+        .tlast(m_tlast), .tuser(m_tuser), .side(1'b0)
+    );
+
+`ifdef LEMMAS
+    // probes, connected by the .sby's script to the flattened egress's registers
+    wire pr_s_full, pr_e_send;
+    wire [7:0] pr_s_lastkeep, pr_e_lastkeep;
+    wire pr_o_valid, pr_o_last, pr_k_valid, pr_k_last;
+    wire [7:0] pr_o_keep, pr_k_keep;
+    function packed_keep(input [7:0] k);
+        packed_keep = k[0] && ((k & (k + 1'b1)) == 0);
+    endfunction
+    // a last_keep stays packed from the plan through the slot and the egress into the
+    // output slice's two registers (their idle contents are what reset left: zeros)
+    always @* begin
+        if (pr_s_full) assert (packed_keep(pr_s_lastkeep));
+        if (pr_e_send) assert (packed_keep(pr_e_lastkeep));
+        if (pr_o_valid) assert (pr_o_last ? packed_keep(pr_o_keep) : &pr_o_keep);
+        if (pr_k_valid) assert (pr_k_last ? packed_keep(pr_k_keep) : &pr_k_keep);
+    end
+`endif
+
+    reg [1:0] frames = 0;
+    reg gap = 0;   // a clock without an output beat since the last frame went out
+    always @(posedge clock) begin
+        if (m_tvalid && m_tready && m_tlast && frames != 3) frames <= frames + 1;
+        if (m_tvalid && m_tready && m_tlast) gap <= 0;
+        else if (!(m_tvalid && m_tready)) gap <= 1;
+    end
+    always @* begin
+        cover (m_tvalid && m_tready && m_tlast);
+        cover (m_tvalid && m_tready && m_tlast && frames == 1 && !gap);
+    end
+endmodule
