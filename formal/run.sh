@@ -42,7 +42,6 @@ declare -A module=(
   [rx]=rco_rx_w64
   [tx]=rco_tx_encap_w64
   [tx_egress]=rco_tx_egress_w64
-  [tx_legacy]=rco_tx_legacy_w64
 )
 export_design() {
   local d=$1
@@ -66,11 +65,6 @@ jobs=(
   "tx_egress_cover|tx_egress.sby|cover|tx_egress|PASS|"
   "tx_egress_mut_skid_overwrite|tx_egress.sby|bmc|tx_egress|FAIL|tx_egress_skid_overwrite"
   "tx_egress_mut_last_keep|tx_egress.sby|bmc|tx_egress|FAIL|tx_egress_last_keep"
-  "tx_legacy_prove|tx_legacy.sby|prove|tx_legacy|PASS|"
-  "tx_legacy_bmc|tx_legacy.sby|bmc|tx_legacy|PASS|"
-  "tx_legacy_cover|tx_legacy.sby|cover|tx_legacy|PASS|"
-  "tx_legacy_mut_skid_overwrite|tx_legacy.sby|bmc|tx_legacy|FAIL|tx_skid_overwrite"
-  "tx_legacy_mut_last_keep|tx_legacy.sby|bmc|tx_legacy|FAIL|tx_last_keep"
   "rx_prove|rx.sby|prove|rx|PASS|"
   "rx_cover_drop|rx.sby|cover_drop|rx|PASS|"
   "rx_cover_reasons|rx.sby|cover_reasons|rx|PASS||slow"

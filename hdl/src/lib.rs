@@ -6,7 +6,7 @@
 //! * [`rx`]: the streaming RX pipeline (`docs/rx-pipeline.md`), one block per file.
 //! * [`headers`]: the outer header layouts, described once.
 //! * [`tx`]: the TX path at line rate (VXLAN/RCO header inserter with outer checksums), one
-//!   block per file; [`tx_encap`] is the single-block TX it replaced (formal still runs on it).
+//!   block per file.
 //! * Widgets both paths share: [`keep_check`], [`drop_counters`], [`reg_fifo`], [`ram_fifo`],
 //!   [`reg_slice`], [`axis_slice`], [`dist_ram`], [`sdp_ram`], [`lane_sum`], [`oc_fold`].
 //! * [`nic_top`]: the NIC top (TX + RX paths, configuration, drop counters), exported as Verilog.
@@ -28,4 +28,3 @@ pub mod rx;
 pub mod sdp_ram;
 pub mod stream;
 pub mod tx;
-pub mod tx_encap;

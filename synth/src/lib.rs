@@ -18,7 +18,7 @@ pub mod flow;
 pub mod shell;
 
 /// `--design` names of the designs the synthesis flow builds.
-pub const DESIGN_NAMES: &[(&str, Design)] = &[("csum", Design::CsumEngine), ("nic", Design::Nic), ("nic1518", Design::NicStd), ("rx", Design::Rx), ("tx", Design::TxEncap), ("tx_egress", Design::TxEgress), ("tx_legacy", Design::TxLegacy)];
+pub const DESIGN_NAMES: &[(&str, Design)] = &[("csum", Design::CsumEngine), ("nic", Design::Nic), ("nic1518", Design::NicStd), ("rx", Design::Rx), ("tx", Design::TxEncap), ("tx_egress", Design::TxEgress)];
 
 /// The design `rco-nic synth` and `export` build when `--design` is not given.
 pub const DEFAULT_DESIGN: Design = Design::Nic;
@@ -44,9 +44,6 @@ pub enum Design {
     /// `m_axis`, with its queue heads and ring read data as ports, for the formal per-block
     /// jobs (`formal/tx_egress.sv`); not a synthesis target of its own.
     TxEgress,
-    /// `rco_hdl::tx_encap::TxEncap`, the TX block the NIC top still uses (until
-    /// `rco_hdl::tx` meets its timing); formal's `tx` jobs prove it.
-    TxLegacy,
 }
 
 impl Design {
@@ -75,7 +72,6 @@ impl Design {
             Design::Rx => format!("rco_rx_w{width}"),
             Design::TxEncap => format!("rco_tx_encap_w{width}"),
             Design::TxEgress => format!("rco_tx_egress_w{width}"),
-            Design::TxLegacy => format!("rco_tx_legacy_w{width}"),
         }
     }
 
@@ -98,7 +94,6 @@ impl Design {
             (Design::TxEncap, w) => raw_tx_encap(w, 9216)?,
             // TxEncap64's ring address width and header register
             (Design::TxEgress, 64) => gen_block(rco_hdl::tx::egress::TxEgress::<64, 8, 12, 640>::default()),
-            (Design::TxLegacy, 64) => gen_block(rco_hdl::tx_encap::TxEncap::<64, 8, 4, 12, 640>::new(9216)),
             (_, w) => anyhow::bail!("export: width {w} is not built (one of {WIDTHS:?})"),
         })
     }
@@ -144,7 +139,7 @@ impl Design {
                     ],
                 },
             ],
-            Design::TxEncap | Design::TxLegacy => vec![
+            Design::TxEncap => vec![
                 clock,
                 axis_group("in", "s_axis", width, &[("\\desc$valid", Fmt::Bin), ("\\desc$ready", Fmt::Bin)]),
                 axis_group(
