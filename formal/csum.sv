@@ -117,16 +117,18 @@ module csum_props #(
         cover (sum_valid && raw_f1[16]);
         cover (tvalid && tlast && rpos >= 2);
     end
-    // Lemmas on the engine's own stages (W=64: four words, one-stage tree with deferred
-    // carries), so that the proof closes by induction instead of at a bounded depth. The
+    // Lemmas on the engine's own stages (W=64: four words, a two-level registered tree, a
+    // root fold), so that the proof closes by induction instead of at a bounded depth. The
     // probes are undriven here; the job's script connects them to the flattened engine's
     // wires. Masking: the words entering the tree are the reference's masked words of the
-    // beat two clocks earlier. Arithmetic: acc + rf + the deferred carries, folded, equal the
-    // words that entered the tree since the packet began, added with an end-around fold.
+    // beat two clocks earlier. Tree: each node register holds its words' exact sum; the root
+    // fold keeps the end-around sum of the beat five clocks earlier. Arithmetic: acc, folded,
+    // is the packet's words that have passed the root fold, added with an end-around fold.
 `ifdef LEMMAS
     wire [15:0] p_wd0, p_wd1, p_wd2, p_wd3, p_pos, p_rf;
+    wire [23:0] p_nr0, p_nr1, p_nr2;
     wire [16:0] p_acc, p_tot;
-    wire p_ca, p_cb, p_xa, p_xb, p_done_t, p_odd_t;
+    wire p_done_t, p_odd_t;
 
     function automatic [15:0] fold32(input [31:0] x);
         reg [31:0] y;
@@ -144,43 +146,45 @@ module csum_props #(
                  (tvalid && tkeep[2*m] && rpos * K + 2*m >= csum_start && rpos * K + 2*m < csum_end)
                     ? tdata[16*m +: 8] : 8'h00};
 
-    reg [15:0] mw1 [0:3];
-    reg [15:0] mw2 [0:3];
-    reg [3:0] lastd = 0;       // tvalid && tlast, 1..4 clocks ago
-    reg [4:0] oddd = 0;        // csum_start[0], 1..5 clocks ago
-    reg [15:0] rv = 0;         // words into the tree since the packet began, folded
-    reg [15:0] rfin = 0;       // rv of the packet that last finished
+    // mwd[a][m]: word m of the beat a clocks ago (a = 1..5)
+    reg [15:0] mwd [1:5][0:3];
+    reg [5:0] lastd = 0;       // tvalid && tlast, 1..6 clocks ago
+    reg [6:0] oddd = 0;        // csum_start[0], 1..7 clocks ago
+    reg [15:0] rsum = 0;       // words past the root fold since the packet began, folded
+    reg [15:0] rfin = 0;       // the same for the packet that last finished
     reg [15:0] rout = 0;       // rfin a clock later, as the output register sees it
-    initial for (m = 0; m < 4; m = m + 1) begin
-        mw1[m] = 0;
-        mw2[m] = 0;
-    end
-    wire [31:0] wsum = mw2[0] + mw2[1] + mw2[2] + mw2[3];
-    wire done_root = lastd[2];
+    integer a;
+    initial for (a = 1; a <= 5; a = a + 1) for (m = 0; m < 4; m = m + 1) mwd[a][m] = 0;
+    function automatic [31:0] wsum(input integer age);
+        wsum = mwd[age][0] + mwd[age][1] + mwd[age][2] + mwd[age][3];
+    endfunction
+    wire [31:0] w5 = wsum(5);
+    wire done_root = lastd[4];
     always @(posedge clock) begin
         for (m = 0; m < 4; m = m + 1) begin
-            mw1[m] <= mw[m];
-            mw2[m] <= mw1[m];
+            mwd[1][m] <= mw[m];
+            for (a = 2; a <= 5; a = a + 1) mwd[a][m] <= mwd[a-1][m];
         end
-        lastd <= {lastd[2:0], tvalid && tlast};
-        oddd <= {oddd[3:0], csum_start[0]};
+        lastd <= {lastd[4:0], tvalid && tlast};
+        oddd <= {oddd[5:0], csum_start[0]};
         rout <= rfin;
-        rv <= fold32((done_root ? 32'h0 : {16'h0, rv}) + wsum);
-        if (done_root) rfin <= rv;
+        rsum <= done_root ? 16'h0 : fold32({16'h0, rsum} + w5);
+        if (done_root) rfin <= fold32({16'h0, rsum} + w5);
     end
 
-    wire [31:0] v = p_acc[15:0] + p_acc[16] + p_rf + p_ca + p_cb;
-    wire [31:0] t = p_tot[15:0] + p_tot[16] + p_xa + p_xb;
     always @* begin
         // the engine's contract: packets shorter than 65535 bytes (13-bit beat number)
         assume (!(tvalid && !tlast && rpos == 16'h1FFE));
         assert (rpos < 16'h1FFF && p_pos == rpos && in_pkt == (rpos != 0));
-        assert (p_wd0 == mw2[0] && p_wd1 == mw2[1] && p_wd2 == mw2[2] && p_wd3 == mw2[3]);
-        assert (fold32(v) == rv);
-        assert (p_done_t == lastd[3]);
-        if (p_done_t) assert (p_odd_t == oddd[3]);
-        if (p_done_t) assert (fold32(t) == rfin);
-        if (sum_valid) assert (sum == (oddd[4] ? rout : {rout[7:0], rout[15:8]}));
+        assert (p_wd0 == mwd[2][0] && p_wd1 == mwd[2][1] && p_wd2 == mwd[2][2] && p_wd3 == mwd[2][3]);
+        assert (p_nr0 == mwd[3][0] + mwd[3][1] && p_nr1 == mwd[3][2] + mwd[3][3]);
+        assert (p_nr2 == wsum(4));
+        assert (fold32({16'h0, p_rf}) == fold32(w5));
+        assert (fold32(p_acc[15:0] + p_acc[16]) == rsum);
+        assert (p_done_t == lastd[5]);
+        if (p_done_t) assert (p_odd_t == oddd[5]);
+        if (p_done_t) assert (fold32(p_tot[15:0] + p_tot[16]) == rfin);
+        if (sum_valid) assert (sum == (oddd[6] ? rout : {rout[7:0], rout[15:8]}));
     end
 `endif
 endmodule

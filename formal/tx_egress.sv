@@ -112,7 +112,7 @@ module tx_egress_props (
 
 `ifdef LEMMAS
     // probes, connected by the .sby's script to the flattened egress's registers
-    wire pr_s_full, pr_e_send;
+    wire pr_s_full, pr_e_send, pr_e_mid, pr_take_r, pr_fire_r, pr_o_ready;
     wire [7:0] pr_s_lastkeep, pr_e_lastkeep;
     wire pr_o_valid, pr_o_last, pr_k_valid, pr_k_last;
     wire [7:0] pr_o_keep, pr_k_keep;
@@ -122,6 +122,9 @@ module tx_egress_props (
     // a last_keep stays packed from the plan through the slot and the egress into the
     // output slice's two registers (their idle contents are what reset left: zeros)
     always @* begin
+        // the registered take and fire are the rules they were computed ahead by
+        assert (pr_take_r == (pr_s_full && !pr_e_mid && (!pr_e_send || pr_o_ready)));
+        assert (pr_fire_r == (pr_e_send && pr_o_ready));
         if (pr_s_full) assert (packed_keep(pr_s_lastkeep));
         if (pr_e_send) assert (packed_keep(pr_e_lastkeep));
         if (pr_o_valid) assert (pr_o_last ? packed_keep(pr_o_keep) : &pr_o_keep);

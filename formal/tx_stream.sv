@@ -65,7 +65,10 @@ module tx_props (
         else if (!(m_tvalid && m_tready)) gap <= 1;
     end
     always @* begin
-        cover (m_tvalid && m_tready && m_tlast);
+`ifdef BACK_TO_BACK
         cover (m_tvalid && m_tready && m_tlast && frames == 1 && !gap);
+`else
+        cover (m_tvalid && m_tready && m_tlast);
+`endif
     end
 endmodule

@@ -1,2 +1,2 @@
 # MAC mode ignored: the ingress holds tready low while the ring is full in either mode.
-s/s_axis\$tready = ~backpressure || (/s_axis$tready = (/
+s/s_axis\$tready = ~backpressure || ready_r\$q;/s_axis$tready = ready_r$q;/

@@ -17,6 +17,8 @@ pub struct AxisSlice<const W: usize, const K: usize, const S: usize> {
     pub s_side: Signal<In, Bits<S>>,
     pub m_axis: AxisSource<W, K>,
     pub m_side: Signal<Out, Bits<S>>,
+    /// `s_axis.tready` of the next clock, for a producer that registers its own handshake
+    pub s_tready_next: Signal<Out, Bit>,
     ready: DFF<Bit>,
     out_valid: DFF<Bit>,
     out_data: DFF<Bits<W>>,
@@ -40,6 +42,7 @@ impl<const W: usize, const K: usize, const S: usize> Default for AxisSlice<W, K,
             s_side: Default::default(),
             m_axis: Default::default(),
             m_side: Default::default(),
+            s_tready_next: Default::default(),
             ready: Default::default(),
             out_valid: Default::default(),
             out_data: Default::default(),
@@ -74,6 +77,7 @@ impl<const W: usize, const K: usize, const S: usize> Logic for AxisSlice<W, K, S
         // ready next clock unless the skid register is (or is about to be) holding a beat
         self.ready.d.next = self.m_axis.tready.val()
             || (!self.skid_valid.q.val() && (!self.out_valid.q.val() || !self.s_axis.tvalid.val()));
+        self.s_tready_next.next = self.ready.d.val();
         if self.ready.q.val() {
             if self.m_axis.tready.val() || !self.out_valid.q.val() {
                 self.out_valid.d.next = self.s_axis.tvalid.val();
@@ -107,8 +111,8 @@ mod tests {
     use super::*;
 
     /// Random offers and stalls: every beat comes out once, in order, with its sideband; a beat
-    /// shown on `m_axis` stays unchanged until taken; with both sides always ready a beat passes
-    /// every clock.
+    /// shown on `m_axis` stays unchanged until taken; `s_tready_next` is the next clock's
+    /// `s_axis.tready`; with both sides always ready a beat passes every clock.
     #[test]
     fn passes_every_beat_in_order_and_holds_stalled_beats() {
         for (p_offer, p_take) in [(1.0, 1.0), (0.7, 0.5), (1.0, 0.3), (0.3, 1.0)] {
@@ -153,8 +157,10 @@ mod tests {
                 if offer && u.s_axis.tready.val() {
                     sent += 1;
                 }
+                let predicted = u.s_tready_next.val();
                 u.clock.next = true.into();
                 assert!(simulate(&mut u, 50));
+                assert_eq!(u.s_axis.tready.val(), predicted, "s_tready_next is not the next tready");
             }
             assert!(sent - got <= 2);
             if p_offer == 1.0 && p_take == 1.0 {

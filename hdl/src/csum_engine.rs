@@ -15,7 +15,7 @@
 //!   multiples of 0xFFFF) and `csum = !sum` (`csum_fold`). `sum`/`csum` hold until the next
 //!   pulse.
 //! * Latency: if the last beat of a packet is on the bus in cycle `c`, `sum_valid` is high
-//!   in cycle `c + L`, `L = `[`latency`]`(W)` = [`CsumEngine::LATENCY`]: 5 at W=64, 8 at
+//!   in cycle `c + L`, `L = `[`latency`]`(W)` = [`CsumEngine::LATENCY`]: 7 at W=64, 8 at
 //!   128, 9 at 256, 10 at 512 (one more per [`LEVELS_PER_STAGE`] adder levels of the tree).
 //!
 //! # Pipeline
@@ -23,11 +23,10 @@
 //! |---|---|---|
 //! | window A | `pos`, `rb[N]`, `kr`, `s_neg s_z e_neg e_z`, `ts[K]`, `te[K]`, `dn[0] os[0]` | the beat as it is; where it lies against the bounds' beats; the bounds' lanes decoded |
 //! | window B | `ev[N]`, `od[N]` | each byte lane registered, or 0 outside `[start, end)` and `tkeep` |
-//! | tree, 64 bits | `rf`, `ca cb`, `ca_in cb_in` | 16-bit adders with deferred end-around carries |
-//! | tree, wider (T stages) | `nr[..]` every [`LEVELS_PER_STAGE`] levels and at the root | adder tree of the `N = W/16` words, widths growing a bit a level |
-//! | root fold, wider | `rf` | root to 16 bits (`lo + hi`, the few-bit carry fixed up) |
-//! | accumulate | `acc`, `tot`, `done_t odd_t xa xb` | `acc[15:0] + rf + acc[16]`: kept, or copied to `tot` and `acc` cleared on a packet's last beat |
-//! | fold | `sum_r valid_r` | `tot[15:0] + tot[16]` (+ the 64-bit tree's last carries), byte swap unless the start was odd |
+//! | tree (T stages) | `nr[..]` every [`LEVELS_PER_STAGE`] levels and at the root | adder tree of the `N = W/16` words, widths growing a bit a level |
+//! | root fold | `rf` | root to 16 bits (`lo + hi`, the few-bit carry fixed up) |
+//! | accumulate | `acc`, `tot`, `done_t odd_t` | `acc[15:0] + rf + acc[16]`: kept, or copied to `tot` and `acc` cleared on a packet's last beat |
+//! | fold | `sum_r valid_r` | `tot[15:0] + tot[16]`, byte swap unless the start was odd |
 //!
 //! Why it is built this way (timing and area on ECP5 against Corundum's `rx_checksum.v`,
 //! `scripts/csum-compare.sh`; the figures are in the README):
@@ -44,16 +43,12 @@
 //!   add's carry-in (Yosys maps a one-bit addend onto the chain's carry input), so the
 //!   accumulate loop is one 17-bit chain and the fold at the end is one more chain with
 //!   a small fix-up (`x + c` overflows only into the low bits).
-//! * At 64 bits the four words go through a one-stage tree of 16-bit adders whose carries
-//!   out (weight 2^16, i.e. 1 in ones' complement) are not kept in wider nodes: one goes
-//!   into the root adder's carry-in, the other two wait a clock and enter the next beat's
-//!   first-level carry-ins. A packet's last carries go to the fold instead. This drops the
-//!   root fold and a bit per node. Wider trees do not defer (a multi-stage tree would
-//!   have carries of several beats in flight at a packet's end); their root is folded
-//!   to 16 bits in a stage of its own.
-//! * The tree has no end-around carry inside it at 128 bits and above: level `l` adds
-//!   `16 + l`-bit values, registered after every [`LEVELS_PER_STAGE`] levels and at the
-//!   root; the latency grows by one clock per register level.
+//! * The tree has no end-around carry inside it: level `l` adds `16 + l`-bit values,
+//!   registered after every [`LEVELS_PER_STAGE`] levels and at the root, and the root is
+//!   folded to 16 bits in a stage of its own; the latency grows by one clock per register
+//!   level. The same tree at every width: at 64 bits an earlier one-stage tree deferred its
+//!   16-bit adders' carries to the next beat, which saved two clocks and a few LUTs but put
+//!   two carry chains in series behind the byte registers.
 //! * `acc` does not restart through a multiplexer: on the last beat the sum goes to `tot`
 //!   (clock enable) and `acc` is cleared (synchronous reset). Idle beats add 0.
 //!   `csum` is `!sum` on the output wires.
@@ -115,19 +110,10 @@ pub const fn tree_stages(w: usize) -> usize {
     levels.div_ceil(LEVELS_PER_STAGE)
 }
 
-/// Whether the engine at `w` bits uses the one-stage tree with deferred carries (4 words).
-pub const fn deferred_tree(w: usize) -> bool {
-    w == 64
-}
-
 /// Clock edges from accepting a packet's last beat to `sum_valid` at `w` bits: window A,
-/// window B, the tree (and at 128 bits and above the root fold), accumulate, fold.
+/// window B, the tree, the root fold, accumulate, fold.
 pub const fn latency(w: usize) -> usize {
-    if deferred_tree(w) {
-        5
-    } else {
-        5 + tree_stages(w)
-    }
+    5 + tree_stages(w)
 }
 
 #[derive(LogicBlock)]
@@ -192,24 +178,8 @@ pub struct CsumEngine<const W: usize, const K: usize, const N: usize> {
     os: [DFF<Bit>; 8],
     /// the one bit set is the delay of `dn`/`os` that lines up with `rf`
     tap: Constant<Bits<8>>,
-    /// 1: the one-stage tree with deferred carries (64 bits); 0: the registered tree
-    defer: Constant<Bit>,
     wd: [Signal<Local, Bits<16>>; N],
-    // ---- tree, 64 bits: qa = w0 + w1, qb = w2 + w3 (carry-ins from the last beat),
-    // qr = qa + qb (carry-in: qa's carry); qb's and qr's carries wait in `ca`, `cb`
-    cin_a: Signal<Local, Bits<17>>,
-    cin_b: Signal<Local, Bits<17>>,
-    qa: Signal<Local, Bits<17>>,
-    qb: Signal<Local, Bits<17>>,
-    qr: Signal<Local, Bits<17>>,
-    ca: DFF<Bit>,
-    cb: DFF<Bit>,
-    /// `ca`/`cb` less the carries of a packet's last beat, decided a clock early from the
-    /// delay line so that the tree's carry-ins come straight from flip-flops
-    ca_in: DFF<Bit>,
-    cb_in: DFF<Bit>,
-    done_next: Signal<Local, Bit>,
-    // ---- tree, wider: nd[m] for m < N/2 adds two words, above that two nodes; nr[m] is its
+    // ---- tree: nd[m] for m < N/2 adds two words, above that two nodes; nr[m] is its
     // register, nv[m] what its parent reads (nr[m] where `reg_at` has bit m, else nd[m])
     reg_at: Constant<Bits<N>>,
     nd: [Signal<Local, Bits<24>>; N],
@@ -228,11 +198,7 @@ pub struct CsumEngine<const W: usize, const K: usize, const N: usize> {
     tot: DFF<Bits<17>>,
     done_t: DFF<Bit>,
     odd_t: DFF<Bit>,
-    /// the 64-bit tree's carries of a packet's last beat
-    xa: DFF<Bit>,
-    xb: DFF<Bit>,
     // ---- fold
-    xs: Signal<Local, Bits<17>>,
     fb: Signal<Local, Bits<17>>,
     ff: Signal<Local, Bits<16>>,
     sum_r: DFF<Bits<16>>,
@@ -262,11 +228,9 @@ impl<const W: usize, const K: usize, const N: usize> CsumEngine<W, K, N> {
             "the adder tree wants a power-of-two word count"
         );
         let stages = tree_stages(W);
-        let defer = deferred_tree(W);
-        // the control bits line up with `rf`: window A, B, then the tree (one stage when
-        // deferred, else T stages and the root fold)
-        let tap = if defer { 2 } else { 2 + stages };
-        assert!((1..8).contains(&tap), "control delay lines are 8 long, and `done_next` reads the step before `tap`");
+        // the control bits line up with `rf`: window A, B, the T tree stages, the root fold
+        let tap = 2 + stages;
+        assert!(tap < 8, "control delay lines are 8 long");
         assert_eq!(latency(W), tap + 3);
         // node m's level: 1 for m < N/2, then 2 for the next N/4, ...; the root is N-2
         let levels = N.trailing_zeros() as usize;
@@ -327,18 +291,7 @@ impl<const W: usize, const K: usize, const N: usize> CsumEngine<W, K, N> {
             dn: std::array::from_fn(|_| Default::default()),
             os: std::array::from_fn(|_| Default::default()),
             tap: Constant::new((1u64 << tap).into()),
-            defer: Constant::new(defer),
             wd: std::array::from_fn(|_| Default::default()),
-            cin_a: Default::default(),
-            cin_b: Default::default(),
-            qa: Default::default(),
-            qb: Default::default(),
-            qr: Default::default(),
-            ca: Default::default(),
-            cb: Default::default(),
-            ca_in: Default::default(),
-            cb_in: Default::default(),
-            done_next: Default::default(),
             reg_at: Constant::new(reg_at.into()),
             nd: std::array::from_fn(|_| Default::default()),
             nr: std::array::from_fn(|_| Default::default()),
@@ -353,9 +306,6 @@ impl<const W: usize, const K: usize, const N: usize> CsumEngine<W, K, N> {
             tot: Default::default(),
             done_t: Default::default(),
             odd_t: Default::default(),
-            xa: Default::default(),
-            xb: Default::default(),
-            xs: Default::default(),
             fb: Default::default(),
             ff: Default::default(),
             sum_r: Default::default(),
@@ -374,8 +324,8 @@ impl<const W: usize, const K: usize, const N: usize> Logic for CsumEngine<W, K, 
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, pos, s_neg, s_z, e_neg, e_z, kr, ca, cb, ca_in, cb_in, rf, acc, tot, done_t, odd_t,
-            xa, xb, sum_r, valid_r
+            self, clock, pos, s_neg, s_z, e_neg, e_z, kr, rf, acc, tot, done_t, odd_t, sum_r,
+            valid_r
         );
         // A sink that never stalls.
         self.s_axis.tready.next = true;
@@ -476,36 +426,7 @@ impl<const W: usize, const K: usize, const N: usize> Logic for CsumEngine<W, K, 
             }
         }
 
-        // ---- tree, 64 bits: a carry waiting from the last beat enters unless that beat
-        // was a packet's last (then it is in `xa`/`xb`)
-        self.cin_a.next = 0.into();
-        self.cin_b.next = 0.into();
-        if self.ca_in.q.val() {
-            self.cin_a.next = 1.into();
-        }
-        if self.cb_in.q.val() {
-            self.cin_b.next = 1.into();
-        }
-        self.qa.next = bit_cast::<17, 16>(self.wd[0].val())
-            + bit_cast::<17, 16>(self.wd[1].val())
-            + self.cin_a.val();
-        self.qb.next = bit_cast::<17, 16>(self.wd[2].val())
-            + bit_cast::<17, 16>(self.wd[3].val())
-            + self.cin_b.val();
-        self.qr.next = (self.qa.val() & 0xFFFF) + (self.qb.val() & 0xFFFF) + (self.qa.val() >> 16);
-        self.ca.d.next = self.defer.val() && self.qb.val().get_bit(16);
-        self.cb.d.next = self.defer.val() && self.qr.val().get_bit(16);
-        // `done_root` of the next clock: the delay line one step before `tap`
-        self.done_next.next = false;
-        for k in 1..8 {
-            if self.tap.val().get_bit(k) && self.dn[k - 1].q.val() {
-                self.done_next.next = true;
-            }
-        }
-        self.ca_in.d.next = self.defer.val() && self.qb.val().get_bit(16) && !self.done_next.val();
-        self.cb_in.d.next = self.defer.val() && self.qr.val().get_bit(16) && !self.done_next.val();
-
-        // ---- tree, wider; n is a one-trip loop variable equal to N (see module doc)
+        // ---- tree; n is a one-trip loop variable equal to N (see module doc)
         for n in N..(N + 1) {
             for m in 0..(N / 2) {
                 self.nd[m].next = self.wd[2 * m].val().index().to_bits::<24>()
@@ -537,14 +458,9 @@ impl<const W: usize, const K: usize, const N: usize> Logic for CsumEngine<W, K, 
         }
         self.rfa.next = bit_cast::<17, 24>(self.tsum.val() & 0xFFFF)
             + bit_cast::<17, 24>(self.tsum.val() >> 16);
-        if self.defer.val() {
-            self.rf.d.next = bit_cast::<16, 17>(self.qr.val());
-        } else {
-            self.rf.d.next = bit_cast::<16, 17>(
-                (self.rfa.val() & 0xFF00)
-                    | (((self.rfa.val() & 0xFF) + (self.rfa.val() >> 16)) & 0xFF),
-            );
-        }
+        self.rf.d.next = bit_cast::<16, 17>(
+            (self.rfa.val() & 0xFF00) | (((self.rfa.val() & 0xFF) + (self.rfa.val() >> 16)) & 0xFF),
+        );
 
         // ---- accumulate: the end-around carry waits in bit 16 and is the next carry-in;
         // a last beat moves the sum to `tot` and clears `acc`
@@ -556,21 +472,13 @@ impl<const W: usize, const K: usize, const N: usize> Logic for CsumEngine<W, K, 
             self.acc.d.next = 0.into();
             self.tot.d.next = self.accs.val();
             self.odd_t.d.next = self.odd_root.val();
-            self.xa.d.next = self.ca.q.val();
-            self.xb.d.next = self.cb.q.val();
         }
         self.done_t.d.next = self.done_root.val();
 
-        // ---- fold: tot[15:0] + tot[16] + xa + xb <= 0x10003; with a carry the low half is
-        // at most 3, so the carry is added within the low 3 bits. Then undo the slice byte
-        // order unless the start was odd.
-        self.xs.next = 0.into();
-        if self.xa.q.val() && self.xb.q.val() {
-            self.xs.next = 2.into();
-        } else if self.xa.q.val() || self.xb.q.val() {
-            self.xs.next = 1.into();
-        }
-        self.fb.next = (self.tot.q.val() & 0xFFFF) + self.xs.val() + (self.tot.q.val() >> 16);
+        // ---- fold: tot[15:0] + tot[16] <= 0x10000; with a carry the low half is 0, so the
+        // carry is added within the low 3 bits. Then undo the slice byte order unless the
+        // start was odd.
+        self.fb.next = (self.tot.q.val() & 0xFFFF) + (self.tot.q.val() >> 16);
         self.ff.next = bit_cast::<16, 17>(
             (self.fb.val() & 0xFFF8) | (((self.fb.val() & 7) + (self.fb.val() >> 16)) & 7),
         );
@@ -704,7 +612,7 @@ mod tests {
 
     /// Back-to-back packets that make every adder carry (all 0xFF, 0xFF..FE patterns) next
     /// to one-beat packets, idle gaps and odd starts: a carry held back for the next beat
-    /// (the 64-bit tree) or in the accumulator must land in its own packet, never the next.
+    /// in the accumulator must land in its own packet, never the next.
     fn carries_stay_in_their_packet<const W: usize, const K: usize, const N: usize>() {
         let mut tb = Bench::<W, K, N>::new();
         let mut expect = vec![];
@@ -765,14 +673,14 @@ mod tests {
         check_width::<512, 64, 32>();
     }
 
-    /// The latencies the module doc promises: 5 with the one-stage deferred-carry tree at 64
-    /// bits, then window (2), tree stages, root fold, accumulate, fold.
+    /// The latencies the module doc promises: window (2), tree stages, root fold, accumulate,
+    /// fold.
     #[test]
     fn latency_grows_with_tree_depth() {
         let got: Vec<usize> = [64, 128, 256, 512].iter().map(|w| latency(*w)).collect();
-        assert_eq!(got, [5, 8, 9, 10]);
+        assert_eq!(got, [7, 8, 9, 10]);
         assert_eq!(CsumEngine512::LATENCY, 10);
-        assert_eq!(CsumEngine64::LATENCY, 5);
+        assert_eq!(CsumEngine64::LATENCY, 7);
     }
 
     #[test]

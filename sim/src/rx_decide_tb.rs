@@ -95,6 +95,7 @@ fn run<const W: usize, const K: usize, const N: usize, const AW: usize, const AB
         }
         uut.backpressure.next = true;
         uut.credit.next = true;
+        uut.credit_next.next = true;
         uut.free_ptr.next = (free & 0xFFFF).into();
         uut.clock.next = false.into();
         if offer {

@@ -20,6 +20,7 @@ pub struct RxDecide<const W: usize, const K: usize, const N: usize, const AW: us
     pub udp_zero_csum6_rx: Signal<In, Bit>,
     pub free_ptr: Signal<In, Bits<16>>,
     pub credit: Signal<In, Bit>,
+    pub credit_next: Signal<In, Bit>,
     /// a frame's record left the ingress (it will get a decision)
     pub f_valid: Signal<Out, Bit>,
     /// a frame was dropped for want of a decision-queue slot (no decision)
@@ -65,6 +66,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             udp_zero_csum6_rx: Default::default(),
             free_ptr: Default::default(),
             credit: Default::default(),
+            credit_next: Default::default(),
             f_valid: Default::default(),
             f_nocredit: Default::default(),
             wr_addr: Default::default(),
@@ -112,6 +114,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         self.ingress.backpressure.next = self.backpressure.val();
         self.ingress.free_ptr.next = self.free_ptr.val();
         self.ingress.credit.next = self.credit.val();
+        self.ingress.credit_next.next = self.credit_next.val();
         self.f_valid.next = self.ingress.f_valid.val();
         self.f_nocredit.next = self.ingress.f_nocredit.val();
         self.wr_addr.next = self.ingress.wr_addr.val();

@@ -36,6 +36,8 @@ pub struct RxIngress<const W: usize, const K: usize, const N: usize, const AW: u
     /// The decision queue has room for one more frame: sampled at a frame's first beat; a frame
     /// that starts without it is not written and gets no record, only `f_nocredit` at its end.
     pub credit: Signal<In, Bit>,
+    /// `credit` of the next clock, for the registered AXI-mode `tready`
+    pub credit_next: Signal<In, Bit>,
     // ring write port (data and the frame's word sum before the beat)
     pub wr_addr: Signal<Out, Bits<AW>>,
     pub wr_data: Signal<Out, Bits<W>>,
@@ -105,6 +107,9 @@ pub struct RxIngress<const W: usize, const K: usize, const N: usize, const AW: u
     /// beat count is not a subtraction after the write decision)
     beats: DFF<Bits<16>>,
     nocredit: DFF<Bit>,
+    /// AXI mode's `tready`, computed a clock ahead from the next ring room, frame state and
+    /// credit, so the handshake behind it is one LUT from flip-flops
+    ready_r: DFF<Bit>,
     i1_nc: DFF<Bit>,
     nc_now: Signal<Local, Bit>,
     we: Signal<Local, Bit>,
@@ -147,6 +152,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxIngress<
             f_overflow: Default::default(),
             f_nocredit: Default::default(),
             credit: Default::default(),
+            credit_next: Default::default(),
+            ready_r: Default::default(),
             space_lim: Constant::new(((1u64 << AW) - 1).into()),
             // the port and I1 stages hold two beats the flag has not seen
             room_lim: Constant::new(((1u64 << AW) - 3).into()),
@@ -210,15 +217,14 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
     fn update(&mut self) {
         dff_setup!(
             self, clock, pos, rem, mid, tl, index, i1_v, i1_data, i1_first, i1_last, i1_len, i1_tl, i1_bk, i1_ls,
-            i1_index, wr_ptr, base, acc, sticky_bk, sticky_ovf, room, room_ptr, space, beats, nocredit, i1_nc, w_en, w_addr,
+            i1_index, wr_ptr, base, acc, sticky_bk, sticky_ovf, room, room_ptr, space, beats, nocredit, ready_r, i1_nc, w_en, w_addr,
             w_data, w_prefix
         );
         // ---- port stage: count bytes, decide too-long against the bytes still allowed
         // (one compare), check tkeep, sum the beat's words
         // AXI mode: wait for ring room (a too-long frame goes on without writes) and, at a
         // frame's first beat, for a decision-queue slot; MAC mode never waits
-        self.s_axis.tready.next = !self.backpressure.val()
-            || ((self.room.q.val() || self.tl.q.val()) && (self.mid.q.val() || self.credit.val()));
+        self.s_axis.tready.next = !self.backpressure.val() || self.ready_r.q.val();
         self.fire.next = self.s_axis.tvalid.val() && self.s_axis.tready.val();
         self.keep_check.tkeep.next = self.s_axis.tkeep.val();
         self.keep_check.tlast.next = self.s_axis.tlast.val();
@@ -335,6 +341,8 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         self.room.d.next = self.room_gap.val().get_bit(15);
         // a write this clock leaves a free beat next clock, since the egress only frees beats
         self.space.d.next = (self.wr_ptr.q.val() - self.free_ptr.val()) < self.space_lim.val();
+        self.ready_r.d.next =
+            (self.room.d.val() || self.tl.d.val()) && (self.mid.d.val() || self.credit_next.val());
     }
 }
 
@@ -374,6 +382,7 @@ mod tests {
             u.backpressure.next = backpressure;
             u.free_ptr.next = free(&recs, cycle).into();
             u.credit.next = true;
+            u.credit_next.next = true;
             u.s_axis.tvalid.next = beats.is_some();
             if let Some(bs) = &beats {
                 u.s_axis.tdata.next = tdata_from_lanes::<64>(&bs[b].data);

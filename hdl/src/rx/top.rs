@@ -249,6 +249,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             self.inflight.d.next = self.inflight.q.val() - 1;
         }
         self.no_credit.d.next = self.inflight.q.val() >= self.credit_lim.val();
+        self.front.credit_next.next = !self.no_credit.d.val();
         // a drop is due once the deliveries before it have left
         // the sign bit, not a compare: one carry chain
         self.drop_gap.next = self.delivered_out.q.val() - self.drops.dout.val().get_bits::<16>(4);

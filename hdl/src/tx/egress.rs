@@ -79,6 +79,10 @@ pub struct TxEgress<const W: usize, const K: usize, const A: usize, const HB: us
     // ---- slot
     load: Signal<Local, Bit>,
     take: Signal<Local, Bit>,
+    /// `take` and `fire`, each computed a clock ahead from the next values of the flags they
+    /// depend on: both fan out to every `e_*` register, so they leave flip-flops directly
+    take_r: DFF<Bit>,
+    fire_r: DFF<Bit>,
     s_full: DFF<Bit>,
     s_h: DFF<Bits<HB>>,
     s_nh: DFF<Bits<16>>,
@@ -257,6 +261,8 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Default fo
             cur_shr: Default::default(),
             beat: Default::default(),
             cnt_out: Default::default(),
+            take_r: Default::default(),
+            fire_r: Default::default(),
         }
     }
 }
@@ -268,7 +274,7 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Logic for 
             self, clock, s_full, s_h, s_nh, s_hdr0, s_words, s_cons0, s_nbeats, s_last0, s_pen0, s_ca, s_cb, s_a1, s_b1,
             s_ma, s_mb, s_va, s_vb, s_pm0, s_pv0, s_lastkeep, s_v6, s_vlan, e_state, e_mid, e_h, e_low,
             e_hleft, e_hdr, e_words, e_cons, e_bleft, e_last, e_pen, e_ca, e_cb, e_a1, e_b1, e_ma, e_mb, e_va, e_vb,
-            e_pm, e_pv, e_lastkeep, e_v6, e_vlan, ra, q_inflight, q_arrive, cnt_out
+            e_pm, e_pv, e_lastkeep, e_v6, e_vlan, ra, q_inflight, q_arrive, cnt_out, take_r, fire_r
         );
         self.prefetch.clock.next = self.clock.val();
         self.out.clock.next = self.clock.val();
@@ -310,14 +316,12 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Logic for 
         }
 
         // ================= slot
-        // a beat leaves the egress into the output slice when the slice is ready (a register)
-        self.fire.next = (self.e_state.q.val() == OutState::Send) && self.out.s_axis.tready.val();
-        // an idle egress, or one sending its last beat, takes the slot; an empty slot loads
-        // from the queues (a clock after a take: an output frame of two beats or more
-        // leaves no gap, and the queues' pops do not wait for m_axis)
-        self.take.next = self.s_full.q.val()
-            && !self.e_mid.q.val()
-            && ((self.e_state.q.val() == OutState::Idle) || self.out.s_axis.tready.val());
+        // a beat leaves the egress into the output slice when the slice is ready; an idle
+        // egress, or one sending its last beat, takes the slot (both registered: see the end);
+        // an empty slot loads from the queues (a clock after a take: an output frame of two
+        // beats or more leaves no gap, and the queues' pops do not wait for m_axis)
+        self.fire.next = self.fire_r.q.val();
+        self.take.next = self.take_r.q.val();
         self.load.next = self.plan.valid.val() && !self.s_full.q.val();
         self.plan.ready.next = self.load.val();
         self.fields.ready.next = self.load.val();
@@ -497,5 +501,10 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Logic for 
             self.e_vlan.d.next = self.s_vlan.q.val();
             self.e_state.d.next = OutState::Send;
         }
+        // next clock's fire and take from the same rules on next clock's flags
+        self.fire_r.d.next = (self.e_state.d.val() == OutState::Send) && self.out.s_tready_next.val();
+        self.take_r.d.next = self.s_full.d.val()
+            && !self.e_mid.d.val()
+            && ((self.e_state.d.val() == OutState::Idle) || self.out.s_tready_next.val());
     }
 }

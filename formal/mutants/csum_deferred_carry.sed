@@ -1,2 +1,0 @@
-# A packet's last deferred tree carry never reaches the fold.
-s/xa\$d = ca\$q;/xa$d = 1'b0;/
