@@ -18,7 +18,7 @@ pub mod flow;
 pub mod shell;
 
 /// `--design` names of the designs the synthesis flow builds.
-pub const DESIGN_NAMES: &[(&str, Design)] = &[("csum", Design::CsumEngine), ("nic", Design::Nic), ("nic1518", Design::NicStd), ("rx", Design::Rx), ("tx", Design::TxEncap), ("tx_egress", Design::TxEgress)];
+pub const DESIGN_NAMES: &[(&str, Design)] = &[("csum", Design::CsumEngine), ("nic", Design::Nic), ("nic1518", Design::NicStd), ("rx", Design::Rx), ("tx", Design::TxEncap), ("tx_egress", Design::TxEgress), ("axil_regs", Design::AxilRegs)];
 
 /// The design `rco-nic synth` and `export` build when `--design` is not given.
 pub const DEFAULT_DESIGN: Design = Design::Nic;
@@ -44,6 +44,9 @@ pub enum Design {
     /// `m_axis`, with its queue heads and ring read data as ports, for the formal per-block
     /// jobs (`formal/tx_egress.sv`); not a synthesis target of its own.
     TxEgress,
+    /// `rco_hdl::axil_regs::AxilRegs8`: the AXI4-Lite register block alone (no data width;
+    /// `--width` is ignored), not yet part of the NIC top.
+    AxilRegs,
 }
 
 impl Design {
@@ -72,6 +75,7 @@ impl Design {
             Design::Rx => format!("rco_rx_w{width}"),
             Design::TxEncap => format!("rco_tx_encap_w{width}"),
             Design::TxEgress => format!("rco_tx_egress_w{width}"),
+            Design::AxilRegs => "rco_axil_regs".to_string(),
         }
     }
 
@@ -94,6 +98,7 @@ impl Design {
             (Design::TxEncap, w) => raw_tx_encap(w, 9216)?,
             // TxEncap64's ring address width and header register
             (Design::TxEgress, 64) => gen_block(rco_hdl::tx::egress::TxEgress::<64, 8, 12, 640>::default()),
+            (Design::AxilRegs, _) => gen_block(rco_hdl::axil_regs::AxilRegs8::default()),
             (_, w) => anyhow::bail!("export: width {w} is not built (one of {WIDTHS:?})"),
         })
     }
@@ -163,6 +168,36 @@ impl Design {
                     ],
                 },
                 axis_group("out", "m_axis", width, &[("frames_out[31:0]", Fmt::Dec)]),
+            ],
+            Design::AxilRegs => vec![
+                clock,
+                Group {
+                    name: "write",
+                    traces: vec![
+                        (dut("awaddr[7:0]"), Fmt::Hex),
+                        (dut("awvalid"), Fmt::Bin),
+                        (dut("awready"), Fmt::Bin),
+                        (dut("wdata[31:0]"), Fmt::Hex),
+                        (dut("wstrb[3:0]"), Fmt::Bin),
+                        (dut("wvalid"), Fmt::Bin),
+                        (dut("wready"), Fmt::Bin),
+                        (dut("bresp[1:0]"), Fmt::Dec),
+                        (dut("bvalid"), Fmt::Bin),
+                        (dut("bready"), Fmt::Bin),
+                    ],
+                },
+                Group {
+                    name: "read",
+                    traces: vec![
+                        (dut("araddr[7:0]"), Fmt::Hex),
+                        (dut("arvalid"), Fmt::Bin),
+                        (dut("arready"), Fmt::Bin),
+                        (dut("rdata[31:0]"), Fmt::Hex),
+                        (dut("rresp[1:0]"), Fmt::Dec),
+                        (dut("rvalid"), Fmt::Bin),
+                        (dut("rready"), Fmt::Bin),
+                    ],
+                },
             ],
             Design::CsumEngine => vec![
                 clock,
