@@ -146,7 +146,8 @@ enum Cmd {
         #[arg(long, value_enum, hide = true)]
         fault: Option<rco_nic::tap::Fault>,
     },
-    /// Write the Verilog of the design (and a GTKWave save file).
+    /// Write the Verilog of the design (and a GTKWave save file); for the NIC also its
+    /// wrapper with flat port names (`rco_nic.v`, ...) and Verilator lint waivers.
     Export {
         #[arg(long, default_value_t = 64)]
         width: usize,
