@@ -148,7 +148,8 @@ enum Cmd {
     },
     /// Print the AXI4-Lite register map (`hdl/src/axil_regs.rs`) as README's Markdown table.
     Regmap,
-    /// Write the Verilog of the design (and a GTKWave save file).
+    /// Write the Verilog of the design (and a GTKWave save file); for the NIC also its
+    /// wrapper with flat port names (`rco_nic.v`, ...) and Verilator lint waivers.
     Export {
         #[arg(long, default_value_t = 64)]
         width: usize,
