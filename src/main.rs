@@ -146,7 +146,10 @@ enum Cmd {
         #[arg(long, value_enum, hide = true)]
         fault: Option<rco_nic::tap::Fault>,
     },
-    /// Write the Verilog of the design (and a GTKWave save file).
+    /// Print the AXI4-Lite register map (`hdl/src/axil_regs.rs`) as README's Markdown table.
+    Regmap,
+    /// Write the Verilog of the design (and a GTKWave save file); for the NIC also its
+    /// wrapper with flat port names (`rco_nic.v`, ...) and Verilator lint waivers.
     Export {
         #[arg(long, default_value_t = 64)]
         width: usize,
@@ -428,6 +431,10 @@ fn run(cli: Cli) -> Result<()> {
         Cmd::Bench { width, packets, block, outer, seed, json } => {
             let opts = rco_sim::bench::BenchOpts { width, block, packets, seed, outer_v6: matches!(outer, OuterKind::Ipv6) };
             run_bench(&opts, json.as_deref())
+        }
+        Cmd::Regmap => {
+            print!("{}", rco_hdl::axil_regs::markdown_table());
+            Ok(())
         }
         Cmd::Export { width, out, design } => {
             check_width(width)?;

@@ -174,3 +174,24 @@ fn tap_bad_arguments_or_missing_interface_give_one_line_error() {
         assert!(!ok && stderr.starts_with("error: ") && !stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+/// `regmap` prints README's register map table (with values written here, not taken from
+/// the table), and `export --design axil_regs` writes the register block's Verilog.
+#[test]
+fn regmap_prints_readme_table_and_axil_regs_exports() {
+    let (ok, stdout, stderr) = rco_nic(&["regmap"]);
+    assert!(ok, "regmap failed: {stderr}");
+    let readme = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    assert!(readme.contains(&stdout), "README's register map is not `rco-nic regmap`");
+    for row in ["| `0x000` | `id` | RO | 32 | `0x52434F01` |", "| `0x010` | `vxlan_port` | RW | 16 | 4789 |", "| `0x090` | `tx_frames_out` | RO | 32 | counter |"] {
+        assert!(stdout.lines().any(|l| l.starts_with(row)), "no row {row}");
+    }
+    let dir = scratch("cli-export-axil-regs");
+    let (ok, _, stderr) = rco_nic(&["export", "--design", "axil_regs", "--out", dir.to_str().unwrap()]);
+    assert!(ok, "export failed: {stderr}");
+    let v = std::fs::read_to_string(dir.join("rco_axil_regs.v")).unwrap();
+    assert!(v.contains("module rco_axil_regs("), "module name");
+    for port in ["awaddr", "wstrb", "bresp", "araddr", "rresp", "cfg_vxlan_port", "aresetn"] {
+        assert!(v.contains(port), "port {port}");
+    }
+}

@@ -9,8 +9,11 @@
 //!   block per file.
 //! * Widgets both paths share: [`keep_check`], [`drop_counters`], [`reg_fifo`], [`ram_fifo`],
 //!   [`reg_slice`], [`axis_slice`], [`dist_ram`], [`sdp_ram`], [`lane_sum`], [`oc_fold`].
+//! * [`axil_regs`]: the AXI4-Lite control registers (configuration and counters), with the
+//!   register map declared once; not yet in the NIC top.
 //! * [`nic_top`]: the NIC top (TX + RX paths, configuration, drop counters), exported as Verilog.
 
+pub mod axil_regs;
 pub mod axis_slice;
 pub mod csum_engine;
 pub mod dist_ram;

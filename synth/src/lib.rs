@@ -16,9 +16,10 @@ use std::path::{Path, PathBuf};
 pub mod compare;
 pub mod flow;
 pub mod shell;
+pub mod wrapper;
 
 /// `--design` names of the designs the synthesis flow builds.
-pub const DESIGN_NAMES: &[(&str, Design)] = &[("csum", Design::CsumEngine), ("nic", Design::Nic), ("nic1518", Design::NicStd), ("rx", Design::Rx), ("tx", Design::TxEncap), ("tx_egress", Design::TxEgress)];
+pub const DESIGN_NAMES: &[(&str, Design)] = &[("csum", Design::CsumEngine), ("nic", Design::Nic), ("nic1518", Design::NicStd), ("rx", Design::Rx), ("tx", Design::TxEncap), ("tx_egress", Design::TxEgress), ("axil_regs", Design::AxilRegs)];
 
 /// The design `rco-nic synth` and `export` build when `--design` is not given.
 pub const DEFAULT_DESIGN: Design = Design::Nic;
@@ -44,6 +45,9 @@ pub enum Design {
     /// `m_axis`, with its queue heads and ring read data as ports, for the formal per-block
     /// jobs (`formal/tx_egress.sv`); not a synthesis target of its own.
     TxEgress,
+    /// `rco_hdl::axil_regs::AxilRegs8`: the AXI4-Lite register block alone (no data width;
+    /// `--width` is ignored), not yet part of the NIC top.
+    AxilRegs,
 }
 
 impl Design {
@@ -72,38 +76,67 @@ impl Design {
             Design::Rx => format!("rco_rx_w{width}"),
             Design::TxEncap => format!("rco_tx_encap_w{width}"),
             Design::TxEgress => format!("rco_tx_egress_w{width}"),
+            Design::AxilRegs => "rco_axil_regs".to_string(),
         }
     }
 
-    /// rust-hdl's Verilog for the design (top module still called `top`).
-    fn raw_verilog(self, width: usize) -> anyhow::Result<String> {
+    /// Name of the flat-port wrapper module ([`wrapper`]) of a NIC design: `rco_nic` for the
+    /// default core (64 bits, jumbo frames), otherwise a suffix for each way the core differs
+    /// from it (`rco_nic_128`, `rco_nic_mf1518`, `rco_nic_128_mf1518`). No wrapper name starts
+    /// with `rco_nic_w`, the prefix of every rust-hdl NIC module, so both can be compiled
+    /// together and one lint waiver pattern covers the generated modules alone. `None` for the
+    /// blocks, which are not IP cores of their own.
+    pub fn wrapper_name(self, width: usize) -> Option<String> {
+        let w = if width == 64 { String::new() } else { format!("_{width}") };
+        match self {
+            Design::Nic => Some(format!("rco_nic{w}")),
+            Design::NicStd => Some(format!("rco_nic{w}_mf{MAX_FRAME_STD}")),
+            _ => None,
+        }
+    }
+
+    /// rust-hdl's Verilog for the design (top module still called `top`) and its top ports.
+    fn raw(self, width: usize) -> anyhow::Result<Raw> {
         Ok(match (self, width) {
-            (Design::CsumEngine, 64) => gen_block(CsumEngine::<64, 8, 4>::new()),
-            (Design::CsumEngine, 128) => gen_block(CsumEngine::<128, 16, 8>::new()),
-            (Design::CsumEngine, 256) => gen_block(CsumEngine::<256, 32, 16>::new()),
-            (Design::CsumEngine, 512) => gen_block(CsumEngine::<512, 64, 32>::new()),
-            (Design::Nic, 64) => gen_block(NicTop64::new(MAX_FRAME_JUMBO)),
-            (Design::Nic, 128) => gen_block(NicTop128::new(MAX_FRAME_JUMBO)),
-            (Design::Nic, 256) => gen_block(NicTop256::new(MAX_FRAME_JUMBO)),
-            (Design::NicStd, 64) => gen_block(NicTop64Std::new(MAX_FRAME_STD)),
-            (Design::NicStd, 128) => gen_block(NicTop128Std::new(MAX_FRAME_STD)),
-            (Design::Rx, 64) => gen_block(RxTop64::default()),
-            (Design::Rx, 128) => gen_block(RxTop128::default()),
-            (Design::Rx, 256) => gen_block(RxTop256::default()),
-            (Design::Rx, 512) => gen_block(RxTop512::default()),
+            (Design::CsumEngine, 64) => gen_raw(CsumEngine::<64, 8, 4>::new()),
+            (Design::CsumEngine, 128) => gen_raw(CsumEngine::<128, 16, 8>::new()),
+            (Design::CsumEngine, 256) => gen_raw(CsumEngine::<256, 32, 16>::new()),
+            (Design::CsumEngine, 512) => gen_raw(CsumEngine::<512, 64, 32>::new()),
+            (Design::Nic, 64) => gen_raw(NicTop64::new(MAX_FRAME_JUMBO)),
+            (Design::Nic, 128) => gen_raw(NicTop128::new(MAX_FRAME_JUMBO)),
+            (Design::Nic, 256) => gen_raw(NicTop256::new(MAX_FRAME_JUMBO)),
+            (Design::NicStd, 64) => gen_raw(NicTop64Std::new(MAX_FRAME_STD)),
+            (Design::NicStd, 128) => gen_raw(NicTop128Std::new(MAX_FRAME_STD)),
+            (Design::Rx, 64) => gen_raw(RxTop64::default()),
+            (Design::Rx, 128) => gen_raw(RxTop128::default()),
+            (Design::Rx, 256) => gen_raw(RxTop256::default()),
+            (Design::Rx, 512) => gen_raw(RxTop512::default()),
             (Design::TxEncap, w) => raw_tx_encap(w, 9216)?,
             // TxEncap64's ring address width and header register
-            (Design::TxEgress, 64) => gen_block(rco_hdl::tx::egress::TxEgress::<64, 8, 12, 640>::default()),
+            (Design::TxEgress, 64) => gen_raw(rco_hdl::tx::egress::TxEgress::<64, 8, 12, 640>::default()),
+            (Design::AxilRegs, _) => gen_raw(rco_hdl::axil_regs::AxilRegs8::default()),
             (_, w) => anyhow::bail!("export: width {w} is not built (one of {WIDTHS:?})"),
         })
     }
 
     /// The design's Verilog with its modules renamed after the product.
     pub fn verilog(self, width: usize) -> anyhow::Result<String> {
-        Ok(rename_top(
-            &self.raw_verilog(width)?,
-            &self.module_name(width),
-        ))
+        Ok(rename_top(&self.raw(width)?.verilog, &self.module_name(width)))
+    }
+
+    /// The design's Verilog as [`Design::verilog`] and, for a NIC design, its wrapper's
+    /// (`(name, verilog)`), both from one build of the block.
+    pub fn verilog_with_wrapper(self, width: usize) -> anyhow::Result<(String, Option<(String, String)>)> {
+        let raw = self.raw(width)?;
+        let core = self.module_name(width);
+        let wrapper = match self.wrapper_name(width) {
+            Some(name) => {
+                let v = wrapper::wrapper_verilog(&name, &core, &raw.ports)?;
+                Some((name, v))
+            }
+            None => None,
+        };
+        Ok((rename_top(&raw.verilog, &core), wrapper))
     }
 
     /// A GTKWave save file for a VCD dumped by an HDL simulator from a testbench that
@@ -164,6 +197,36 @@ impl Design {
                 },
                 axis_group("out", "m_axis", width, &[("frames_out[31:0]", Fmt::Dec)]),
             ],
+            Design::AxilRegs => vec![
+                clock,
+                Group {
+                    name: "write",
+                    traces: vec![
+                        (dut("awaddr[7:0]"), Fmt::Hex),
+                        (dut("awvalid"), Fmt::Bin),
+                        (dut("awready"), Fmt::Bin),
+                        (dut("wdata[31:0]"), Fmt::Hex),
+                        (dut("wstrb[3:0]"), Fmt::Bin),
+                        (dut("wvalid"), Fmt::Bin),
+                        (dut("wready"), Fmt::Bin),
+                        (dut("bresp[1:0]"), Fmt::Dec),
+                        (dut("bvalid"), Fmt::Bin),
+                        (dut("bready"), Fmt::Bin),
+                    ],
+                },
+                Group {
+                    name: "read",
+                    traces: vec![
+                        (dut("araddr[7:0]"), Fmt::Hex),
+                        (dut("arvalid"), Fmt::Bin),
+                        (dut("arready"), Fmt::Bin),
+                        (dut("rdata[31:0]"), Fmt::Hex),
+                        (dut("rresp[1:0]"), Fmt::Dec),
+                        (dut("rvalid"), Fmt::Bin),
+                        (dut("rready"), Fmt::Bin),
+                    ],
+                },
+            ],
             Design::CsumEngine => vec![
                 clock,
                 axis_group("s_axis", "s_axis", width, &[("csum_start[15:0]", Fmt::Dec), ("csum_end[15:0]", Fmt::Dec)]),
@@ -192,19 +255,29 @@ impl Design {
     }
 }
 
-fn gen_block<B: Block>(mut uut: B) -> String {
+/// rust-hdl's Verilog of a block and the ports of its top module.
+struct Raw {
+    verilog: String,
+    ports: Vec<wrapper::Port>,
+}
+
+fn gen_raw<B: Block>(mut uut: B) -> Raw {
     uut.connect_all();
-    generate_verilog(&uut)
+    Raw { ports: wrapper::top_ports(&uut), verilog: generate_verilog(&uut) }
+}
+
+fn gen_block<B: Block>(uut: B) -> String {
+    gen_raw(uut).verilog
 }
 
 /// rust-hdl's Verilog of the TX block built for `max_frame`-byte host frames.
-fn raw_tx_encap(width: usize, max_frame: usize) -> anyhow::Result<String> {
+fn raw_tx_encap(width: usize, max_frame: usize) -> anyhow::Result<Raw> {
     use rco_hdl::tx::{TxEncap128, TxEncap256, TxEncap512, TxEncap64};
     Ok(match width {
-        64 => gen_block(TxEncap64::new(max_frame)),
-        128 => gen_block(TxEncap128::new(max_frame)),
-        256 => gen_block(TxEncap256::new(max_frame)),
-        512 => gen_block(TxEncap512::new(max_frame)),
+        64 => gen_raw(TxEncap64::new(max_frame)),
+        128 => gen_raw(TxEncap128::new(max_frame)),
+        256 => gen_raw(TxEncap256::new(max_frame)),
+        512 => gen_raw(TxEncap512::new(max_frame)),
         w => anyhow::bail!("export: width {w} is not built (one of {WIDTHS:?})"),
     })
 }
@@ -221,7 +294,7 @@ pub fn tx_encap_module(width: usize, max_frame: usize) -> String {
 /// The TX block's Verilog for `max_frame`-byte host frames (the simulation testbenches
 /// build it smaller than the exported design), top module [`tx_encap_module`].
 pub fn tx_encap_verilog(width: usize, max_frame: usize) -> anyhow::Result<String> {
-    Ok(rename_top(&raw_tx_encap(width, max_frame)?, &tx_encap_module(width, max_frame)))
+    Ok(rename_top(&raw_tx_encap(width, max_frame)?.verilog, &tx_encap_module(width, max_frame)))
 }
 
 /// Module name of the NIC top for `max_frame` (the exported `nic` design is 9216 bytes).
@@ -293,16 +366,31 @@ pub fn rename_top(verilog: &str, name: &str) -> String {
     out
 }
 
-/// Write `design` at `width` bits into `out_dir`: `<module>.v` and `<module>.gtkw`.
+/// Verilator configuration that waives the generated NIC modules' lint warnings (see the
+/// file and README "Integrating the core"); exported beside the Verilog as [`LINT_WAIVER_FILE`].
+pub const LINT_WAIVER: &str = include_str!("../lint/rco_nic.vlt");
+/// File name of [`LINT_WAIVER`] in an export directory.
+pub const LINT_WAIVER_FILE: &str = "rco_nic.vlt";
+
+/// Write `design` at `width` bits into `out_dir`: `<module>.v` and `<module>.gtkw`; for a
+/// NIC design also its wrapper `<wrapper>.v` and the lint waivers [`LINT_WAIVER_FILE`].
 pub fn export_design(design: Design, width: usize, out_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let name = design.module_name(width);
-    let verilog = design.verilog(width)?;
+    let (verilog, wrapper) = design.verilog_with_wrapper(width)?;
     std::fs::create_dir_all(out_dir)?;
     let v = out_dir.join(format!("{name}.v"));
     let g = out_dir.join(format!("{name}.gtkw"));
     std::fs::write(&v, verilog)?;
     std::fs::write(&g, design.gtkw(width))?;
-    Ok(vec![v, g])
+    let mut files = vec![v, g];
+    if let Some((wname, wv)) = wrapper {
+        let w = out_dir.join(format!("{wname}.v"));
+        std::fs::write(&w, wv)?;
+        let l = out_dir.join(LINT_WAIVER_FILE);
+        std::fs::write(&l, LINT_WAIVER)?;
+        files.extend([w, l]);
+    }
+    Ok(files)
 }
 
 /// Write the Verilog (and a GTKWave save file) for the design at `width` bits into `out_dir`.
