@@ -434,6 +434,7 @@ impl<const A: usize> Logic for AxilRegs<A> {
 mod tests {
     use super::*;
     use crate::rx::*;
+    use crate::rx::remcsum::tests::Rng;
     use std::collections::BTreeMap;
 
     /// The register map as this test expects it, written out apart from [`REGS`]:
@@ -454,19 +455,6 @@ mod tests {
         let mut v: Vec<u32> = (0..NUM_DROP_REASONS as u32).map(|r| 0x40 + 4 * r).collect();
         v.extend([0x80, 0x84, 0x88, 0x8C, 0x90]);
         v
-    }
-
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn pct(&mut self, p: u64) -> bool {
-            self.next() % 100 < p
-        }
     }
 
     /// What a read of `addr` must answer: (rresp, rdata), from the spec and the state kept here.
@@ -574,7 +562,7 @@ mod tests {
             // anywhere, mostly unmapped
             _ => (rng.next() % 64) as u32 * 4,
         };
-        if rng.pct(25) {
+        if rng.below(100) < 25 {
             word | (rng.next() % 4) as u32
         } else {
             word
@@ -592,7 +580,7 @@ mod tests {
             if !issue && wr.is_none() && rd.is_none() {
                 break;
             }
-            if issue && wr.is_none() && rng.pct(p_issue) {
+            if issue && wr.is_none() && rng.below(100) < p_issue {
                 let w = Wr {
                     addr: random_addr(rng),
                     data: rng.next() as u32,
@@ -606,10 +594,10 @@ mod tests {
                 };
                 wr = Some(w);
             }
-            if issue && rd.is_none() && rng.pct(p_issue) {
+            if issue && rd.is_none() && rng.below(100) < p_issue {
                 rd = Some(Rd { addr: random_addr(rng), wait: rng.next() % 3, want: None, start: cyc });
             }
-            if rng.pct(10) {
+            if rng.below(100) < 10 {
                 let j = (rng.next() % m.counters.len() as u64) as usize;
                 m.counters[j] = rng.next() as u32;
                 u.counters[j].next = (m.counters[j] as u64).into();
@@ -651,8 +639,8 @@ mod tests {
                     }
                 }
             }
-            let bready = rng.pct(p_b);
-            let rready = rng.pct(p_r);
+            let bready = rng.below(100) < p_b;
+            let rready = rng.below(100) < p_r;
             u.awvalid.next = awv;
             u.wvalid.next = wv;
             u.arvalid.next = arv;
