@@ -76,16 +76,7 @@ pub fn run_with(opts: &SimOpts, engine: crate::Engine) -> anyhow::Result<SimSumm
     if let Some(mut w) = vcd {
         w.flush()?;
     }
-    let mut mismatches = 0;
-    for (i, ((f, d), got)) in cases.iter().zip(&run.results).enumerate() {
-        let want = tx_encap(f, d, max_frame);
-        if *got != want {
-            mismatches += 1;
-            if mismatches <= 3 {
-                eprintln!("tx mismatch case {i}: desc {d:?}\n  got  {:?}\n  want {:?}", brief(got), brief(&want));
-            }
-        }
-    }
+    let mismatches = count_mismatches(&cases, &run.results, &|_, f, d| tx_encap(f, d, max_frame));
     Ok(SimSummary {
         block: "tx".into(),
         packets: cases.len(),
@@ -98,7 +89,25 @@ pub fn run_with(opts: &SimOpts, engine: crate::Engine) -> anyhow::Result<SimSumm
     })
 }
 
-fn brief(r: &Result<Vec<u8>, rco_golden::types::TxError>) -> String {
+type TxOutcome = Result<Vec<u8>, rco_golden::types::TxError>;
+
+/// Cases whose hardware outcome (`results`, in case order) differs from `expect(i, frame,
+/// descriptor)`, golden `tx_encap` in the bench; the first three are printed.
+fn count_mismatches(cases: &[(Vec<u8>, TxDescriptor)], results: &[TxOutcome], expect: &dyn Fn(usize, &[u8], &TxDescriptor) -> TxOutcome) -> usize {
+    let mut mismatches = 0;
+    for (i, ((f, d), got)) in cases.iter().zip(results).enumerate() {
+        let want = expect(i, f, d);
+        if *got != want {
+            mismatches += 1;
+            if mismatches <= 3 {
+                eprintln!("tx mismatch case {i}: desc {d:?}\n  got  {:?}\n  want {:?}", brief(got), brief(&want));
+            }
+        }
+    }
+    mismatches
+}
+
+fn brief(r: &TxOutcome) -> String {
     match r {
         Ok(f) => rco_golden::hex::encode(&f[..f.len().min(96)]),
         Err(e) => format!("drop {e}"),
@@ -193,19 +202,28 @@ mod tests {
         assert_eq!(run(&opts).unwrap().mismatches, 0);
     }
 
+    /// The bench's own comparison, on a real hardware run: golden's expectation gives no
+    /// mismatch; the same expectation with one byte of one frame flipped, or one good frame
+    /// expected as a drop, gives exactly one.
     #[test]
-    fn a_corrupted_expectation_would_be_seen() {
-        // the comparison is byte for byte: flipping one output byte of the hardware's run
-        // must count as a mismatch (guards against a check that cannot fail)
+    fn a_corrupted_expectation_fails_the_comparison() {
         let c = cases(8, 6);
         let dopts = DriveOpts { max_frame: MAX_FRAME, backpressure: 0.0, idle: 0.0, seed: 8 };
-        let mut r = run_width(&c, &dopts, 64, None).unwrap();
+        let r = run_width(&c, &dopts, 64, None).unwrap();
+        let golden = |_: usize, f: &[u8], d: &TxDescriptor| tx_encap(f, d, MAX_FRAME);
+        assert_eq!(count_mismatches(&c, &r.results, &golden), 0);
         let i = r.results.iter().position(|x| x.is_ok()).unwrap();
-        if let Ok(f) = &mut r.results[i] {
-            let n = f.len();
-            f[n / 2] ^= 0x10;
-        }
-        assert_ne!(r.results[i], tx_encap(&c[i].0, &c[i].1, MAX_FRAME));
+        let flipped = |j: usize, f: &[u8], d: &TxDescriptor| {
+            let mut want = tx_encap(f, d, MAX_FRAME);
+            if let (true, Ok(w)) = (j == i, &mut want) {
+                let n = w.len();
+                w[n / 2] ^= 0x10;
+            }
+            want
+        };
+        assert_eq!(count_mismatches(&c, &r.results, &flipped), 1);
+        let dropped = |j: usize, f: &[u8], d: &TxDescriptor| if j == i { Err(rco_golden::types::TxError::Truncated) } else { tx_encap(f, d, MAX_FRAME) };
+        assert_eq!(count_mismatches(&c, &r.results, &dropped), 1);
     }
 
     #[test]
