@@ -476,12 +476,7 @@ fn run_corpus(width: usize, backpressure: f64, seed: u64) {
         }
     }
     assert!(bad.is_empty(), "W={width}: {} of {} differ:\n{}", bad.len(), jobs.len(), bad.join("\n"));
-    let mut counts = vec![0u64; DropReason::ALL.len()];
-    for (_, w) in &expect {
-        if let Err(e) = w {
-            counts[DropReason::ALL.iter().position(|r| r == e).unwrap()] += 1;
-        }
-    }
+    let counts = DropReason::histogram(expect.iter().filter_map(|(_, w)| w.as_ref().err()));
     assert_eq!(run.counters, counts, "W={width}: per-reason counters");
     // every drop reason a byte array can have is exercised (bad_keep: the tkeep tests
     // below); print the class table
@@ -616,12 +611,12 @@ fn run_tkeep(width: usize, backpressure: f64, seed: u64) {
             bad.push(format!("{name}: hw {} / expected {}", show(g), show(want)));
         }
         if let Err(e) = want {
-            counts[DropReason::ALL.iter().position(|r| r == e).unwrap()] += 1;
+            counts[e.code()] += 1;
         }
     }
     assert!(bad.is_empty(), "W={width}:\n{}", bad.join("\n"));
     assert_eq!(counters, counts, "W={width}: per-reason counters");
-    eprintln!("W={width}: {} tkeep cases, bad_keep={}", cases.len(), counts[DropReason::ALL.iter().position(|r| *r == BadKeep).unwrap()]);
+    eprintln!("W={width}: {} tkeep cases, bad_keep={}", cases.len(), counts[BadKeep.code()]);
 }
 
 #[test]

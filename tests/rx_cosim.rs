@@ -89,10 +89,7 @@ fn cosim(width: usize, tag: &str, run: fn(&std::path::Path) -> anyhow::Result<Co
     for (i, (g, e)) in got.iter().zip(&expect).enumerate() {
         assert_eq!(g, e, "{}: result {i} differs from golden", r.tool);
     }
-    let mut want = vec![0u64; DropReason::ALL.len()];
-    for d in expect.iter().filter_map(|e| e.as_ref().err()) {
-        want[DropReason::ALL.iter().position(|x| x == d).unwrap()] += 1;
-    }
+    let want = DropReason::histogram(expect.iter().filter_map(|e| e.as_ref().err()));
     assert_eq!(counters, want, "{}: drop counters", r.tool);
     assert!(want.iter().filter(|&&n| n > 0).count() >= 8, "traffic covers the drop classes: {want:?}");
     std::fs::remove_dir_all(dir).unwrap();

@@ -164,6 +164,21 @@ impl DropReason {
         DropReason::Overflow,
     ];
 
+    /// The reason's code: its place in [`DropReason::ALL`], which is the hardware's
+    /// `drop_reason` value and the index of its drop counter.
+    pub fn code(self) -> usize {
+        Self::ALL.iter().position(|r| *r == self).expect("ALL lists every reason")
+    }
+
+    /// How many of `reasons` there are of each, indexed by [`DropReason::code`].
+    pub fn histogram<'a>(reasons: impl IntoIterator<Item = &'a DropReason>) -> [u64; 14] {
+        let mut counts = [0; Self::ALL.len()];
+        for r in reasons {
+            counts[r.code()] += 1;
+        }
+        counts
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             DropReason::TooLong => "too_long",
@@ -214,5 +229,21 @@ impl std::fmt::Display for TxError {
             TxError::BadDescriptor => "bad_descriptor",
             TxError::BadKeep => "bad_keep",
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drop_codes_are_places_in_all_and_histogram_counts_by_code() {
+        for (i, r) in DropReason::ALL.iter().enumerate() {
+            assert_eq!(r.code(), i, "{r:?}");
+        }
+        let seen = [DropReason::Overflow, DropReason::TooLong, DropReason::Overflow, DropReason::UdpCsum];
+        let h = DropReason::histogram(&seen);
+        assert_eq!(h.iter().sum::<u64>(), 4);
+        assert_eq!((h[0], h[7], h[13]), (1, 1, 2));
     }
 }

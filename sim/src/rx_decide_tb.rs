@@ -7,7 +7,7 @@
 
 use rco_golden::rng::SplitMix64;
 use rco_golden::rx::rx_decap;
-use rco_golden::types::{DropReason, RxConfig, RxMeta};
+use rco_golden::types::{RxConfig, RxMeta};
 use rco_hdl::rx::decide::RxDecide;
 use rco_hdl::stream::{packet_beats, tdata_from_lanes};
 use rust_hdl::prelude::*;
@@ -159,7 +159,7 @@ pub fn check(frame: &[u8], cfg: &RxConfig, d: &Decision) -> Vec<String> {
     let mut err = Vec::new();
     match rx_decap(frame, cfg) {
         Err(reason) => {
-            let code = DropReason::ALL.iter().position(|r| *r == reason).unwrap();
+            let code = reason.code();
             if d.deliver || d.reason != code {
                 err.push(format!("golden drops {reason}; hw deliver={} reason={}", d.deliver, d.reason));
             }

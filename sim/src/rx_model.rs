@@ -341,7 +341,7 @@ pub fn account(expect: &[RxResult], run: &RxRun) -> (Vec<(usize, String)>, Vec<u
         if overflowed.contains(&i) {
             want[DROP_OVERFLOW as usize] += 1;
         } else if let Err(e) = e {
-            want[DropReason::ALL.iter().position(|r| r == e).unwrap()] += 1;
+            want[e.code()] += 1;
         }
     }
     if run.counters != want {
