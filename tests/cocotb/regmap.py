@@ -41,8 +41,12 @@ def parse(text: str) -> dict[str, Reg]:
         nwords = max(1, (bits + 31) // 32)
         regs[name] = Reg(name, off, access.upper(), bits, reset.strip().strip("`"),
                          [off + 4 * i for i in range(nwords)])
-    # `x_lo` + `x_hi` rows: one 64-bit register `x`
+    # `x_lo` + `x_hi` rows (or `x` + `x_hi`): one 64-bit register `x`
     for name in list(regs):
+        if name + "_hi" in regs and regs[name].bits <= 32:
+            hi = regs[name + "_hi"]
+            regs[name] = Reg(name, regs[name].offset, regs[name].access, 64, regs[name].reset,
+                             [regs[name].offset, hi.offset])
         if name.endswith("_lo") and name[:-3] + "_hi" in regs:
             lo, hi = regs[name], regs[name[:-3] + "_hi"]
             regs.setdefault(name[:-3], Reg(name[:-3], lo.offset, lo.access, 64, lo.reset,
