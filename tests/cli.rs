@@ -183,7 +183,7 @@ fn regmap_prints_readme_table_and_axil_regs_exports() {
     assert!(ok, "regmap failed: {stderr}");
     let readme = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     assert!(readme.contains(&stdout), "README's register map is not `rco-nic regmap`");
-    for row in ["| `0x000` | `id` | RO | 32 | `0x52434F01` |", "| `0x010` | `vxlan_port` | RW | 16 | 4789 |", "| `0x090` | `tx_frames_out` | RO | 32 | counter |"] {
+    for row in ["| `0x000` | `id` | RO | 32 | `0x52434F02` |", "| `0x010` | `vxlan_port` | RW | 16 | 4789 |", "| `0x080` | `tx_drop_truncated` | RO | 32 | counter |", "| `0x0B0` | `tx_frames_out` | RO | 64 | counter, low word; high word at +4 |"] {
         assert!(stdout.lines().any(|l| l.starts_with(row)), "no row {row}");
     }
     let dir = scratch("cli-export-axil-regs");
@@ -191,7 +191,7 @@ fn regmap_prints_readme_table_and_axil_regs_exports() {
     assert!(ok, "export failed: {stderr}");
     let v = std::fs::read_to_string(dir.join("rco_axil_regs.v")).unwrap();
     assert!(v.contains("module rco_axil_regs("), "module name");
-    for port in ["awaddr", "wstrb", "bresp", "araddr", "rresp", "cfg_vxlan_port", "aresetn"] {
+    for port in ["s_axil$awaddr", "s_axil$wstrb", "s_axil$bresp", "s_axil$araddr", "s_axil$rresp", "cfg_vxlan_port", "rst"] {
         assert!(v.contains(port), "port {port}");
     }
 }

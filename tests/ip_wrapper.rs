@@ -1,5 +1,5 @@
-//! The drop-in wrapper that `rco-nic export` writes beside each NIC core (`rco_nic.v`
-//! around `rco_nic_w64.v`, ...): its ports are plain lower-case names, each one is a port of
+//! The drop-in wrapper that `rco-nic export` writes beside each IP core (`rco_nic.v`
+//! around `rco_nic_core_w64.v`, ...): its ports are plain lower-case names, each one is a port of
 //! the rust-hdl core (read here from the core's own module header, not from the exporter's
 //! port walk) connected exactly once with the same direction and width. The `#[ignore]`d
 //! tests lint it with Verilator and run a golden TX frame through it under Icarus.
@@ -9,13 +9,11 @@ use common::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// (design, width, core module, wrapper module): every NIC variant `export` builds.
-const VARIANTS: [(&str, usize, &str, &str); 5] = [
-    ("nic", 64, "rco_nic_w64", "rco_nic"),
-    ("nic", 128, "rco_nic_w128", "rco_nic_128"),
-    ("nic", 256, "rco_nic_w256", "rco_nic_256"),
-    ("nic1518", 64, "rco_nic_w64_mf1518", "rco_nic_mf1518"),
-    ("nic1518", 128, "rco_nic_w128_mf1518", "rco_nic_128_mf1518"),
+/// (design, width, core module, wrapper module): every IP variant `export` builds.
+const VARIANTS: [(&str, usize, &str, &str); 3] = [
+    ("ip", 64, "rco_nic_core_w64", "rco_nic"),
+    ("ip", 128, "rco_nic_core_w128", "rco_nic_128"),
+    ("ip", 256, "rco_nic_core_w256", "rco_nic_256"),
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -162,7 +160,17 @@ fn check_variant(dir: &Path, width: usize, core: &str, wrapper: &str) {
         }
         assert_eq!(wp[&format!("{bus}_tready")], Decl { dir: ready_dir.into(), bits: 1 }, "{bus}_tready");
     }
-    assert_eq!(bits("rx_drop_count_0"), 32);
+    assert_eq!(wp["rst"], Decl { dir: "input".into(), bits: 1 });
+    assert_eq!(bits("s_axil_awaddr"), 8);
+    assert_eq!(bits("s_axil_araddr"), 8);
+    for (s, dir, b) in [("wdata", "input", 32), ("wstrb", "input", 4), ("rdata", "output", 32), ("bresp", "output", 2), ("rresp", "output", 2)] {
+        assert_eq!(wp[&format!("s_axil_{s}")], Decl { dir: dir.into(), bits: b }, "s_axil_{s}");
+    }
+    for (s, dir) in [("awvalid", "input"), ("awready", "output"), ("wvalid", "input"), ("wready", "output"), ("bvalid", "output"), ("bready", "input"), ("arvalid", "input"), ("arready", "output"), ("rvalid", "output"), ("rready", "input")] {
+        assert_eq!(wp[&format!("s_axil_{s}")], Decl { dir: dir.into(), bits: 1 }, "s_axil_{s}");
+    }
+    let loose: Vec<_> = wp.keys().filter(|k| k.starts_with("cfg_") || k.contains("_count")).collect();
+    assert!(loose.is_empty(), "{wrapper}: configuration and counters are registers, not ports: {loose:?}");
 }
 
 #[test]
@@ -170,7 +178,7 @@ fn every_nic_export_has_a_flat_wrapper() {
     let dir = scratch("ip-wrapper");
     // the default design and width
     export(&[], &dir);
-    check_variant(&dir, 64, "rco_nic_w64", "rco_nic");
+    check_variant(&dir, 64, "rco_nic_core_w64", "rco_nic");
     for (design, width, core, wrapper) in VARIANTS {
         let d = dir.join(format!("{design}-{width}"));
         export(&["--design", design, "--width", &width.to_string()], &d);
@@ -186,7 +194,7 @@ fn every_nic_export_has_a_flat_wrapper() {
 }
 
 /// `verilator --lint-only -Wall` on every wrapper with its core and the exported waiver
-/// file: no warning at all (the waivers cover the generated `rco_nic_w*` files only).
+/// file: no warning at all (the waivers cover the generated `rco_nic_core_w*` files only).
 #[test]
 #[ignore = "needs verilator"]
 fn wrappers_lint_clean_with_the_waivers() {
@@ -207,20 +215,25 @@ fn wrappers_lint_clean_with_the_waivers() {
 
 /// A module with the TX block's port names (those `rco_sim::tx_cosim`'s testbench connects)
 /// around the wrapper `name`: `clock` is `clk`, `s_axis$x` is `tx_s_axis_x`, `desc$x`
-/// `tx_desc_x`, `m_axis$x` `tx_m_axis_x`, `drop_x` `tx_drop_x`, `frames_out` `tx_frames_out`;
-/// built from the wrapper's own port list, the RX side idle, RCO on in both directions.
+/// `tx_desc_x`, `m_axis$x` `tx_m_axis_x`; `frames_out` counted here on `m_axis`;
+/// built from the wrapper's own port list, the RX side idle. Before the first descriptor
+/// goes in, the adapter writes 1 to the `rco_tx` register over `s_axil` (offset from the
+/// register table) and waits for it to reach the datapath.
 fn tx_adapter(wrapper_v: &str, name: &str) -> String {
     let w = parse_wrapper(wrapper_v, name);
+    let rco_tx = rco_hdl::axil_regs::REGS.iter().find(|r| r.name == "rco_tx").unwrap().offset;
     let mut ports = Vec::new();
     let mut conns = Vec::new();
     for (n, d) in &w.ports {
         let range = if d.bits == 1 { String::new() } else { format!("[{}:0] ", d.bits - 1) };
         let tx = if n == "clk" {
             Some("clock".to_string())
-        } else if n == "tx_frames_out" {
-            Some("frames_out".to_string())
+        } else if n == "tx_desc_valid" || n == "tx_desc_ready" || n.starts_with("s_axil_") {
+            // driven by the configuration sequence below
+            conns.push(format!(".{n}({n})"));
+            continue;
         } else {
-            [("tx_s_axis_", "s_axis$"), ("tx_desc_", "desc$"), ("tx_m_axis_", "m_axis$"), ("tx_drop_", "drop_")]
+            [("tx_s_axis_", "s_axis$"), ("tx_desc_", "desc$"), ("tx_m_axis_", "m_axis$")]
                 .iter()
                 .find_map(|(p, q)| n.strip_prefix(p).map(|s| format!("{q}{s}")))
         };
@@ -231,8 +244,7 @@ fn tx_adapter(wrapper_v: &str, name: &str) -> String {
             }
             None if d.dir == "input" => {
                 let v = match n.as_str() {
-                    "cfg_rco_tx" | "cfg_rco_rx" | "rx_m_axis_tready" => "1'b1".to_string(),
-                    "cfg_vxlan_port" => "16'd4789".to_string(),
+                    "rx_m_axis_tready" => "1'b1".to_string(),
                     _ => format!("{}'d0", d.bits),
                 };
                 conns.push(format!(".{n}({v})"));
@@ -240,7 +252,40 @@ fn tx_adapter(wrapper_v: &str, name: &str) -> String {
             None => conns.push(format!(".{n}()")),
         }
     }
-    format!("module tx_adapt(\n{}\n);\n    {name} nic(\n        {}\n    );\nendmodule\n", ports.join(",\n"), conns.join(",\n        "))
+    ports.push("    input wire desc$valid".to_string());
+    ports.push("    output wire desc$ready".to_string());
+    // the counters are registers now: the adapter counts sent frames itself, and the one
+    // golden frame here is good, so no drop
+    ports.push("    output reg [31:0] frames_out".to_string());
+    for d in ["truncated", "too_long", "bad_desc", "bad_keep"] {
+        ports.push(format!("    output wire [31:0] drop_{d}"));
+    }
+    let config = format!(
+        "    wire tx_desc_ready, s_axil_awready, s_axil_wready, s_axil_bvalid, s_axil_arready, s_axil_rvalid;
+    wire [1:0] s_axil_bresp, s_axil_rresp;
+    wire [31:0] s_axil_rdata;
+    reg aw_done = 1'b0, w_done = 1'b0, b_done = 1'b0;
+    reg [3:0] settle = 4'd0;
+    wire configured = settle == 4'd15;
+    wire s_axil_awvalid = !aw_done, s_axil_wvalid = !w_done, s_axil_bready = 1'b1;
+    wire [7:0] s_axil_awaddr = 8'd{rco_tx}, s_axil_araddr = 8'd0;
+    wire [31:0] s_axil_wdata = 32'd1;
+    wire [3:0] s_axil_wstrb = 4'hF;
+    wire s_axil_arvalid = 1'b0, s_axil_rready = 1'b1;
+    wire tx_desc_valid = desc$valid && configured;
+    assign desc$ready = tx_desc_ready && configured;
+    assign drop_truncated = 32'd0, drop_too_long = 32'd0, drop_bad_desc = 32'd0, drop_bad_keep = 32'd0;
+    initial frames_out = 32'd0;
+    always @(posedge clock) begin
+        if (m_axis$tvalid && m_axis$tready && m_axis$tlast) frames_out <= frames_out + 32'd1;
+        if (s_axil_awready) aw_done <= 1'b1;
+        if (s_axil_wready) w_done <= 1'b1;
+        if (s_axil_bvalid) b_done <= 1'b1;
+        if (b_done && !configured) settle <= settle + 4'd1;
+    end
+"
+    );
+    format!("module tx_adapt(\n{}\n);\n{config}    {name} nic(\n        {}\n    );\nendmodule\n", ports.join(",\n"), conns.join(",\n        "))
 }
 
 /// One golden RCO frame through the default wrapper under Icarus, with back-pressure on
@@ -257,7 +302,7 @@ fn golden_tx_frame_through_the_wrapper() {
     let dir = scratch("ip-wrapper-tx");
     export(&[], &dir);
     let wrap_v = std::fs::read_to_string(dir.join("rco_nic.v")).unwrap();
-    let core_v = std::fs::read_to_string(dir.join("rco_nic_w64.v")).unwrap();
+    let core_v = std::fs::read_to_string(dir.join("rco_nic_core_w64.v")).unwrap();
     let vectors = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/vectors/tx.jsonl")).unwrap();
     let v: TxVector = vectors
         .lines()

@@ -254,7 +254,7 @@ impl<
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     //! Loopback testbench: TX output wired to RX input, host frames in, inner frames out.
     //! Expected values are computed here (RFC 1071 over the UDP pseudo-header), not taken
     //! from the design or the golden crate (which `hdl` does not import).
@@ -284,7 +284,7 @@ mod tests {
     /// Ethernet / IPv4 / UDP host frame with `len` payload bytes, as a host stack hands it
     /// to a NIC for CHECKSUM_PARTIAL: the UDP checksum field holds the folded pseudo-header
     /// sum. Returns the frame and the same frame with the checksum completed.
-    fn host_frame(len: usize, seed: u8) -> (Vec<u8>, Vec<u8>) {
+    pub(crate) fn host_frame(len: usize, seed: u8) -> (Vec<u8>, Vec<u8>) {
         let udp_len = 8 + len;
         let mut f = vec![0x02, 0, 0, 0, 0, 0x0B, 0x02, 0, 0, 0, 0, 0x0A, 0x08, 0x00];
         let ip_len = 20 + udp_len;

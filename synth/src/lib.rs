@@ -7,6 +7,7 @@
 use rco_hdl::csum_engine::CsumEngine;
 use rco_hdl::rx::{RxTop128, RxTop256, RxTop512, RxTop64};
 use rco_hdl::gtkw::{save_file, Fmt, Group};
+use rco_hdl::rco_nic::{RcoNic128, RcoNic256, RcoNic64};
 use rco_hdl::nic_top::{
     NicTop128, NicTop128Std, NicTop256, NicTop64, NicTop64Std, MAX_FRAME_JUMBO, MAX_FRAME_STD,
 };
@@ -19,17 +20,20 @@ pub mod shell;
 pub mod wrapper;
 
 /// `--design` names of the designs the synthesis flow builds.
-pub const DESIGN_NAMES: &[(&str, Design)] = &[("csum", Design::CsumEngine), ("nic", Design::Nic), ("nic1518", Design::NicStd), ("rx", Design::Rx), ("tx", Design::TxEncap), ("tx_egress", Design::TxEgress), ("axil_regs", Design::AxilRegs)];
+pub const DESIGN_NAMES: &[(&str, Design)] = &[("ip", Design::Ip), ("csum", Design::CsumEngine), ("nic", Design::Nic), ("nic1518", Design::NicStd), ("rx", Design::Rx), ("tx", Design::TxEncap), ("tx_egress", Design::TxEgress), ("axil_regs", Design::AxilRegs)];
 
-/// The design `rco-nic synth` and `export` build when `--design` is not given.
-pub const DEFAULT_DESIGN: Design = Design::Nic;
+/// The design `rco-nic export` writes when `--design` is not given: the IP core.
+pub const DEFAULT_DESIGN: Design = Design::Ip;
 
 /// Data widths the designs are built for.
 pub const WIDTHS: [usize; 4] = [64, 128, 256, 512];
 
-/// A design that can be exported as Verilog. The NIC top joins this list later.
+/// A design that can be exported as Verilog.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Design {
+    /// `rco_hdl::rco_nic::RcoNic`: the IP core (the NIC top, AXI4-Lite registers, traffic
+    /// counters, reset); 9216-byte buffers; exported with its flat-port wrapper `rco_nic`.
+    Ip,
     /// `rco_hdl::csum_engine::CsumEngine`.
     CsumEngine,
     /// `rco_hdl::nic_top::NicTop`: TX + RX paths, configuration, counters; 9216-byte buffers.
@@ -46,7 +50,7 @@ pub enum Design {
     /// jobs (`formal/tx_egress.sv`); not a synthesis target of its own.
     TxEgress,
     /// `rco_hdl::axil_regs::AxilRegs8`: the AXI4-Lite register block alone (no data width;
-    /// `--width` is ignored), not yet part of the NIC top.
+    /// `--width` is ignored).
     AxilRegs,
 }
 
@@ -70,6 +74,7 @@ impl Design {
     /// Verilog module name at `width` bits.
     pub fn module_name(self, width: usize) -> String {
         match self {
+            Design::Ip => format!("rco_nic_core_w{width}"),
             Design::CsumEngine => format!("rco_csum_engine_w{width}"),
             Design::Nic => format!("rco_nic_w{width}"),
             Design::NicStd => format!("rco_nic_w{width}_mf{MAX_FRAME_STD}"),
@@ -80,17 +85,15 @@ impl Design {
         }
     }
 
-    /// Name of the flat-port wrapper module ([`wrapper`]) of a NIC design: `rco_nic` for the
-    /// default core (64 bits, jumbo frames), otherwise a suffix for each way the core differs
-    /// from it (`rco_nic_128`, `rco_nic_mf1518`, `rco_nic_128_mf1518`). No wrapper name starts
-    /// with `rco_nic_w`, the prefix of every rust-hdl NIC module, so both can be compiled
-    /// together and one lint waiver pattern covers the generated modules alone. `None` for the
-    /// blocks, which are not IP cores of their own.
+    /// Name of the flat-port wrapper module ([`wrapper`]) of the IP core: `rco_nic` at 64 bits,
+    /// `rco_nic_128`, `rco_nic_256`. No wrapper name starts with `rco_nic_core_w`, the prefix
+    /// of the rust-hdl core's modules, so both can be compiled together and one lint waiver
+    /// pattern covers the generated modules alone. `None` for the other designs, which are
+    /// blocks, not IP cores of their own.
     pub fn wrapper_name(self, width: usize) -> Option<String> {
         let w = if width == 64 { String::new() } else { format!("_{width}") };
         match self {
-            Design::Nic => Some(format!("rco_nic{w}")),
-            Design::NicStd => Some(format!("rco_nic{w}_mf{MAX_FRAME_STD}")),
+            Design::Ip => Some(format!("rco_nic{w}")),
             _ => None,
         }
     }
@@ -102,6 +105,9 @@ impl Design {
             (Design::CsumEngine, 128) => gen_raw(CsumEngine::<128, 16, 8>::new()),
             (Design::CsumEngine, 256) => gen_raw(CsumEngine::<256, 32, 16>::new()),
             (Design::CsumEngine, 512) => gen_raw(CsumEngine::<512, 64, 32>::new()),
+            (Design::Ip, 64) => gen_raw(RcoNic64::new(MAX_FRAME_JUMBO)),
+            (Design::Ip, 128) => gen_raw(RcoNic128::new(MAX_FRAME_JUMBO)),
+            (Design::Ip, 256) => gen_raw(RcoNic256::new(MAX_FRAME_JUMBO)),
             (Design::Nic, 64) => gen_raw(NicTop64::new(MAX_FRAME_JUMBO)),
             (Design::Nic, 128) => gen_raw(NicTop128::new(MAX_FRAME_JUMBO)),
             (Design::Nic, 256) => gen_raw(NicTop256::new(MAX_FRAME_JUMBO)),
@@ -145,33 +151,17 @@ impl Design {
     pub fn gtkw(self, width: usize) -> String {
         let clock = Group { name: "clock", traces: vec![(dut("clock"), Fmt::Bin)] };
         let groups = match self {
-            Design::Nic | Design::NicStd => vec![
-                clock,
-                Group {
-                    name: "tx_desc",
-                    traces: vec![
-                        (dut("\\tx_desc$valid"), Fmt::Bin),
-                        (dut("\\tx_desc$ready"), Fmt::Bin),
-                        (dut("\\tx_desc$rco"), Fmt::Bin),
-                        (dut("\\tx_desc$vni[23:0]"), Fmt::Hex),
-                    ],
-                },
-                axis_group("tx_s_axis", "tx_s_axis", width, &[]),
-                axis_group("tx_m_axis", "tx_m_axis", width, &[]),
-                axis_group("rx_s_axis", "rx_s_axis", width, &[]),
-                axis_group("rx_m_axis", "rx_m_axis", width, &[]),
-                Group {
-                    name: "rx_meta",
-                    traces: vec![
-                        (dut("rx_vni[23:0]"), Fmt::Hex),
-                        (dut("rx_rco"), Fmt::Bin),
-                        (dut("rx_rco_applied"), Fmt::Bin),
-                        (dut("rx_csum_complete[15:0]"), Fmt::Hex),
-                        (dut("rx_drop_valid"), Fmt::Bin),
-                        (dut("rx_drop_reason[3:0]"), Fmt::Dec),
-                    ],
-                },
-            ],
+            Design::Ip => {
+                let mut g = vec![clock, Group { name: "rst", traces: vec![(dut("rst"), Fmt::Bin)] }];
+                g.extend(nic_groups(width));
+                g.extend(axil_groups());
+                g
+            }
+            Design::Nic | Design::NicStd => {
+                let mut g = vec![clock];
+                g.extend(nic_groups(width));
+                g
+            }
             Design::TxEncap => vec![
                 clock,
                 axis_group("in", "s_axis", width, &[("\\desc$valid", Fmt::Bin), ("\\desc$ready", Fmt::Bin)]),
@@ -197,36 +187,11 @@ impl Design {
                 },
                 axis_group("out", "m_axis", width, &[("frames_out[31:0]", Fmt::Dec)]),
             ],
-            Design::AxilRegs => vec![
-                clock,
-                Group {
-                    name: "write",
-                    traces: vec![
-                        (dut("awaddr[7:0]"), Fmt::Hex),
-                        (dut("awvalid"), Fmt::Bin),
-                        (dut("awready"), Fmt::Bin),
-                        (dut("wdata[31:0]"), Fmt::Hex),
-                        (dut("wstrb[3:0]"), Fmt::Bin),
-                        (dut("wvalid"), Fmt::Bin),
-                        (dut("wready"), Fmt::Bin),
-                        (dut("bresp[1:0]"), Fmt::Dec),
-                        (dut("bvalid"), Fmt::Bin),
-                        (dut("bready"), Fmt::Bin),
-                    ],
-                },
-                Group {
-                    name: "read",
-                    traces: vec![
-                        (dut("araddr[7:0]"), Fmt::Hex),
-                        (dut("arvalid"), Fmt::Bin),
-                        (dut("arready"), Fmt::Bin),
-                        (dut("rdata[31:0]"), Fmt::Hex),
-                        (dut("rresp[1:0]"), Fmt::Dec),
-                        (dut("rvalid"), Fmt::Bin),
-                        (dut("rready"), Fmt::Bin),
-                    ],
-                },
-            ],
+            Design::AxilRegs => {
+                let mut g = vec![clock];
+                g.extend(axil_groups());
+                g
+            }
             Design::CsumEngine => vec![
                 clock,
                 axis_group("s_axis", "s_axis", width, &[("csum_start[15:0]", Fmt::Dec), ("csum_end[15:0]", Fmt::Dec)]),
@@ -253,6 +218,69 @@ impl Design {
         };
         save_file(&format!("{}.vcd", self.module_name(width)), &groups)
     }
+}
+
+/// GTKWave groups of a NIC top's ports (descriptor, the four streams, RX metadata).
+fn nic_groups(width: usize) -> Vec<Group<'static>> {
+    vec![
+        Group {
+            name: "tx_desc",
+            traces: vec![
+                (dut("\\tx_desc$valid"), Fmt::Bin),
+                (dut("\\tx_desc$ready"), Fmt::Bin),
+                (dut("\\tx_desc$rco"), Fmt::Bin),
+                (dut("\\tx_desc$vni[23:0]"), Fmt::Hex),
+            ],
+        },
+        axis_group("tx_s_axis", "tx_s_axis", width, &[]),
+        axis_group("tx_m_axis", "tx_m_axis", width, &[]),
+        axis_group("rx_s_axis", "rx_s_axis", width, &[]),
+        axis_group("rx_m_axis", "rx_m_axis", width, &[]),
+        Group {
+            name: "rx_meta",
+            traces: vec![
+                (dut("rx_vni[23:0]"), Fmt::Hex),
+                (dut("rx_rco"), Fmt::Bin),
+                (dut("rx_rco_applied"), Fmt::Bin),
+                (dut("rx_csum_complete[15:0]"), Fmt::Hex),
+                (dut("rx_drop_valid"), Fmt::Bin),
+                (dut("rx_drop_reason[3:0]"), Fmt::Dec),
+            ],
+        },
+    ]
+}
+
+/// GTKWave groups of the AXI4-Lite port `s_axil`.
+fn axil_groups() -> Vec<Group<'static>> {
+    vec![
+        Group {
+            name: "write",
+            traces: vec![
+                (dut("\\s_axil$awaddr[7:0]"), Fmt::Hex),
+                (dut("\\s_axil$awvalid"), Fmt::Bin),
+                (dut("\\s_axil$awready"), Fmt::Bin),
+                (dut("\\s_axil$wdata[31:0]"), Fmt::Hex),
+                (dut("\\s_axil$wstrb[3:0]"), Fmt::Bin),
+                (dut("\\s_axil$wvalid"), Fmt::Bin),
+                (dut("\\s_axil$wready"), Fmt::Bin),
+                (dut("\\s_axil$bresp[1:0]"), Fmt::Dec),
+                (dut("\\s_axil$bvalid"), Fmt::Bin),
+                (dut("\\s_axil$bready"), Fmt::Bin),
+            ],
+        },
+        Group {
+            name: "read",
+            traces: vec![
+                (dut("\\s_axil$araddr[7:0]"), Fmt::Hex),
+                (dut("\\s_axil$arvalid"), Fmt::Bin),
+                (dut("\\s_axil$arready"), Fmt::Bin),
+                (dut("\\s_axil$rdata[31:0]"), Fmt::Hex),
+                (dut("\\s_axil$rresp[1:0]"), Fmt::Dec),
+                (dut("\\s_axil$rvalid"), Fmt::Bin),
+                (dut("\\s_axil$rready"), Fmt::Bin),
+            ],
+        },
+    ]
 }
 
 /// rust-hdl's Verilog of a block and the ports of its top module.
