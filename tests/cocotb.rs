@@ -37,7 +37,7 @@ fn run_bench(name: &str, sims: &str, env: &[(&str, &str)]) -> Option<(bool, Stri
     let py = venv_python()?;
     let dir = scratch(name);
     let vdir = dir.join("verilog");
-    let (ok, _, err) = rco_nic(&["export", "--design", "nic", "--width", "64", "--out", vdir.to_str().unwrap()]);
+    let (ok, _, err) = rco_nic(&["export", "--width", "64", "--out", vdir.to_str().unwrap()]);
     assert!(ok, "export failed: {err}");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut cmd = Command::new(py);

@@ -1,4 +1,4 @@
-"""cocotb testbench for the exported NIC top `rco_nic` (rco_nic.v + rco_nic_w64.v).
+"""cocotb testbench for the exported NIC top `rco_nic` (rco_nic.v and its core, rco-nic export).
 
 Run by test_rco_nic.py (pytest, cocotb_tools.runner). Environment:
   RCO_NIC_BIN   the rco-nic binary (for `rco-nic regmap`)
@@ -79,6 +79,8 @@ class Nic:
         self.descs_sent = 0
         self.cycle = 0
         self.x_errors: list[str] = []
+        self.rx_out_bytes: list[int] = []
+        self.rx_in_bytes: list[int] = []
         self.x_null_lanes: dict[str, int] = {}
 
     def traffic_shape(self, idle: float, backpressure: float):
@@ -212,6 +214,7 @@ class Nic:
         """Send outer frames into RX; returns the delivered (inner frame, metadata) pairs once
         every frame is delivered or dropped."""
         m0, d0 = len(self.meta), len(self.drops)
+        self.rx_in_bytes += [len(f) for f in outer]
         for f in outer:
             await self.rx_src.send(AxiStreamFrame(f, tuser=0))
         await self.wait_for(lambda: len(self.meta) - m0 + len(self.drops) - d0 >= len(outer), "RX results")
@@ -219,6 +222,7 @@ class Nic:
         got = []
         while not self.rx_sink.empty():
             got.append(bytes(self.rx_sink.recv_nowait().tdata))
+        self.rx_out_bytes += [len(f) for f in got]
         assert len(got) == len(self.meta) - m0 == expect_delivered, \
             f"delivered {len(got)} frames ({len(self.meta) - m0} tlast), expected {expect_delivered}; drops {self.drops[d0:]}"
         return list(zip(got, self.meta[m0:]))
@@ -287,6 +291,8 @@ async def test_rx(dut):
     sent_bad = {r: 0 for r in REASONS}
     c0 = await nic.rx_drop_counters()
     assert all(v == 0 for v in c0.values()), f"drop counters after reset: {c0}"
+    t0 = await traffic_counters(nic)
+    m_start = len(nic.meta)
 
     # 1. kernel captures, nopartial receiver: every VXLAN frame delivered, underlay ARP/ND
     #    (2 per file) dropped as not_vxlan; the A->B frames equal what Linux handed up.
@@ -381,6 +387,12 @@ async def test_rx(dut):
     events = {r: nic.drops.count(i) for i, r in enumerate(REASONS)}
     if events != sent_bad:
         errors.append(f"drop events {events}, sent bad frames {sent_bad}")
+    t1 = await traffic_counters(nic)
+    check_traffic(errors, "RX", t0, t1, dict(rx_frames_in=len(nic.rx_in_bytes), rx_bytes_in=sum(nic.rx_in_bytes),
+                                             rx_frames_out=len(nic.meta) - m_start,
+                                             rx_bytes_out=sum(nic.rx_out_bytes)))
+    if t0:
+        dut._log.info("RX traffic counters: %s", {n: t1[n] - t0[n] for n in t1 if n.startswith("rx")})
     dut._log.info("RX: %d frames delivered, drops %s, %d cycles",
                   len(nic.meta), {k: v for k, v in got.items() if v}, nic.cycle)
     report(nic, errors, dut._log)
@@ -400,6 +412,7 @@ async def test_tx(dut):
     nic.traffic_shape(idle=0.2, backpressure=0.3)
     errors: list[str] = []
     f0 = await nic.counter("tx_frames_out")
+    t0 = await traffic_counters(nic)
 
     wire = []
     for rco_tx in (1, 0):
@@ -414,6 +427,9 @@ async def test_tx(dut):
     n_out = await nic.counter("tx_frames_out") - f0
     if n_out != len(wire):
         errors.append(f"tx_frames_out {n_out}, {len(wire)} frames sent")
+    check_traffic(errors, "TX", t0, await traffic_counters(nic), dict(
+        tx_frames_in=len(wire), tx_bytes_in=sum(len(h) for _, h, _ in wire),
+        tx_frames_out=len(wire), tx_bytes_out=sum(len(o) for o, _, _ in wire)))
 
     # the wire frames into RX (VNIs are random, the port is the default)
     pairs = await nic.rx_run([o for o, _, _ in wire], len(wire))
@@ -427,13 +443,33 @@ async def test_tx(dut):
     report(nic, errors, dut._log)
 
 
+TRAFFIC = [f"{p}_{w}_{d}" for p in ("tx", "rx") for w in ("frames", "bytes") for d in ("in", "out")]
+
+
+async def traffic_counters(nic: Nic) -> dict[str, int]:
+    """The 64-bit frame/byte counters of both paths (map version 2), {} on a top without them."""
+    if not nic.axil:
+        return {}
+    return {n: await nic.counter(n) for n in TRAFFIC if n in nic.regs}
+
+
+def check_traffic(errors: list[str], tag: str, c0: dict, c1: dict, want: dict):
+    for n, v in want.items():
+        if n in c0 and c1[n] - c0[n] != v:
+            errors.append(f"{tag}: {n} counted {c1[n] - c0[n]}, expected {v}")
+
+
 @cocotb.skipif(cocotb.top is not None and not (hasattr(cocotb.top, "rst") and hasattr(cocotb.top, "s_axil_awaddr")),
                 reason="this rco_nic has no rst / s_axil_* port (the export before issue 15's top)")
 @cocotb.test()
 async def test_reset(dut):
-    """rst at a random point of RX and TX traffic: the frames delivered before it are whole,
-    the registers and counters are back at their reset values, no fragment of a frame in
-    flight comes out after it, and traffic afterwards is checked as in test_rx/test_tx."""
+    """rst, three times: every RW register back at its regmap reset value, the traffic
+    counters 0, and traffic afterwards checked as in test_rx/test_tx, counted from 0.
+    Between bursts by default; with TB_RESET_IN_TRAFFIC=1 (once rst also resets the
+    datapath) at a random point of RX+TX traffic, where in addition the frames out before it
+    must be whole frames that were sent, no fragment of a frame in flight may come out after
+    it, and the drop counters must be 0."""
+    in_traffic = os.environ.get("TB_RESET_IN_TRAFFIC") == "1"
     seed = int(os.environ.get("TB_SEED", "1"))
     nic = Nic(dut, seed + 20)
     rng = random.Random(seed + 21)
@@ -444,13 +480,18 @@ async def test_reset(dut):
         await nic.configure(**live)
         nic.traffic_shape(idle=0.2, backpressure=0.3)
         inners = [F.random_inner(rng) for _ in range(12)]
-        for i, inner in enumerate(inners):
-            nic.rx_src.send_nowait(AxiStreamFrame(F.vxlan_frame(inner, outer_v6=bool(i & 1)), tuser=0))
+        outer = [F.vxlan_frame(f, outer_v6=bool(i & 1)) for i, f in enumerate(inners)]
         cases = [F.tx_case(rng, outer_v6=bool(i & 1)) for i in range(8)]
-        for f, desc in cases:
-            nic.desc_q.append(desc)
-            nic.tx_src.send_nowait(AxiStreamFrame(f, tuser=0))
-        await ClockCycles(dut.clk, rng.randrange(20, 600))
+        if in_traffic:
+            for f in outer:
+                nic.rx_src.send_nowait(AxiStreamFrame(f, tuser=0))
+            for f, desc in cases:
+                nic.desc_q.append(desc)
+                nic.tx_src.send_nowait(AxiStreamFrame(f, tuser=0))
+            await ClockCycles(dut.clk, rng.randrange(20, 600))
+        else:
+            await nic.rx_run(outer, len(outer))
+            await nic.tx_run(cases)
         dut.rst.value = 1
         await ClockCycles(dut.clk, rng.randrange(1, 5))
         nic.rx_src.clear()
@@ -475,15 +516,16 @@ async def test_reset(dut):
             if r.access == "RW":
                 if await nic.counter(name) != int(r.reset, 0):
                     errors.append(f"reset {rnd}: {name} not back to {r.reset}")
-            elif r.reset == "counter":
+            elif name in TRAFFIC or (in_traffic and r.reset.startswith("counter")):
                 v = await nic.counter(name)
                 if v != 0:
                     errors.append(f"reset {rnd}: counter {name} = {v} after reset")
         dut._log.info("reset %d: %d RX and %d TX frames out before it", rnd, len(before), tx_before)
-        # traffic again: nothing left over from before the reset comes out
+        # traffic again: nothing left over from before the reset comes out, counted from 0
         m0 = len(nic.meta)
         await nic.configure(**live)
-        pairs = await nic.rx_run([F.vxlan_frame(f, outer_v6=bool(i & 2)) for i, f in enumerate(inners)], len(inners))
+        c0 = {n: 0 for n in TRAFFIC if n in nic.regs}
+        pairs = await nic.rx_run(outer, len(inners))
         check_delivered(pairs, errors, f"after reset {rnd}", nopartial=True, originals=inners)
         out = await nic.tx_run(cases)
         for i, ((host, d), o) in enumerate(zip(cases, out)):
@@ -493,6 +535,11 @@ async def test_reset(dut):
             errors.append(f"after reset {rnd}: extra frames out")
         if len(nic.meta) - m0 != len(inners):
             errors.append(f"after reset {rnd}: {len(nic.meta) - m0} RX tlast beats for {len(inners)} frames")
+        check_traffic(errors, f"after reset {rnd}", c0, await traffic_counters(nic), dict(
+            rx_frames_in=len(outer), rx_bytes_in=sum(map(len, outer)),
+            rx_frames_out=len(inners), rx_bytes_out=sum(len(f) for f, _ in pairs),
+            tx_frames_in=len(cases), tx_bytes_in=sum(len(f) for f, _ in cases),
+            tx_frames_out=len(out), tx_bytes_out=sum(map(len, out))))
     report(nic, errors, dut._log)
 
 

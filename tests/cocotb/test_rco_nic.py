@@ -4,7 +4,7 @@
     SIMS=icarus,verilator .venv/bin/python -m pytest tests/cocotb
 
 Environment: RCO_NIC_BIN (default target/release/rco-nic), RCO_NIC_VERILOG (a directory that
-already holds rco_nic.v and rco_nic_w64.v; default: export into the build directory),
+already holds what `rco-nic export --width 64` writes: rco_nic.v, its core, rco_nic.vlt; default: export into the build directory),
 SIMS (comma-separated, default icarus), TB_TESTS (a regex of the cocotb tests to run), TB_SEED, MUTATE=1 (see frames.py), COCOTB_BUILD
 (build directory root, default tests/cocotb/sim_build).
 """
@@ -32,8 +32,7 @@ def verilog_dir(build: Path) -> Path:
     if given:
         return Path(given)
     out = build / "verilog"
-    subprocess.run([str(BIN), "export", "--design", "nic", "--width", "64", "--out", str(out)],
-                   check=True, capture_output=True)
+    subprocess.run([str(BIN), "export", "--width", "64", "--out", str(out)], check=True, capture_output=True)
     return out
 
 
@@ -78,7 +77,8 @@ def test_rco_nic(sim: str):
     build = Path(os.environ.get("COCOTB_BUILD", HERE / "sim_build")) / sim
     build.mkdir(parents=True, exist_ok=True)
     vdir = verilog_dir(build)
-    sources = [vdir / "rco_nic.v", vdir / "rco_nic_w64.v"]
+    # the wrapper rco_nic.v and its core (rco_nic_core_w64.v), whatever the core file is named
+    sources = [vdir / "rco_nic.v"] + sorted(p for p in vdir.glob("*.v") if p.name != "rco_nic.v")
     build_args: list[str] = []
     if sim == "verilator":
         use_verilator()
