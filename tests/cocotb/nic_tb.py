@@ -463,7 +463,7 @@ def check_traffic(errors: list[str], tag: str, c0: dict, c1: dict, want: dict):
                 reason="this rco_nic has no rst / s_axil_* port (the export before issue 15's top)")
 @cocotb.test()
 async def test_reset(dut):
-    """rst, three times: every RW register back at its regmap reset value, the traffic
+    """rst, twice: every RW register back at its regmap reset value, the traffic
     counters 0, and traffic afterwards checked as in test_rx/test_tx, counted from 0.
     Between bursts by default; with TB_RESET_IN_TRAFFIC=1 (once rst also resets the
     datapath) at a random point of RX+TX traffic, where in addition the frames out before it
@@ -476,12 +476,12 @@ async def test_reset(dut):
     await nic.start()
     errors: list[str] = []
     live = dict(rx_backpressure=1, rco_rx=1, nopartial=1, rco_tx=1)
-    for rnd in range(3):
+    for rnd in range(2):
         await nic.configure(**live)
         nic.traffic_shape(idle=0.2, backpressure=0.3)
-        inners = [F.random_inner(rng) for _ in range(12)]
+        inners = [F.random_inner(rng) for _ in range(8)]
         outer = [F.vxlan_frame(f, outer_v6=bool(i & 1)) for i, f in enumerate(inners)]
-        cases = [F.tx_case(rng, outer_v6=bool(i & 1)) for i in range(8)]
+        cases = [F.tx_case(rng, outer_v6=bool(i & 1)) for i in range(6)]
         if in_traffic:
             for f in outer:
                 nic.rx_src.send_nowait(AxiStreamFrame(f, tuser=0))
