@@ -1,15 +1,19 @@
 //! `StreamCounter<K>`: 64-bit counts of the frames and bytes that cross one AXI4-Stream
 //! interface, taken from a tap on its handshake (it drives nothing on the stream).
 //!
-//! * A frame is a handshake with `tlast`; its bytes are the `tkeep` lanes of its beats, so a
-//!   frame the receiving block later drops is still counted here.
+//! * A frame is a handshake with `tlast`; a beat's bytes are its lanes up to the highest kept
+//!   one (its `tkeep` lanes under the packed-stream contract; a beat that breaks the contract
+//!   is counted as if its holes were kept). A frame the receiving block later drops is still
+//!   counted here.
+//! * The lane count is a priority encoder, not a sum of `tkeep` bits: an adder per lane
+//!   would chain `K` carry chains in front of the 64-bit add.
 //! * The handshake is registered before it is counted, so `frames`/`bytes` lag the wire by
 //!   two clocks and the tap adds no logic to the stream's own paths.
 //! * `rst` (synchronous, active high) zeroes both counts and forgets the registered beat.
 
 use rust_hdl::prelude::*;
 
-#[derive(LogicBlock, Default)]
+#[derive(LogicBlock)]
 pub struct StreamCounter<const K: usize> {
     pub clock: Signal<In, Clock>,
     pub rst: Signal<In, Bit>,
@@ -24,8 +28,33 @@ pub struct StreamCounter<const K: usize> {
     beat_keep: DFF<Bits<K>>,
     frame_count: DFF<Bits<64>>,
     byte_count: DFF<Bits<64>>,
-    /// lanes of the registered beat (`K` is at most 128)
+    /// `lanes_upto[i]` = i + 1 (`K` is at most 128)
+    lanes_upto: [Constant<Bits<8>>; K],
+    /// lanes of the registered beat
     lanes: Signal<Local, Bits<8>>,
+}
+
+impl<const K: usize> Default for StreamCounter<K> {
+    fn default() -> Self {
+        assert!(K <= 128, "lane count is 8 bits");
+        Self {
+            clock: Default::default(),
+            rst: Default::default(),
+            tkeep: Default::default(),
+            tvalid: Default::default(),
+            tready: Default::default(),
+            tlast: Default::default(),
+            frames: Default::default(),
+            bytes: Default::default(),
+            beat: Default::default(),
+            beat_last: Default::default(),
+            beat_keep: Default::default(),
+            frame_count: Default::default(),
+            byte_count: Default::default(),
+            lanes_upto: std::array::from_fn(|i| Constant::new((i as u64 + 1).into())),
+            lanes: Default::default(),
+        }
+    }
 }
 
 impl<const K: usize> Logic for StreamCounter<K> {
@@ -38,7 +67,7 @@ impl<const K: usize> Logic for StreamCounter<K> {
         self.lanes.next = 0.into();
         for i in 0..K {
             if self.beat_keep.q.val().get_bit(i) {
-                self.lanes.next = self.lanes.val() + 1;
+                self.lanes.next = self.lanes_upto[i].val();
             }
         }
         if self.beat.q.val() {
@@ -62,8 +91,9 @@ mod tests {
     use super::*;
     use crate::rx::remcsum::tests::Rng;
 
-    /// Random handshakes, keeps, lasts and resets; the counts against a count kept here
-    /// with `u64::count_ones`, two clocks behind.
+    /// Random handshakes, keeps (packed and not), lasts and resets; the counts against a
+    /// count kept here (lanes up to the highest kept one, from `leading_zeros`), two clocks
+    /// behind.
     fn random_run<const K: usize>(seed: u64) {
         let mut u = StreamCounter::<K>::default();
         u.connect_all();
@@ -76,7 +106,11 @@ mod tests {
             let valid = rng.below(100) < 70;
             let ready = rng.below(100) < 70;
             let last = rng.below(100) < 20;
-            let keep = rng.next() & full;
+            let keep = match rng.below(3) {
+                0 => full,
+                1 => full >> rng.below(K as u64),
+                _ => rng.next() & full,
+            };
             let rst = rng.below(1000) < 3;
             u.tvalid.next = valid;
             u.tready.next = ready;
@@ -92,7 +126,7 @@ mod tests {
                 (frames, bytes) = (0, 0);
                 lag = vec![(0, 0), (0, 0)];
             } else if valid && ready {
-                bytes += keep.count_ones() as u64;
+                bytes += 64 - keep.leading_zeros() as u64;
                 frames += last as u64;
                 total_frames += last as u64;
             }
