@@ -207,7 +207,7 @@ fn wrappers_lint_clean_with_the_waivers() {
 
 /// A module with the TX block's port names (those `rco_sim::tx_cosim`'s testbench connects)
 /// around the wrapper `name`: `clock` is `clk`, `s_axis$x` is `tx_s_axis_x`, `desc$x`
-/// `tx_desc_x`, `m_axis$x` `tx_m_axis_x`, `drop_x` `tx_drop_x`, `frames_out` `tx_frames_out`;
+/// `tx_desc_x`, `m_axis$x` `tx_m_axis_x`, `drop_x` `tx_drop_x`, `frames_out` `tx_frames_out`, `rst` `rst`;
 /// built from the wrapper's own port list, the RX side idle, RCO on in both directions.
 fn tx_adapter(wrapper_v: &str, name: &str) -> String {
     let w = parse_wrapper(wrapper_v, name);
@@ -217,6 +217,9 @@ fn tx_adapter(wrapper_v: &str, name: &str) -> String {
         let range = if d.bits == 1 { String::new() } else { format!("[{}:0] ", d.bits - 1) };
         let tx = if n == "clk" {
             Some("clock".to_string())
+        } else if n == "rst" {
+            // the NIC's reset is the TX block's (the testbench holds it low)
+            Some("rst".to_string())
         } else if n == "tx_frames_out" {
             Some("frames_out".to_string())
         } else {
