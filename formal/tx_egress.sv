@@ -67,6 +67,9 @@ module tx_egress_props (
 
     `DUT dut (
         .clock(clock),
+        // the synchronous reset held low: reset-aware properties (behaviour after `rst`) are
+        // future work
+        .rst(1'b0),
         .fields$valid(f_valid), .fields$ready(f_ready), .fields$partial(f_partial),
         .fields$csum_start(f_csum_start), .fields$csum_offset(f_csum_offset),
         .fields$vni(f_vni), .fields$dst_mac(f_dst_mac), .fields$src_mac(f_src_mac),

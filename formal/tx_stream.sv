@@ -39,6 +39,9 @@ module tx_props (
 
     `DUT dut (
         .clock(clock),
+        // the synchronous reset held low: reset-aware properties (behaviour after `rst`) are
+        // future work
+        .rst(1'b0),
         .s_axis$tdata(s_tdata), .s_axis$tkeep(s_tkeep), .s_axis$tvalid(s_tvalid),
         .s_axis$tready(s_tready), .s_axis$tlast(s_tlast), .s_axis$tuser(s_tuser),
         .desc$valid(d_valid), .desc$ready(d_ready), .desc$partial(d_partial),

@@ -215,7 +215,7 @@ fn wrappers_lint_clean_with_the_waivers() {
 
 /// A module with the TX block's port names (those `rco_sim::tx_cosim`'s testbench connects)
 /// around the wrapper `name`: `clock` is `clk`, `s_axis$x` is `tx_s_axis_x`, `desc$x`
-/// `tx_desc_x`, `m_axis$x` `tx_m_axis_x`; `frames_out` counted here on `m_axis`;
+/// `tx_desc_x`, `m_axis$x` `tx_m_axis_x`, `rst` `rst`; `frames_out` counted here on `m_axis`;
 /// built from the wrapper's own port list, the RX side idle. Before the first descriptor
 /// goes in, the adapter writes 1 to the `rco_tx` register over `s_axil` (offset from the
 /// register table) and waits for it to reach the datapath.
@@ -228,6 +228,9 @@ fn tx_adapter(wrapper_v: &str, name: &str) -> String {
         let range = if d.bits == 1 { String::new() } else { format!("[{}:0] ", d.bits - 1) };
         let tx = if n == "clk" {
             Some("clock".to_string())
+        } else if n == "rst" {
+            // the NIC's reset is the TX block's (the testbench holds it low)
+            Some("rst".to_string())
         } else if n == "tx_desc_valid" || n == "tx_desc_ready" || n.starts_with("s_axil_") {
             // driven by the configuration sequence below
             conns.push(format!(".{n}({n})"));

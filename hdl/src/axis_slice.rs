@@ -6,6 +6,10 @@
 //! `s_axis.tready` is a register, so it is set a clock before the slice knows whether the beat
 //! offered with it can go to the output: a beat taken while the output is stalled waits in the
 //! skid register, and `tready` falls until the output moves.
+//!
+//! `rst` (synchronous, active high) empties the slice: `ready`, the output and skid valid flags
+//! return to 0 (so `tready` is low the clock after reset); the beat registers (data) are not
+//! reset.
 
 use crate::stream::{AxisSink, AxisSource};
 use rust_hdl::prelude::*;
@@ -13,6 +17,8 @@ use rust_hdl::prelude::*;
 #[derive(LogicBlock)]
 pub struct AxisSlice<const W: usize, const K: usize, const S: usize> {
     pub clock: Signal<In, Clock>,
+    /// synchronous reset, active high: see the module doc
+    pub rst: Signal<In, Bit>,
     pub s_axis: AxisSink<W, K>,
     pub s_side: Signal<In, Bits<S>>,
     pub m_axis: AxisSource<W, K>,
@@ -38,6 +44,7 @@ impl<const W: usize, const K: usize, const S: usize> Default for AxisSlice<W, K,
     fn default() -> Self {
         Self {
             clock: Default::default(),
+            rst: Default::default(),
             s_axis: Default::default(),
             s_side: Default::default(),
             m_axis: Default::default(),
@@ -77,7 +84,6 @@ impl<const W: usize, const K: usize, const S: usize> Logic for AxisSlice<W, K, S
         // ready next clock unless the skid register is (or is about to be) holding a beat
         self.ready.d.next = self.m_axis.tready.val()
             || (!self.skid_valid.q.val() && (!self.out_valid.q.val() || !self.s_axis.tvalid.val()));
-        self.s_tready_next.next = self.ready.d.val();
         if self.ready.q.val() {
             if self.m_axis.tready.val() || !self.out_valid.q.val() {
                 self.out_valid.d.next = self.s_axis.tvalid.val();
@@ -103,6 +109,13 @@ impl<const W: usize, const K: usize, const S: usize> Logic for AxisSlice<W, K, S
             self.out_side.d.next = self.skid_side.q.val();
             self.skid_valid.d.next = false;
         }
+        if self.rst.val() {
+            self.ready.d.next = false;
+            self.out_valid.d.next = false;
+            self.skid_valid.d.next = false;
+        }
+        // after the reset above, so it is the next clock's tready in reset too
+        self.s_tready_next.next = self.ready.d.val();
     }
 }
 
@@ -167,5 +180,45 @@ mod tests {
                 assert!(passes >= 2990, "full rate: {passes} beats in 3000 clocks");
             }
         }
+    }
+
+    /// A stopped consumer fills both registers; `rst` (with an item offered beside it) empties
+    /// the slice: nothing is shown, `s_axis.tready` is low for a clock, then items offered after it
+    /// come out in order and none from before.
+    #[test]
+    fn reset_empties_the_slice() {
+        let mut u = AxisSlice::<16, 2, 8>::default();
+        u.connect_all();
+        let clk = |u: &mut AxisSlice<16, 2, 8>, valid: bool, data: u64, take: bool, rst: bool| -> (bool, bool, u64) {
+            u.s_axis.tvalid.next = valid;
+            u.s_axis.tdata.next = data.into();
+            u.m_axis.tready.next = take;
+            u.rst.next = rst;
+            u.clock.next = false.into();
+            assert!(simulate(u, 100));
+            let seen = (u.s_axis.tready.val(), u.m_axis.tvalid.val(), u.m_axis.tdata.val().to_u64());
+            u.clock.next = true.into();
+            assert!(simulate(u, 100));
+            seen
+        };
+        for v in 1..=4 {
+            clk(&mut u, true, v, false, false);
+        }
+        let (_, shown, _) = clk(&mut u, true, 7, true, true);
+        assert!(shown, "the filled slice shows an item");
+        let (ready, shown, _) = clk(&mut u, false, 0, true, false);
+        assert!(!ready && !shown, "after rst: ready {ready}, an item shown {shown}");
+        let mut got = vec![];
+        let mut next = 20;
+        for _ in 0..12 {
+            let (ready, shown, v) = clk(&mut u, next < 25, next, true, false);
+            if shown {
+                got.push(v);
+            }
+            if ready && next < 25 {
+                next += 1;
+            }
+        }
+        assert_eq!(got, vec![20, 21, 22, 23, 24]);
     }
 }

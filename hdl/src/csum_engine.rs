@@ -90,7 +90,14 @@
 //! * A spare array slot is an unused signal for `verilator -Wall`: the tree's spare node
 //!   is driven with 0 and OR-ed into the root (free after synthesis) to keep lint clean,
 //!   and every node has a register whose output is either used or folded away.
-//! * Registers start at 0 through Verilog `initial` (rust-hdl's DFF); there is no reset.
+//! * Registers start at 0 through Verilog `initial` (rust-hdl's DFF).
+//!
+//! # Reset
+//! `rst` (synchronous, active high) returns `pos`, the last-beat line `dn`, `acc`, `done_t`,
+//! `valid_r` and the registers that reach `acc` without a valid flag (`kr`, `ev`/`od`, the
+//! tree `nr`, `rf`) to 0, so the next packet after it starts at beat 0 and sums nothing of a
+//! packet cut by the reset. Not reset (data): `rb`, the bound flags (`s_*`, `e_*`, `ts`, `te`),
+//! the odd-start line `os`, `tot`, `odd_t`, `sum_r` (read only with `sum_valid`).
 
 use crate::stream::AxisSink;
 use rust_hdl::prelude::*;
@@ -119,6 +126,8 @@ pub const fn latency(w: usize) -> usize {
 #[derive(LogicBlock)]
 pub struct CsumEngine<const W: usize, const K: usize, const N: usize> {
     pub clock: Signal<In, Clock>,
+    /// synchronous reset, active high: see the module doc
+    pub rst: Signal<In, Bit>,
     pub s_axis: AxisSink<W, K>,
     pub csum_start: Signal<In, Bits<16>>,
     pub csum_end: Signal<In, Bits<16>>,
@@ -249,6 +258,7 @@ impl<const W: usize, const K: usize, const N: usize> CsumEngine<W, K, N> {
         let sign = 1u64 << (16 - l2k);
         Self {
             clock: Default::default(),
+            rst: Default::default(),
             s_axis: Default::default(),
             csum_start: Default::default(),
             csum_end: Default::default(),
@@ -490,6 +500,25 @@ impl<const W: usize, const K: usize, const N: usize> Logic for CsumEngine<W, K, 
             }
         }
         self.valid_r.d.next = self.done_t.q.val();
+        // reset: the beat position, the last-beat line, the accumulator and the pulse, and the
+        // pipeline that feeds the accumulator without a valid flag (keep, lane bytes, tree,
+        // root fold: zeros add nothing), so no byte of a packet cut by the reset is summed
+        if self.rst.val() {
+            self.pos.d.next = 0.into();
+            self.kr.d.next = 0.into();
+            for i in 0..N {
+                self.ev[i].d.next = 0.into();
+                self.od[i].d.next = 0.into();
+                self.nr[i].d.next = 0.into();
+            }
+            for k in 0..8 {
+                self.dn[k].d.next = false;
+            }
+            self.rf.d.next = 0.into();
+            self.acc.d.next = 0.into();
+            self.done_t.d.next = false;
+            self.valid_r.d.next = false;
+        }
         self.sum_valid.next = self.valid_r.q.val();
         self.sum.next = self.sum_r.q.val();
         self.csum.next = !self.sum_r.q.val();

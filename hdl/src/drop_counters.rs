@@ -4,12 +4,17 @@
 //! The pulses are registered first, so the counters' enables decode a flip-flop, never the logic
 //! that decided the drop; a count lags its event by one clock. A reason code `>= R` counts
 //! nowhere.
+//!
+//! `rst` (synchronous, active high) clears every counter and the registered pulses; the
+//! registered reason codes (read only with their pulse) are not reset.
 
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
 pub struct DropCounters<const R: usize> {
     pub clock: Signal<In, Clock>,
+    /// synchronous reset, active high: see the module doc
+    pub rst: Signal<In, Bit>,
     pub valid: Signal<In, Bit>,
     pub reason: Signal<In, Bits<4>>,
     pub b_valid: Signal<In, Bit>,
@@ -28,6 +33,7 @@ impl<const R: usize> Default for DropCounters<R> {
         assert!(R <= 16);
         Self {
             clock: Default::default(),
+            rst: Default::default(),
             valid: Default::default(),
             reason: Default::default(),
             count: std::array::from_fn(|_| Default::default()),
@@ -64,6 +70,13 @@ impl<const R: usize> Logic for DropCounters<R> {
                 }
             }
             self.count[i].next = self.ctr[i].q.val();
+        }
+        if self.rst.val() {
+            self.ev_valid.d.next = false;
+            self.evb_valid.d.next = false;
+            for i in 0..R {
+                self.ctr[i].d.next = 0.into();
+            }
         }
     }
 }

@@ -8,6 +8,8 @@
 //!   are not contiguous from lane 0 (a kept lane above a null one).
 //! * `empty`: a last beat with no lane kept. Whether that breaks the contract is the
 //!   caller's: RX counts it `bad_keep`, TX takes a lone null beat as the empty frame.
+//!
+//! Combinational: no state, no `rst`.
 
 use rust_hdl::prelude::*;
 

@@ -9,6 +9,8 @@
 //! before a byte offset (the low lanes). The lanes come as a mask, not a count, so the
 //! caller can register the decode: a count compare in front of the adder tree was the
 //! NIC top's critical path (two carry chains in series).
+//!
+//! Combinational: no state, no `rst`.
 
 use rust_hdl::prelude::*;
 

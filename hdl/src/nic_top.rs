@@ -27,6 +27,21 @@
 //!
 //! Latency and throughput are those of the two paths (see their docs): one beat per clock in
 //! and out in steady state. RX metadata is valid with `rx_m_axis`'s tlast beat.
+//!
+//! # Reset
+//! `rst` is a synchronous, active-high reset, forwarded to every block of both paths. At a clock
+//! edge with `rst` high every state machine, valid/full/pending flag, pointer, count, FIFO and
+//! counter takes its initial value (0, that of the flip-flops' `initial`); datapath registers
+//! (beat data, header fields, sums read under a valid flag) and the memories are not reset.
+//! * Every input is ignored while `rst` is high (a handshake then has no effect); outputs are
+//!   not defined during those clocks. The first clock after it the core is as after power-up.
+//! * Sources and sinks are expected to be reset with the core (the AXI4-Stream convention), so
+//!   after `rst` every input starts at a frame boundary. A frame held inside the core at reset
+//!   is discarded, never delivered after reset (nor counted); an output cut mid-frame by `rst`
+//!   belongs to a consumer that is in reset too.
+//! * The counters (`rx_drop_count`, `tx_*`) return to 0.
+//! * The configuration registers (`r_rco_tx`, ...) are not reset: they follow their inputs
+//!   again, which apply from the second clock edge, as always.
 
 use crate::rx::{RxTop, NUM_DROP_REASONS};
 use crate::stream::{AxisSink, AxisSource};
@@ -54,6 +69,8 @@ pub struct NicTop<
     const RQ: usize,
 > {
     pub clock: Signal<In, Clock>,
+    /// synchronous reset, active high: see the module doc
+    pub rst: Signal<In, Bit>,
     // TX: host frame + descriptor in, VXLAN frame out
     pub tx_s_axis: AxisSink<W, K>,
     pub tx_desc: TxDescSink,
@@ -127,6 +144,7 @@ impl<
         );
         Self {
             clock: Default::default(),
+            rst: Default::default(),
             tx_s_axis: Default::default(),
             tx_desc: Default::default(),
             tx_m_axis: Default::default(),
@@ -190,7 +208,9 @@ impl<
             r_rx_backpressure
         );
         self.tx.clock.next = self.clock.val();
+        self.tx.rst.next = self.rst.val();
         self.rx.clock.next = self.clock.val();
+        self.rx.rst.next = self.rst.val();
 
         // configuration registers
         self.r_rco_tx.d.next = self.cfg_rco_tx.val();

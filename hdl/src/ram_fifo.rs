@@ -7,6 +7,9 @@
 //! moves only the pointers and counters, never the enables of a wide head register, whose
 //! fan-out from the pop was a critical path of the NIC (see [`crate::reg_fifo::RegFifo`] for
 //! the variant with the head in a register). `dout` is not defined while the FIFO is empty.
+//!
+//! `rst` (synchronous, active high) empties the FIFO: pointers, count and flags return to 0;
+//! the memory (data) is not reset.
 
 use crate::dist_ram::DistRam;
 use rust_hdl::prelude::*;
@@ -14,6 +17,8 @@ use rust_hdl::prelude::*;
 #[derive(LogicBlock)]
 pub struct RamFifo<D: Synth, const Q: usize> {
     pub clock: Signal<In, Clock>,
+    /// synchronous reset, active high: see the module doc
+    pub rst: Signal<In, Bit>,
     pub push: Signal<In, Bit>,
     pub din: Signal<In, D>,
     pub pop: Signal<In, Bit>,
@@ -36,6 +41,7 @@ impl<D: Synth, const Q: usize> Default for RamFifo<D, Q> {
         assert!(Q.is_power_of_two() && (2..=128).contains(&Q));
         Self {
             clock: Default::default(),
+            rst: Default::default(),
             push: Default::default(),
             din: Default::default(),
             pop: Default::default(),
@@ -78,6 +84,13 @@ impl<D: Synth, const Q: usize> Logic for RamFifo<D, Q> {
             self.nonempty.d.next = self.many.q.val();
             self.many.d.next = self.many.q.val() && (self.cnt.q.val() != 2);
         }
+        if self.rst.val() {
+            self.rd.d.next = 0.into();
+            self.wr.d.next = 0.into();
+            self.cnt.d.next = 0.into();
+            self.nonempty.d.next = false;
+            self.many.d.next = false;
+        }
         self.dout.next = self.ram.read_data.val();
         self.count.next = self.cnt.q.val();
         self.empty.next = !self.nonempty.q.val();
@@ -112,5 +125,41 @@ mod tests {
             full_push_pop[2] += order_and_count::<16>(p_push, p_pop);
         }
         assert!(full_push_pop.iter().all(|&n| n > 0), "a depth never saw a push beside a full pop: {full_push_pop:?}");
+    }
+
+    /// `rst` with a push and a pop offered beside it empties the FIFO; it then holds only what
+    /// is pushed after it, in order.
+    #[test]
+    fn reset_empties_the_fifo() {
+        let mut u = RamFifo::<Bits<16>, 8>::default();
+        u.connect_all();
+        let clk = |u: &mut RamFifo<Bits<16>, 8>, push: bool, pop: bool, din: u64, rst: bool| {
+            u.push.next = push;
+            u.pop.next = pop;
+            u.din.next = din.into();
+            u.rst.next = rst;
+            u.clock.next = false.into();
+            assert!(simulate(u, 100));
+            u.clock.next = true.into();
+            assert!(simulate(u, 100));
+        };
+        for v in 1..=5 {
+            clk(&mut u, true, false, v, false);
+        }
+        assert_eq!(u.count.val().to_u64(), 5);
+        clk(&mut u, true, true, 99, true);
+        assert!(u.empty.val() && u.count.val().to_u64() == 0, "not empty after rst");
+        for v in 10..13 {
+            clk(&mut u, true, false, v, false);
+        }
+        for v in 10..13 {
+            u.push.next = false;
+            u.pop.next = false;
+            u.clock.next = false.into();
+            assert!(simulate(&mut u, 100));
+            assert_eq!(u.dout.val().to_u64(), v, "an entry from before rst");
+            clk(&mut u, false, true, 0, false);
+        }
+        assert!(u.empty.val());
     }
 }

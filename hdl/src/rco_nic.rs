@@ -8,8 +8,8 @@
 //!  s_axil <--> [AxilRegs]: cfg_* -> NicTop, drop counters + [StreamCounter] x4 -> registers
 //! ```
 //!
-//! * `rst` (synchronous, active high) goes to every block: the register block returns to its
-//!   table's reset values and the traffic counters to 0.
+//! * `rst` (synchronous, active high) goes to every block: the datapath as [`NicTop`]'s
+//!   "Reset" says, the register block to its table's reset values, the traffic counters to 0.
 //! * Configuration written over AXI-Lite reaches the datapath three clocks after the write's
 //!   B handshake (the register, then [`NicTop`]'s own configuration register); change it
 //!   between frames.
@@ -137,6 +137,7 @@ impl<
         self.tx_out.clock.next = self.clock.val();
         self.rx_in.clock.next = self.clock.val();
         self.rx_out.clock.next = self.clock.val();
+        self.nic.rst.next = self.rst.val();
         self.regs.rst.next = self.rst.val();
         self.tx_in.rst.next = self.rst.val();
         self.tx_out.rst.next = self.rst.val();

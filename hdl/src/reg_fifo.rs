@@ -10,6 +10,9 @@
 //! no adder in front of the memory. The head's load picks the memory or `din` by a flip-flop
 //! (`many`), so the pop reaches the head's enables through one gate and its data not at all.
 //! While the FIFO is empty `dout` is not defined (the head follows `din`).
+//!
+//! `rst` (synchronous, active high) empties the FIFO: pointers, count and flags return to 0;
+//! the memory and the head register (data) are not reset.
 
 use crate::dist_ram::DistRam;
 use rust_hdl::prelude::*;
@@ -17,6 +20,8 @@ use rust_hdl::prelude::*;
 #[derive(LogicBlock)]
 pub struct RegFifo<D: Synth, const Q: usize> {
     pub clock: Signal<In, Clock>,
+    /// synchronous reset, active high: see the module doc
+    pub rst: Signal<In, Bit>,
     pub push: Signal<In, Bit>,
     pub din: Signal<In, D>,
     pub pop: Signal<In, Bit>,
@@ -42,6 +47,7 @@ impl<D: Synth, const Q: usize> RegFifo<D, Q> {
         assert!(Q.is_power_of_two() && (2..=128).contains(&Q));
         Self {
             clock: Default::default(),
+            rst: Default::default(),
             push: Default::default(),
             din: Default::default(),
             pop: Default::default(),
@@ -101,6 +107,13 @@ impl<D: Synth, const Q: usize> Logic for RegFifo<D, Q> {
             self.cnt.d.next = self.cnt.q.val() - 1;
             self.nonempty.d.next = self.many.q.val();
             self.many.d.next = self.many.q.val() && (self.cnt.q.val() != 2);
+        }
+        if self.rst.val() {
+            self.rd.d.next = 0.into();
+            self.wr.d.next = 0.into();
+            self.cnt.d.next = 0.into();
+            self.nonempty.d.next = false;
+            self.many.d.next = false;
         }
         self.dout.next = self.head.q.val();
         self.count.next = self.cnt.q.val();
@@ -175,5 +188,41 @@ mod tests {
             full_push_pop[2] += order_and_count::<16>(p_push, p_pop);
         }
         assert!(full_push_pop.iter().all(|&n| n > 0), "a depth never saw a push beside a full pop: {full_push_pop:?}");
+    }
+
+    /// `rst` with a push and a pop offered beside it empties the FIFO; it then holds only what
+    /// is pushed after it, in order.
+    #[test]
+    fn reset_empties_the_fifo() {
+        let mut u = RegFifo::<Bits<16>, 8>::new();
+        u.connect_all();
+        let clk = |u: &mut RegFifo<Bits<16>, 8>, push: bool, pop: bool, din: u64, rst: bool| {
+            u.push.next = push;
+            u.pop.next = pop;
+            u.din.next = din.into();
+            u.rst.next = rst;
+            u.clock.next = false.into();
+            assert!(simulate(u, 100));
+            u.clock.next = true.into();
+            assert!(simulate(u, 100));
+        };
+        for v in 1..=5 {
+            clk(&mut u, true, false, v, false);
+        }
+        assert_eq!(u.count.val().to_u64(), 5);
+        clk(&mut u, true, true, 99, true);
+        assert!(u.empty.val() && u.count.val().to_u64() == 0, "not empty after rst");
+        for v in 10..13 {
+            clk(&mut u, true, false, v, false);
+        }
+        for v in 10..13 {
+            u.push.next = false;
+            u.pop.next = false;
+            u.clock.next = false.into();
+            assert!(simulate(&mut u, 100));
+            assert_eq!(u.dout.val().to_u64(), v, "an entry from before rst");
+            clk(&mut u, false, true, 0, false);
+        }
+        assert!(u.empty.val());
     }
 }

@@ -6,12 +6,17 @@
 //! offered with it can go to the output: an item taken while the output is stalled waits in
 //! the skid register, and `s_ready` falls until the output moves. ([`crate::axis_slice`] is
 //! the same slice with AXI4-Stream ports.)
+//!
+//! `rst` (synchronous, active high) empties the slice: `ready`, the output and skid valid flags
+//! return to 0; the item registers (data) are not reset.
 
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
 pub struct RegSlice<D: Synth> {
     pub clock: Signal<In, Clock>,
+    /// synchronous reset, active high: see the module doc
+    pub rst: Signal<In, Bit>,
     pub s_valid: Signal<In, Bit>,
     pub s_data: Signal<In, D>,
     pub s_ready: Signal<Out, Bit>,
@@ -29,6 +34,7 @@ impl<D: Synth> Default for RegSlice<D> {
     fn default() -> Self {
         Self {
             clock: Default::default(),
+            rst: Default::default(),
             s_valid: Default::default(),
             s_data: Default::default(),
             s_ready: Default::default(),
@@ -65,6 +71,11 @@ impl<D: Synth> Logic for RegSlice<D> {
         } else if self.m_ready.val() {
             self.out_valid.d.next = self.skid_valid.q.val();
             self.out_data.d.next = self.skid_data.q.val();
+            self.skid_valid.d.next = false;
+        }
+        if self.rst.val() {
+            self.ready.d.next = false;
+            self.out_valid.d.next = false;
             self.skid_valid.d.next = false;
         }
     }
@@ -135,5 +146,45 @@ mod tests {
                 assert_eq!((sent, got), (2, 0), "a stopped consumer fills both registers and no more");
             }
         }
+    }
+
+    /// A stopped consumer fills both registers; `rst` (with an item offered beside it) empties
+    /// the slice: nothing is shown, `s_ready` is low for a clock, then items offered after it
+    /// come out in order and none from before.
+    #[test]
+    fn reset_empties_the_slice() {
+        let mut u = RegSlice::<Bits<24>>::default();
+        u.connect_all();
+        let clk = |u: &mut RegSlice<Bits<24>>, valid: bool, data: u64, take: bool, rst: bool| -> (bool, bool, u64) {
+            u.s_valid.next = valid;
+            u.s_data.next = data.into();
+            u.m_ready.next = take;
+            u.rst.next = rst;
+            u.clock.next = false.into();
+            assert!(simulate(u, 100));
+            let seen = (u.s_ready.val(), u.m_valid.val(), u.m_data.val().to_u64());
+            u.clock.next = true.into();
+            assert!(simulate(u, 100));
+            seen
+        };
+        for v in 1..=4 {
+            clk(&mut u, true, v, false, false);
+        }
+        let (_, shown, _) = clk(&mut u, true, 7, true, true);
+        assert!(shown, "the filled slice shows an item");
+        let (ready, shown, _) = clk(&mut u, false, 0, true, false);
+        assert!(!ready && !shown, "after rst: ready {ready}, an item shown {shown}");
+        let mut got = vec![];
+        let mut next = 20;
+        for _ in 0..12 {
+            let (ready, shown, v) = clk(&mut u, next < 25, next, true, false);
+            if shown {
+                got.push(v);
+            }
+            if ready && next < 25 {
+                next += 1;
+            }
+        }
+        assert_eq!(got, vec![20, 21, 22, 23, 24]);
     }
 }

@@ -115,6 +115,7 @@ module tb;
 
     {top} dut(
         .clock(clk),
+        .rst(1'b0), // the synchronous reset, not asserted here
         .s_axis$tdata(tdata), .s_axis$tkeep(tkeep), .s_axis$tvalid(ctrl[1]),
         .s_axis$tready(tready), .s_axis$tlast(ctrl[0]), .s_axis$tuser(1'b0),
         .csum_start(cstart), .csum_end(cend),

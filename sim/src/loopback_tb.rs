@@ -762,6 +762,307 @@ mod tests {
         assert!(against_host(host, d, &g).is_some());
     }
 
+    /// What a reset is aimed at: after a random delay the testbench waits for this state and
+    /// asserts `rst` in the next clock.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    enum Aim {
+        /// the host is between a frame's first and last beat on `tx_s_axis`
+        HostMidFrame,
+        /// a frame is partly across the TX -> RX wire (partly in the RX ring)
+        WireMidFrame,
+        /// a frame is partly out of `rx_m_axis`
+        RxOutMidFrame,
+        /// the host offers a beat and TX holds `tready` low (back-pressure from RX's output)
+        InputStalled,
+        /// any clock
+        Any,
+    }
+    const AIMS: [Aim; 5] = [Aim::HostMidFrame, Aim::WireMidFrame, Aim::RxOutMidFrame, Aim::InputStalled, Aim::Any];
+
+    /// Tag of case `i` in its descriptor's VNI (bits 23:8; bits 7:0 random, RCO may use them):
+    /// every wire frame and every delivery's metadata names the case it belongs to.
+    fn tag_vni(i: usize, vni: u32) -> u32 {
+        assert!(i + 1 < 1 << 16);
+        ((i as u32 + 1) << 8) | (vni & 0xFF)
+    }
+
+    /// What [`run_with_resets`] saw.
+    struct ResetRun {
+        /// (cycle, aim, clocks of `rst`)
+        resets: Vec<(u64, Aim, u64)>,
+        /// cases in the last epoch (sent after the last reset), all checked
+        last_epoch: usize,
+        /// cases checked against golden over all epochs
+        checked: usize,
+    }
+
+    /// The NIC in loopback (W=64, jumbo) with `rst` asserted `n_resets` times for 1..=3 clocks,
+    /// each after a random delay at the next clock in the state its [`Aim`] names (the aims
+    /// taken in turn). While `rst` is high the host side offers random junk (beats,
+    /// descriptors, `tready`), which the core must ignore. After a reset the drivers restart
+    /// at a frame boundary with the next case not yet begun; the cases begun before it are
+    /// abandoned and must never produce an outcome. Every epoch (the clocks between two
+    /// resets) is checked as it ends: each case's outcome seen in it (delivery with metadata,
+    /// RX drop, TX drop) equals golden's, in order, each delivered frame carries its own tag,
+    /// and the wire frames are golden's. The last epoch runs to the end, and the counters
+    /// then equal golden's counts over its cases only. Returns an error on the first fault.
+    fn run_with_resets(cases: &[(Vec<u8>, TxDescriptor)], seed: u64, backpressure: f64, n_resets: usize) -> Result<ResetRun, String> {
+        const W: usize = 64;
+        const K: usize = 8;
+        let cfg = loopback_config();
+        let mut uut = Box::new(Loopback::<64, 8, 4, 12, 640, 11, 9, 16>::new(cfg.max_frame));
+        uut.connect_all();
+        uut.nic.cfg_rco_tx.next = true;
+        uut.nic.cfg_rco_rx.next = cfg.remcsum_rx;
+        uut.nic.cfg_nopartial.next = cfg.nopartial;
+        uut.nic.cfg_vxlan_port.next = (cfg.port as u64).into();
+        uut.nic.cfg_udp6_zero_csum_rx.next = cfg.udp_zero_csum6_rx;
+        uut.nic.cfg_rx_backpressure.next = true;
+        let cases: Vec<(Vec<u8>, TxDescriptor)> = cases
+            .iter()
+            .enumerate()
+            .map(|(i, (f, d))| (f.clone(), TxDescriptor { vni: tag_vni(i, d.vni), ..d.clone() }))
+            .collect();
+        let golden: Vec<(Option<Vec<u8>>, Outcome)> = cases.iter().map(|(f, d)| golden_wire_and_outcome(f, d, &cfg)).collect();
+        let beats: Vec<Vec<Beat>> = cases.iter().map(|(f, _)| packet_beats(f, K)).collect();
+        let n = cases.len();
+        let mut rng = SplitMix64::new(seed);
+        let (mut di, mut fi, mut bi) = (0usize, 0usize, 0usize);
+        // the current epoch: its first case, outcomes and wire frames seen in it
+        let mut first = 0usize;
+        let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
+        let mut wire: Vec<Vec<u8>> = vec![];
+        let (mut frame_buf, mut wire_buf) = (Vec::new(), Vec::new());
+        let mut tx_last = [0u64; TX_ERRORS.len()];
+        let mut last_beat_at: std::collections::HashMap<u64, usize> = Default::default();
+        let mut run = ResetRun { resets: vec![], last_epoch: 0, checked: 0 };
+        // the next reset: its aim, the clock from which it may fire; clocks of rst left
+        let mut next_at = rng.range(200, 1500);
+        let mut rst_left = 0u64;
+        let mut stalled = false;
+        let mut idle_since = 0u64;
+        // checks an epoch's outcomes (all of them when `last`) and wire frames against golden
+        let check_epoch = |first: usize, end: usize, outcomes: &[Option<Outcome>], wire: &[Vec<u8>], last: bool| -> Result<usize, String> {
+            let mut gw = (first..end).filter(|&i| !matches!(outcomes[i], Some(Outcome::Tx(_)))).filter_map(|i| golden[i].0.as_ref());
+            for (k, w) in wire.iter().enumerate() {
+                match gw.next() {
+                    Some(g) if g == w => {}
+                    _ => return Err(format!("epoch from case {first}: wire frame {k} is not golden's")),
+                }
+            }
+            let mut checked = 0;
+            for i in first..end {
+                match &outcomes[i] {
+                    Some(o) if *o != golden[i].1 => {
+                        return Err(format!("case {i} (epoch from {first}): hw {} / golden {}", brief(o), brief(&golden[i].1)))
+                    }
+                    Some(_) => checked += 1,
+                    None if last => return Err(format!("case {i} (last epoch, from {first}): no outcome")),
+                    None => {}
+                }
+            }
+            Ok(checked)
+        };
+        let mut c = 0u64;
+        loop {
+            if c > 2_000_000 {
+                return Err(format!("cycle bound: {fi} of {n} frames in, epoch from {first}"));
+            }
+            uut.clock.next = false.into();
+            let in_reset = rst_left > 0
+                || (run.resets.len() < n_resets && c >= next_at && n - fi > 40 && {
+                    let aim = AIMS[run.resets.len() % AIMS.len()];
+                    let hit = match aim {
+                        Aim::HostMidFrame => bi > 0,
+                        Aim::WireMidFrame => !wire_buf.is_empty(),
+                        Aim::RxOutMidFrame => !frame_buf.is_empty(),
+                        Aim::InputStalled => stalled,
+                        Aim::Any => true,
+                    };
+                    if hit {
+                        // the epoch ends: check it, abandon what it began, restart at a frame boundary
+                        run.checked += check_epoch(first, di.max(fi + (bi > 0) as usize), &outcomes, &wire, false)?;
+                        rst_left = rng.range(1, 3);
+                        run.resets.push((c, aim, rst_left));
+                        let next = di.max(fi + (bi > 0) as usize);
+                        (first, di, fi, bi) = (next, next, next, 0);
+                        wire.clear();
+                        frame_buf.clear();
+                        wire_buf.clear();
+                        last_beat_at.clear();
+                        tx_last = [0; TX_ERRORS.len()];
+                        next_at = c + rng.range(200, 1500);
+                    }
+                    hit
+                });
+            uut.nic.rst.next = in_reset;
+            if in_reset {
+                // junk on every input: the core must ignore it
+                rst_left -= 1;
+                let junk = &cases[rng.range(0, n as u64 - 1) as usize];
+                uut.desc.valid.next = rng.chance(0.5);
+                set_desc(&mut uut.desc, &junk.1);
+                uut.s_axis.tvalid.next = rng.chance(0.7);
+                uut.s_axis.tdata.next = tdata_from_lanes::<W>(&(0..K).map(|_| rng.next_u64() as u8).collect::<Vec<_>>());
+                uut.s_axis.tkeep.next = (rng.next_u64() & 0xFF).into();
+                uut.s_axis.tlast.next = rng.chance(0.3);
+                uut.m_axis.tready.next = rng.chance(0.5);
+                if !simulate(&mut *uut, 400) {
+                    return Err(format!("no convergence in cycle {c}"));
+                }
+                uut.clock.next = true.into();
+                if !simulate(&mut *uut, 400) {
+                    return Err(format!("no convergence in cycle {c}"));
+                }
+                c += 1;
+                stalled = false;
+                continue;
+            }
+            uut.desc.valid.next = di < n;
+            if di < n {
+                set_desc(&mut uut.desc, &cases[di].1);
+            }
+            let offer = fi < n;
+            uut.s_axis.tvalid.next = offer;
+            if offer {
+                let b = &beats[fi][bi];
+                uut.s_axis.tdata.next = tdata_from_lanes::<W>(&b.data);
+                uut.s_axis.tkeep.next = b.keep.into();
+                uut.s_axis.tlast.next = b.last;
+            }
+            uut.s_axis.tuser.next = false;
+            let ready = !rng.chance(backpressure);
+            uut.m_axis.tready.next = ready;
+            if !simulate(&mut *uut, 400) {
+                return Err(format!("no convergence in cycle {c}"));
+            }
+            let desc_fire = di < n && uut.desc.ready.val();
+            let in_fire = offer && uut.s_axis.tready.val();
+            stalled = offer && !in_fire;
+            if uut.nic.tx_m_axis.tvalid.val() && uut.nic.rx_s_axis.tready.val() {
+                let lanes = lanes_of::<W>(&uut.nic.tx_m_axis.tdata.val());
+                let keep = uut.nic.tx_m_axis.tkeep.val().to_u64() & lane_mask(K);
+                wire_buf.extend((0..K).filter(|i| keep >> i & 1 == 1).map(|i| lanes[i]));
+                if uut.nic.tx_m_axis.tlast.val() {
+                    wire.push(std::mem::take(&mut wire_buf));
+                }
+            }
+            let mut rx_results = vec![];
+            if uut.m_axis.tvalid.val() && ready {
+                let lanes = lanes_of::<W>(&uut.m_axis.tdata.val());
+                let keep = uut.m_axis.tkeep.val().to_u64() & lane_mask(K);
+                frame_buf.extend((0..K).filter(|i| keep >> i & 1 == 1).map(|i| lanes[i]));
+                if uut.m_axis.tlast.val() {
+                    let r = &uut.nic;
+                    let meta = RxMeta {
+                        vni: r.rx_vni.val().to_u64() as u32,
+                        rco: r.rx_rco.val(),
+                        rco_applied: r.rx_rco_applied.val(),
+                        csum_start: r.rx_csum_start.val().to_u64() as u16,
+                        csum_offset: r.rx_csum_offset.val().to_u64() as u16,
+                        csum_complete: r.rx_csum_complete.val().to_u64() as u16,
+                        outer_csum_ok: r.rx_outer_csum_ok.val(),
+                    };
+                    // the tag: a frame of this epoch's cases, none begun before the reset
+                    let tag = (meta.vni >> 8) as usize;
+                    if tag == 0 || tag - 1 < first || tag - 1 >= di {
+                        return Err(format!("cycle {c}: delivered a frame tagged case {} outside this epoch (cases {first}..{di})", tag as i64 - 1));
+                    }
+                    rx_results.push(Ok((std::mem::take(&mut frame_buf), meta)));
+                }
+            }
+            if uut.nic.rx_drop_valid.val() {
+                let code = uut.nic.rx_drop_reason.val().to_u64() as usize;
+                if code >= NUM_DROP_REASONS {
+                    return Err(format!("RX drop code {code}"));
+                }
+                rx_results.push(Err(DropReason::ALL[code]));
+            }
+            uut.clock.next = true.into();
+            if !simulate(&mut *uut, 400) {
+                return Err(format!("no convergence in cycle {c}"));
+            }
+            c += 1;
+            if desc_fire {
+                di += 1;
+            }
+            if in_fire {
+                bi += 1;
+                if bi == beats[fi].len() {
+                    last_beat_at.insert(c - 1, fi);
+                    (fi, bi) = (fi + 1, 0);
+                }
+            }
+            let tx_now = [
+                uut.nic.tx_drop_truncated.val().to_u64(),
+                uut.nic.tx_drop_too_long.val().to_u64(),
+                uut.nic.tx_drop_bad_desc.val().to_u64(),
+                uut.nic.tx_drop_bad_keep.val().to_u64(),
+            ];
+            for (i, err) in TX_ERRORS.into_iter().enumerate() {
+                if tx_now[i] != tx_last[i] {
+                    let at = (c - 1).checked_sub(DROP_LATENCY as u64).and_then(|t| last_beat_at.get(&t).copied());
+                    match at {
+                        Some(f) if tx_now[i] == tx_last[i] + 1 && f >= first && outcomes[f].is_none() => outcomes[f] = Some(Outcome::Tx(err)),
+                        _ => return Err(format!("cycle {c}: a TX drop counter step no frame of this epoch explains")),
+                    }
+                }
+            }
+            tx_last = tx_now;
+            for r in rx_results {
+                match (first..di).find(|&i| outcomes[i].is_none()) {
+                    Some(i) => outcomes[i] = Some(Outcome::Rx(r)),
+                    None => return Err(format!("cycle {c}: an RX result no case of this epoch explains")),
+                }
+            }
+            if fi == n && (first..n).all(|i| outcomes[i].is_some()) {
+                idle_since += 1;
+                // a few clocks more: nothing may come out that no case explains
+                if idle_since > 100 {
+                    break;
+                }
+            }
+        }
+        run.checked += check_epoch(first, n, &outcomes, &wire, true)?;
+        run.last_epoch = n - first;
+        // the counters count the last epoch's cases only
+        let mut want_rx = vec![0u64; NUM_DROP_REASONS];
+        let mut want_tx = [0u64; TX_ERRORS.len()];
+        for (_, o) in &golden[first..] {
+            match o {
+                Outcome::Rx(Err(r)) => want_rx[DropReason::ALL.iter().position(|x| x == r).unwrap()] += 1,
+                Outcome::Tx(e) => want_tx[TX_ERRORS.iter().position(|x| x == e).unwrap()] += 1,
+                _ => {}
+            }
+        }
+        let want_out = golden[first..].iter().filter(|g| g.0.is_some()).count() as u64;
+        let rx: Vec<u64> = (0..NUM_DROP_REASONS).map(|i| uut.nic.rx_drop_count[i].val().to_u64()).collect();
+        if rx != want_rx || tx_last != want_tx || uut.nic.tx_frames_out.val().to_u64() != want_out {
+            return Err(format!(
+                "counters after the last reset: RX {rx:?} / golden {want_rx:?}; TX {tx_last:?} / golden {want_tx:?}; frames_out {} / golden {want_out}",
+                uut.nic.tx_frames_out.val().to_u64()
+            ));
+        }
+        Ok(run)
+    }
+
+    /// Issue 15's reset: random traffic through TX -> RX with `rst` asserted for 1..=3 clocks
+    /// seven times a run, aimed mid-frame on the host side, mid-frame on the wire (in the RX
+    /// ring), mid-frame on the RX output, while TX holds the host back, and anywhere; junk on
+    /// the inputs during reset. Two seeds, RX output back-pressure 50 % and 40 %.
+    #[test]
+    fn resets_mid_traffic_leave_no_trace() {
+        for (seed, bp) in [(21u64, 0.5), (22, 0.4)] {
+            let cases = traffic(seed, 240);
+            let r = run_with_resets(&cases, seed, bp, 7).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+            let aims: Vec<Aim> = r.resets.iter().map(|x| x.1).collect();
+            assert!(AIMS.iter().all(|a| aims.contains(a)), "seed {seed}: not every aim reached: {:?}", r.resets);
+            assert_eq!(r.resets.len(), 7, "seed {seed}: {:?}", r.resets);
+            assert!(r.last_epoch >= 40 && r.checked >= 100, "seed {seed}: {} checked, {} in the last epoch", r.checked, r.last_epoch);
+            eprintln!("seed {seed}: resets {:?}; {} cases checked, {} after the last reset", r.resets, r.checked, r.last_epoch);
+        }
+    }
+
     #[test]
     fn w64_short_run_with_backpressure() {
         let opts = SimOpts { packets: 30, seed: 3, width: 64, backpressure: 0.4, vcd: None, sized: None, rx_axi: false };

@@ -114,6 +114,7 @@ module tb;
 
     {top} dut(
         .clock(clk),
+        .rst(1'b0), // the synchronous reset, not asserted here
         .s_axis$tdata(tdata), .s_axis$tkeep(tkeep), .s_axis$tvalid(tvalid),
         .s_axis$tready(tready), .s_axis$tlast(ctrl[0]), .s_axis$tuser(1'b0),
         .m_axis$tdata(m_tdata), .m_axis$tkeep(m_tkeep), .m_axis$tvalid(m_tvalid),

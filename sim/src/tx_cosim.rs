@@ -153,6 +153,7 @@ module tb;
 
     {top} dut(
         .clock(clk),
+        .rst(1'b0), // the synchronous reset, not asserted here
         .s_axis$tdata(bw[W-1:0]), .s_axis$tkeep(bw[K+W-1:W]), .s_axis$tvalid(svalid),
         .s_axis$tready(s_tready), .s_axis$tlast(bw[K+W]), .s_axis$tuser(1'b0),
         .desc$valid(dvalid), .desc$ready(desc_ready),

@@ -373,6 +373,10 @@ fn write_stimulus(model: &VlModel, s: &Stimulus, dir: &Path) -> anyhow::Result<(
     let k = model.port(&format!("{}$tdata", s.input))?.bytes();
     let mut spec = String::new();
     spec.push_str("clock clock\n");
+    // the synchronous reset, if the module has one: held low (not asserted in these runs)
+    if model.port("rst").is_ok() {
+        spec.push_str("tie_low rst\n");
+    }
     spec.push_str(&format!("in {}\nout {}\n", s.input, s.output));
     if !s.meta.is_empty() {
         spec.push_str(&format!("meta {}\n", s.meta.join(" ")));

@@ -178,7 +178,7 @@ int main(int argc, char** argv) {
     int clock = -1, in_p[6], out_p[6], chan_valid = -1, chan_ready = -1, pulse_v = -1, pulse_x = -1;
     int wire_v = -1, wire_r = -1, wire_d = -1, wire_k = -1, wire_l = -1;
     bool has_in = false, has_out = false, end_inputs = false, starts = false;
-    std::vector<int> meta, watch, cfg, fields;
+    std::vector<int> meta, watch, cfg, fields, tie_low;
     double bp = 0, idle = 0;
     uint64_t seed = 0, stall = 20000, bound = ~0ull, warmup = 0;
     {
@@ -204,6 +204,8 @@ int main(int argc, char** argv) {
             else if (t[0] == "watch") watch = ports_from(1);
             else if (t[0] == "chan") { chan_valid = find_port(t[1]); chan_ready = find_port(t[2]); fields = ports_from(3); }
             else if (t[0] == "cfg") cfg = ports_from(1);
+            // inputs held at 0 for the whole run (the core's synchronous reset `rst`)
+            else if (t[0] == "tie_low") tie_low = ports_from(1);
             else if (t[0] == "wire") {
                 wire_v = find_port(t[1]); wire_r = find_port(t[2]);
                 // optional: data, keep, last ports, to capture the frames crossing it
@@ -222,6 +224,10 @@ int main(int argc, char** argv) {
         fclose(f);
     }
     if (clock < 0 || !has_in || !has_out) fail("spec.txt: clock, in and out are required");
+    for (int p : tie_low) {
+        std::vector<uint8_t> z(nbytes(g_ports[p]), 0);
+        set_bytes(g_ports[p], z.data());
+    }
     const Port &tdata = g_ports[in_p[0]], &tkeep = g_ports[in_p[1]], &tvalid = g_ports[in_p[2]],
                &tready = g_ports[in_p[3]], &tlast = g_ports[in_p[4]];
     const Port &m_tdata = g_ports[out_p[0]], &m_tkeep = g_ports[out_p[1]], &m_tvalid = g_ports[out_p[2]],

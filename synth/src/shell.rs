@@ -16,6 +16,10 @@
 //! own paths are one LUT long). What it costs: one FF per input bit and one FF + one LUT
 //! per output bit, reported as `shell_*` in the synthesis JSON so that it can be taken off.
 //! It is a measurement harness, not a board design: it does not drive a PHY.
+//!
+//! The design's synchronous reset `rst` is an input like the others: it is driven from the
+//! chain, not tied low, so the reset logic stays in the netlist and in the figures (tied low,
+//! Yosys would remove it).
 
 use anyhow::{bail, Result};
 

@@ -465,11 +465,10 @@ def check_traffic(errors: list[str], tag: str, c0: dict, c1: dict, want: dict):
 async def test_reset(dut):
     """rst, twice: every RW register back at its regmap reset value, the traffic
     counters 0, and traffic afterwards checked as in test_rx/test_tx, counted from 0.
-    Between bursts by default; with TB_RESET_IN_TRAFFIC=1 (once rst also resets the
-    datapath) at a random point of RX+TX traffic, where in addition the frames out before it
+    At a random point of RX+TX traffic (TB_RESET_IN_TRAFFIC=0: between bursts), where in addition the frames out before it
     must be whole frames that were sent, no fragment of a frame in flight may come out after
     it, and the drop counters must be 0."""
-    in_traffic = os.environ.get("TB_RESET_IN_TRAFFIC") == "1"
+    in_traffic = os.environ.get("TB_RESET_IN_TRAFFIC", "1") == "1"
     seed = int(os.environ.get("TB_SEED", "1"))
     nic = Nic(dut, seed + 20)
     rng = random.Random(seed + 21)

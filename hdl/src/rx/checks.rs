@@ -14,6 +14,9 @@
 //! one carry chain: a length compared against a sum is compared a stage after the sum, sums of
 //! three terms add a constant one stage ahead, and the fold of a range sum, the encoding of
 //! the first condition in each half of the list and the join of the halves are three stages.
+//!
+//! `rst` (synchronous, active high) clears the valid line of every stage; the fields, sums and
+//! condition bits riding beside it (data) are not reset.
 
 use super::ring::{RingReader, RingReader4};
 use super::*;
@@ -69,6 +72,8 @@ const HI: usize = NC - LO;
 #[derive(LogicBlock)]
 pub struct RxChecks<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: usize> {
     pub clock: Signal<In, Clock>,
+    /// synchronous reset, active high: see the module doc
+    pub rst: Signal<In, Bit>,
     // configuration
     pub port: Signal<In, Bits<16>>,
     pub remcsum_rx: Signal<In, Bit>,
@@ -448,6 +453,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         assert!(K * 8 == W && N * 16 == W && AB + 2 == AW && K <= 4 * MAX_POS);
         Self {
             clock: Default::default(),
+            rst: Default::default(),
             port: Default::default(),
             remcsum_rx: Default::default(),
             nopartial: Default::default(),
@@ -1401,5 +1407,21 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         self.d_inner_sum.next = self.q_inner.q.val();
         self.d_remcsum_start.next = self.q_meta.q.val().get_bits::<16>(32);
         self.d_remcsum_offset.next = self.q_rc_off.q.val();
+        // reset: the valid line, stage by stage
+        if self.rst.val() {
+            self.a_v.d.next = false;
+            self.b_v.d.next = false;
+            self.c_v.d.next = false;
+            self.d_v_.d.next = false;
+            self.e_v.d.next = false;
+            self.f_v.d.next = false;
+            self.g_v.d.next = false;
+            self.s8_v_.d.next = false;
+            self.i_v.d.next = false;
+            for i in 0..DL {
+                self.dl_v[i].d.next = false;
+            }
+            self.q_v.d.next = false;
+        }
     }
 }

@@ -1,6 +1,8 @@
 //! `RxDecide`: the RX front end: [`RxIngress`] -> [`RxExtract`] -> [`RxChecks`]. Frames in on
 //! `s_axis`; a decision per frame out, `checks::LATENCY + EXTRACT_LATENCY` clocks after its last
 //! beat at the tap; the ring write port out for the egress's copy of the ring.
+//!
+//! `rst` (synchronous, active high) goes to the three blocks.
 
 use super::checks::RxChecks;
 use super::extract::RxExtract;
@@ -11,6 +13,8 @@ use rust_hdl::prelude::*;
 #[derive(LogicBlock)]
 pub struct RxDecide<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: usize> {
     pub clock: Signal<In, Clock>,
+    /// synchronous reset, active high: see the module doc
+    pub rst: Signal<In, Bit>,
     pub s_axis: AxisSink<W, K>,
     pub max_frame: Signal<In, Bits<16>>,
     pub backpressure: Signal<In, Bit>,
@@ -57,6 +61,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
     fn default() -> Self {
         Self {
             clock: Default::default(),
+            rst: Default::default(),
             s_axis: Default::default(),
             max_frame: Default::default(),
             backpressure: Default::default(),
@@ -101,8 +106,11 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
     #[hdl_gen]
     fn update(&mut self) {
         self.ingress.clock.next = self.clock.val();
+        self.ingress.rst.next = self.rst.val();
         self.extract.clock.next = self.clock.val();
+        self.extract.rst.next = self.rst.val();
         self.checks.clock.next = self.clock.val();
+        self.checks.rst.next = self.rst.val();
         // ingress
         self.ingress.s_axis.tdata.next = self.s_axis.tdata.val();
         self.ingress.s_axis.tkeep.next = self.s_axis.tkeep.val();

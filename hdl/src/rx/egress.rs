@@ -42,6 +42,11 @@
 //! issuer sees only `room`, a register set from the FIFO's count, push and pop, so no path runs
 //! from `m_axis.tready` to the RAM address. `room` allows a read
 //! while the FIFO has space for every beat the reads in flight can still push (see `ROOM`).
+//!
+//! `rst` (synchronous, active high) clears the prep, next-job, issuer and in-flight valid flags,
+//! the issuer's read pointer and count, the realigner's pending beat, `room`, `free_ptr` and the
+//! drop pulse, and empties the beat FIFO, [`Remcsum`] and the output slice; beats, metadata and
+//! the remcsum request (data) are not reset.
 
 use crate::reg_fifo::RegFifo;
 use crate::axis_slice::AxisSlice;
@@ -58,6 +63,8 @@ const ROOM: u64 = (BEAT_FIFO - 4) as u64;
 #[derive(LogicBlock)]
 pub struct RxEgress<const W: usize, const K: usize, const N: usize, const AW: usize> {
     pub clock: Signal<In, Clock>,
+    /// synchronous reset, active high: see the module doc
+    pub rst: Signal<In, Bit>,
     pub dec_valid: Signal<In, Bit>,
     pub dec_ready: Signal<Out, Bit>,
     pub dec_deliver: Signal<In, Bit>,
@@ -237,6 +244,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxEgress<W
         assert!(K * 8 == W && N * 16 == W && K.is_power_of_two() && (2..=15).contains(&AW));
         Self {
             clock: Default::default(),
+            rst: Default::default(),
             dec_valid: Default::default(),
             dec_ready: Default::default(),
             dec_deliver: Default::default(),
@@ -416,6 +424,13 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
             h_apply, pend, room, fr, dv, dr
         );
         clock!(self, clock, q_data, q_keep, q_last, q_meta, q_rp, q_apply, rc);
+        self.q_data.rst.next = self.rst.val();
+        self.q_keep.rst.next = self.rst.val();
+        self.q_last.rst.next = self.rst.val();
+        self.q_meta.rst.next = self.rst.val();
+        self.q_rp.rst.next = self.rst.val();
+        self.q_apply.rst.next = self.rst.val();
+        self.rc.rst.next = self.rst.val();
 
         // ---- issuer (all from registers): a read per clock while the FIFO has room; the
         // next job is taken in the clock of the current one's last read or drop
@@ -620,6 +635,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         self.rc.s_user.next = self.q_meta.dout.val();
         self.rc.m_axis.tready.next = self.out.s_axis.tready.val();
         self.out.clock.next = self.clock.val();
+        self.out.rst.next = self.rst.val();
         self.out.s_axis.tvalid.next = self.rc.m_axis.tvalid.val();
         self.out.s_axis.tdata.next = self.rc.m_axis.tdata.val();
         self.out.s_axis.tkeep.next = self.rc.m_axis.tkeep.val();
@@ -657,6 +673,27 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         self.drop_valid.next = self.dv.q.val();
         self.drop_reason.next = self.dr.q.val();
         self.free_ptr.next = self.fr.q.val();
+        // reset: the prep stages' and the next job's valid, the issuer's job (valid, read
+        // pointer, reads left), the reads in flight, the realigner's pending beat, `room`, the
+        // released pointer and the drop pulse (the FIFOs, `rc` and `out` reset themselves)
+        if self.rst.val() {
+            self.p1_v.d.next = false;
+            self.p2_v.d.next = false;
+            self.nx_v.d.next = false;
+            self.cur_v.d.next = false;
+            self.cur_rptr.d.next = 0.into();
+            self.cur_left.d.next = 0.into();
+            self.cur_one.d.next = false;
+            self.cur_first.d.next = false;
+            self.a1_v.d.next = false;
+            self.a1_mk.d.next = false;
+            self.a2_v.d.next = false;
+            self.a2_mk.d.next = false;
+            self.pend.d.next = false;
+            self.room.d.next = false;
+            self.fr.d.next = 0.into();
+            self.dv.d.next = false;
+        }
     }
 }
 

@@ -12,6 +12,9 @@
 //! The address and pre-L3 sums are split where their adder trees would not fit a clock: X1 sums
 //! eight-byte quads at every place an address field can start, X2 adds the quads of both
 //! candidate layouts, and the output picks the layout's sum (the checks register it as it comes).
+//!
+//! `rst` (synchronous, active high) clears the record's valid flag at each stage; the window and
+//! the parsed fields (data) are not reset.
 
 use crate::headers::{eth, ipv4, ipv6, ipv6_ext, vlan, Field};
 use crate::lane_sum::LaneSum;
@@ -29,6 +32,8 @@ const PRE_PARTS: usize = 3;
 #[derive(LogicBlock)]
 pub struct RxExtract<const W: usize, const K: usize> {
     pub clock: Signal<In, Clock>,
+    /// synchronous reset, active high: see the module doc
+    pub rst: Signal<In, Bit>,
     // tap and frame record from the ingress
     pub t_valid: Signal<In, Bit>,
     pub t_data: Signal<In, Bits<W>>,
@@ -183,6 +188,7 @@ impl<const W: usize, const K: usize> RxExtract<W, K> {
         assert!(v6_addr[1] + 8 * QUADS <= WINDOW && v6_addr[0] % 2 == 0 && v6_addr[1] % 2 == 0);
         Self {
             clock: Default::default(),
+            rst: Default::default(),
             t_valid: Default::default(),
             t_data: Default::default(),
             t_index: Default::default(),
@@ -450,5 +456,11 @@ impl<const W: usize, const K: usize> Logic for RxExtract<W, K> {
             self.o_addr_sum.next = self.y_v4a.q.val();
         }
         self.o_pre_l3_sum.next = self.y_pre_sum.q.val();
+        // reset: the record's valid flag at each stage
+        if self.rst.val() {
+            self.r_valid.d.next = false;
+            self.x_valid.d.next = false;
+            self.y_valid.d.next = false;
+        }
     }
 }

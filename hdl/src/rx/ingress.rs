@@ -18,6 +18,10 @@
 //! `free_ptr` is the ring beat pointer below which the egress has released every beat; pointers are
 //! 16-bit beat counters (the ring is `2^AW` beats, AW < 16). `tkeep` is checked against the
 //! packed-stream contract as in `stream.rs`; the length counts the last beat's kept lanes.
+//!
+//! `rst` (synchronous, active high) resets the port's frame state, stage I1's flags, the write
+//! pointer, frame base and beat count, the sticky, room and space flags, the registered tready
+//! and the ring write enable; beat data, lengths and sums (data) are not reset.
 
 use crate::keep_check::KeepCheck;
 use crate::lane_sum::LaneSum;
@@ -27,6 +31,8 @@ use rust_hdl::prelude::*;
 #[derive(LogicBlock)]
 pub struct RxIngress<const W: usize, const K: usize, const N: usize, const AW: usize> {
     pub clock: Signal<In, Clock>,
+    /// synchronous reset, active high: see the module doc
+    pub rst: Signal<In, Bit>,
     pub s_axis: AxisSink<W, K>,
     /// Longest frame kept, in bytes.
     pub max_frame: Signal<In, Bits<16>>,
@@ -130,6 +136,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxIngress<
         assert!(K * 8 == W && N * 16 == W && AW < 16);
         Self {
             clock: Default::default(),
+            rst: Default::default(),
             s_axis: Default::default(),
             max_frame: Default::default(),
             backpressure: Default::default(),
@@ -343,6 +350,29 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize> Logic for 
         self.space.d.next = (self.wr_ptr.q.val() - self.free_ptr.val()) < self.space_lim.val();
         self.ready_r.d.next =
             (self.room.d.val() || self.tl.d.val()) && (self.mid.d.val() || self.credit_next.val());
+        // reset: the port's frame state, stage I1's flags, the frame's pointers, counts and
+        // sticky flags, the room/space flags, the registered tready and ring write enable
+        if self.rst.val() {
+            self.pos.d.next = 0.into();
+            self.rem.d.next = 0.into();
+            self.mid.d.next = false;
+            self.tl.d.next = false;
+            self.index.d.next = 0.into();
+            self.i1_v.d.next = false;
+            self.i1_last.d.next = false;
+            self.i1_nc.d.next = false;
+            self.wr_ptr.d.next = 0.into();
+            self.base.d.next = 0.into();
+            self.sticky_bk.d.next = false;
+            self.sticky_ovf.d.next = false;
+            self.room.d.next = false;
+            self.room_ptr.d.next = 0.into();
+            self.space.d.next = false;
+            self.beats.d.next = 0.into();
+            self.nocredit.d.next = false;
+            self.ready_r.d.next = false;
+            self.w_en.d.next = false;
+        }
     }
 }
 

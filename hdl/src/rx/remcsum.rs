@@ -37,6 +37,10 @@
 //!
 //! Folds take one stage: `lo + hi` and `lo + hi + 1` (as `lo - !hi`) side by side, the carry
 //! of the first picks (as `csum_engine`).
+//!
+//! `rst` (synchronous, active high) resets the frame state (`mid`, the beat number) and the
+//! valid line; beats, parameters and sums (data, read under the valid line or a first beat)
+//! are not reset.
 
 use crate::stream::{AxisSink, AxisSource};
 use rust_hdl::prelude::*;
@@ -49,6 +53,8 @@ pub const TREE_LEAVES: usize = 32;
 #[derive(LogicBlock)]
 pub struct Remcsum<const W: usize, const K: usize, const N: usize, const U: usize> {
     pub clock: Signal<In, Clock>,
+    /// synchronous reset, active high: see the module doc
+    pub rst: Signal<In, Bit>,
     pub s_axis: AxisSink<W, K>,
     pub apply: Signal<In, Bit>,
     pub start: Signal<In, Bits<16>>,
@@ -152,6 +158,7 @@ impl<const W: usize, const K: usize, const N: usize, const U: usize> Remcsum<W, 
         assert!((4..=TREE_LEAVES).contains(&N), "W from 64 to 512");
         Self {
             clock: Default::default(),
+            rst: Default::default(),
             s_axis: Default::default(),
             apply: Default::default(),
             start: Default::default(),
@@ -521,6 +528,14 @@ impl<const W: usize, const K: usize, const N: usize, const U: usize> Logic for R
         self.old_be.next = (self.oldo.q.val() << 8) | (self.oldo.q.val() >> 8);
         self.m_csum.next = self.cpl_be.val();
         self.m_old.next = self.old_be.val();
+        // reset: the frame state (mid, beat number) and the valid line
+        if self.rst.val() {
+            self.mid.d.next = false;
+            self.bnext.d.next = 0.into();
+            for k in 0..LATENCY {
+                self.v[k].d.next = false;
+            }
+        }
     }
 }
 

@@ -6,6 +6,8 @@
 //! * [`RingReader4`]: four consecutive beats from any beat, and the first one's prefix sum, in
 //!   one read: the copy is split into four banks by beat address modulo 4, so a field that
 //!   straddles beats (16 header bytes span three beats at 64 bits) comes out whole. `AB = AW - 2`.
+//!
+//! The readers hold no control state (the read pipelines are data): no `rst`.
 
 use crate::sdp_ram::SdpRam;
 use rust_hdl::prelude::*;

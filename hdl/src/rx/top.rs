@@ -10,6 +10,9 @@
 //! dropped frame's reason waits in a small FIFO, tagged with the number of deliveries before
 //! it, until that many frames have left `m_axis`. `overflow` drops are counted only: a frame
 //! that found no slot has no place in that order.
+//!
+//! `rst` (synchronous, active high) goes to every block and clears the queue slots in use and the
+//! drop-order counts and flags; the ring and the queued decisions (data) are not reset.
 
 use super::decide::RxDecide;
 use super::egress::RxEgress;
@@ -30,6 +33,8 @@ const DROP_FIFO: usize = 8;
 #[derive(LogicBlock)]
 pub struct RxTop<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: usize, const Q: usize> {
     pub clock: Signal<In, Clock>,
+    /// synchronous reset, active high: see the module doc
+    pub rst: Signal<In, Bit>,
     pub s_axis: AxisSink<W, K>,
     pub m_axis: AxisSource<W, K>,
     // configuration
@@ -110,6 +115,7 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         assert!(Q >= 8 && Q <= 128);
         Self {
             clock: Default::default(),
+            rst: Default::default(),
             s_axis: Default::default(),
             m_axis: Default::default(),
             port: Default::default(),
@@ -171,13 +177,19 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
     fn update(&mut self) {
         dff_setup!(self, clock, inflight, no_credit, delivered_taken, delivered_out, drop_room, drop_was_due, delivery_left, out_stalled);
         self.drops.clock.next = self.clock.val();
+        self.drops.rst.next = self.rst.val();
         self.front.clock.next = self.clock.val();
+        self.front.rst.next = self.rst.val();
         self.ring.read_clock.next = self.clock.val();
         self.ring.write_clock.next = self.clock.val();
         self.queue.clock.next = self.clock.val();
+        self.queue.rst.next = self.rst.val();
         self.dec_slice.clock.next = self.clock.val();
+        self.dec_slice.rst.next = self.rst.val();
         self.egress.clock.next = self.clock.val();
+        self.egress.rst.next = self.rst.val();
         self.counters.clock.next = self.clock.val();
+        self.counters.rst.next = self.rst.val();
         // front end
         self.front.s_axis.tdata.next = self.s_axis.tdata.val();
         self.front.s_axis.tkeep.next = self.s_axis.tkeep.val();
@@ -249,7 +261,6 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
             self.inflight.d.next = self.inflight.q.val() - 1;
         }
         self.no_credit.d.next = self.inflight.q.val() >= self.credit_lim.val();
-        self.front.credit_next.next = !self.no_credit.d.val();
         // a drop is due once the deliveries before it have left
         // the sign bit, not a compare: one carry chain
         self.drop_gap.next = self.delivered_out.q.val() - self.drops.dout.val().get_bits::<16>(4);
@@ -302,6 +313,20 @@ impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: 
         for i in 0..NUM_DROP_REASONS {
             self.drop_count[i].next = self.counters.count[i].val();
         }
+        // reset: the queue slots in use, the drop-order counts and flags (the blocks reset
+        // themselves)
+        if self.rst.val() {
+            self.inflight.d.next = 0.into();
+            self.no_credit.d.next = false;
+            self.delivered_taken.d.next = 0.into();
+            self.delivered_out.d.next = 0.into();
+            self.drop_room.d.next = false;
+            self.drop_was_due.d.next = false;
+            self.delivery_left.d.next = false;
+            self.out_stalled.d.next = false;
+        }
+        // after the reset above: the next clock's credit, in reset too
+        self.front.credit_next.next = !self.no_credit.d.val();
     }
 }
 

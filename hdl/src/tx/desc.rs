@@ -6,6 +6,9 @@
 //! identical pointers), so no field is packed by hand into a wider word.
 //!
 //! Multi-byte addresses are in lane order (wire byte 0 in bits 7:0); numbers are plain binary.
+//!
+//! `rst` (synchronous, active high) empties [`TxDescQueue`] (its FIFOs and the input register's
+//! valid); the descriptor fields (data) are not reset.
 
 use crate::reg_fifo::RegFifo;
 use rust_hdl::prelude::*;
@@ -85,6 +88,8 @@ pub struct TxDescSource {
 #[derive(LogicBlock)]
 pub struct TxDescQueue<const Q: usize> {
     pub clock: Signal<In, Clock>,
+    /// synchronous reset, active high: see the module doc
+    pub rst: Signal<In, Bit>,
     /// `valid` pushes; `ready` is high while there is room
     pub s_desc: TxDescSink,
     /// the head; `ready` pops it
@@ -134,6 +139,7 @@ impl<const Q: usize> Default for TxDescQueue<Q> {
     fn default() -> Self {
         Self {
             clock: Default::default(),
+            rst: Default::default(),
             s_desc: Default::default(),
             m_desc: Default::default(),
             q_partial: RegFifo::new(),
@@ -184,108 +190,126 @@ impl<const Q: usize> Logic for TxDescQueue<Q> {
         dff_setup!(self, clock, r_valid, r_partial, r_csum_start, r_csum_offset, r_vni, r_dst_mac, r_src_mac, r_vlan, r_vlan_tci, r_ipv6, r_src_ip, r_dst_ip, r_udp_sport, r_udp_dport, r_ttl, r_ip_id, r_flow_label, r_rco, r_udp_csum);
         self.r_valid.d.next = self.s_desc.valid.val();
         self.q_partial.clock.next = self.clock.val();
+        self.q_partial.rst.next = self.rst.val();
         self.q_partial.push.next = self.r_valid.q.val();
         self.q_partial.pop.next = self.m_desc.ready.val();
         self.r_partial.d.next = self.s_desc.partial.val();
         self.q_partial.din.next = self.r_partial.q.val();
         self.m_desc.partial.next = self.q_partial.dout.val();
         self.q_csum_start.clock.next = self.clock.val();
+        self.q_csum_start.rst.next = self.rst.val();
         self.q_csum_start.push.next = self.r_valid.q.val();
         self.q_csum_start.pop.next = self.m_desc.ready.val();
         self.r_csum_start.d.next = self.s_desc.csum_start.val();
         self.q_csum_start.din.next = self.r_csum_start.q.val();
         self.m_desc.csum_start.next = self.q_csum_start.dout.val();
         self.q_csum_offset.clock.next = self.clock.val();
+        self.q_csum_offset.rst.next = self.rst.val();
         self.q_csum_offset.push.next = self.r_valid.q.val();
         self.q_csum_offset.pop.next = self.m_desc.ready.val();
         self.r_csum_offset.d.next = self.s_desc.csum_offset.val();
         self.q_csum_offset.din.next = self.r_csum_offset.q.val();
         self.m_desc.csum_offset.next = self.q_csum_offset.dout.val();
         self.q_vni.clock.next = self.clock.val();
+        self.q_vni.rst.next = self.rst.val();
         self.q_vni.push.next = self.r_valid.q.val();
         self.q_vni.pop.next = self.m_desc.ready.val();
         self.r_vni.d.next = self.s_desc.vni.val();
         self.q_vni.din.next = self.r_vni.q.val();
         self.m_desc.vni.next = self.q_vni.dout.val();
         self.q_dst_mac.clock.next = self.clock.val();
+        self.q_dst_mac.rst.next = self.rst.val();
         self.q_dst_mac.push.next = self.r_valid.q.val();
         self.q_dst_mac.pop.next = self.m_desc.ready.val();
         self.r_dst_mac.d.next = self.s_desc.dst_mac.val();
         self.q_dst_mac.din.next = self.r_dst_mac.q.val();
         self.m_desc.dst_mac.next = self.q_dst_mac.dout.val();
         self.q_src_mac.clock.next = self.clock.val();
+        self.q_src_mac.rst.next = self.rst.val();
         self.q_src_mac.push.next = self.r_valid.q.val();
         self.q_src_mac.pop.next = self.m_desc.ready.val();
         self.r_src_mac.d.next = self.s_desc.src_mac.val();
         self.q_src_mac.din.next = self.r_src_mac.q.val();
         self.m_desc.src_mac.next = self.q_src_mac.dout.val();
         self.q_vlan.clock.next = self.clock.val();
+        self.q_vlan.rst.next = self.rst.val();
         self.q_vlan.push.next = self.r_valid.q.val();
         self.q_vlan.pop.next = self.m_desc.ready.val();
         self.r_vlan.d.next = self.s_desc.vlan.val();
         self.q_vlan.din.next = self.r_vlan.q.val();
         self.m_desc.vlan.next = self.q_vlan.dout.val();
         self.q_vlan_tci.clock.next = self.clock.val();
+        self.q_vlan_tci.rst.next = self.rst.val();
         self.q_vlan_tci.push.next = self.r_valid.q.val();
         self.q_vlan_tci.pop.next = self.m_desc.ready.val();
         self.r_vlan_tci.d.next = self.s_desc.vlan_tci.val();
         self.q_vlan_tci.din.next = self.r_vlan_tci.q.val();
         self.m_desc.vlan_tci.next = self.q_vlan_tci.dout.val();
         self.q_ipv6.clock.next = self.clock.val();
+        self.q_ipv6.rst.next = self.rst.val();
         self.q_ipv6.push.next = self.r_valid.q.val();
         self.q_ipv6.pop.next = self.m_desc.ready.val();
         self.r_ipv6.d.next = self.s_desc.ipv6.val();
         self.q_ipv6.din.next = self.r_ipv6.q.val();
         self.m_desc.ipv6.next = self.q_ipv6.dout.val();
         self.q_src_ip.clock.next = self.clock.val();
+        self.q_src_ip.rst.next = self.rst.val();
         self.q_src_ip.push.next = self.r_valid.q.val();
         self.q_src_ip.pop.next = self.m_desc.ready.val();
         self.r_src_ip.d.next = self.s_desc.src_ip.val();
         self.q_src_ip.din.next = self.r_src_ip.q.val();
         self.m_desc.src_ip.next = self.q_src_ip.dout.val();
         self.q_dst_ip.clock.next = self.clock.val();
+        self.q_dst_ip.rst.next = self.rst.val();
         self.q_dst_ip.push.next = self.r_valid.q.val();
         self.q_dst_ip.pop.next = self.m_desc.ready.val();
         self.r_dst_ip.d.next = self.s_desc.dst_ip.val();
         self.q_dst_ip.din.next = self.r_dst_ip.q.val();
         self.m_desc.dst_ip.next = self.q_dst_ip.dout.val();
         self.q_udp_sport.clock.next = self.clock.val();
+        self.q_udp_sport.rst.next = self.rst.val();
         self.q_udp_sport.push.next = self.r_valid.q.val();
         self.q_udp_sport.pop.next = self.m_desc.ready.val();
         self.r_udp_sport.d.next = self.s_desc.udp_sport.val();
         self.q_udp_sport.din.next = self.r_udp_sport.q.val();
         self.m_desc.udp_sport.next = self.q_udp_sport.dout.val();
         self.q_udp_dport.clock.next = self.clock.val();
+        self.q_udp_dport.rst.next = self.rst.val();
         self.q_udp_dport.push.next = self.r_valid.q.val();
         self.q_udp_dport.pop.next = self.m_desc.ready.val();
         self.r_udp_dport.d.next = self.s_desc.udp_dport.val();
         self.q_udp_dport.din.next = self.r_udp_dport.q.val();
         self.m_desc.udp_dport.next = self.q_udp_dport.dout.val();
         self.q_ttl.clock.next = self.clock.val();
+        self.q_ttl.rst.next = self.rst.val();
         self.q_ttl.push.next = self.r_valid.q.val();
         self.q_ttl.pop.next = self.m_desc.ready.val();
         self.r_ttl.d.next = self.s_desc.ttl.val();
         self.q_ttl.din.next = self.r_ttl.q.val();
         self.m_desc.ttl.next = self.q_ttl.dout.val();
         self.q_ip_id.clock.next = self.clock.val();
+        self.q_ip_id.rst.next = self.rst.val();
         self.q_ip_id.push.next = self.r_valid.q.val();
         self.q_ip_id.pop.next = self.m_desc.ready.val();
         self.r_ip_id.d.next = self.s_desc.ip_id.val();
         self.q_ip_id.din.next = self.r_ip_id.q.val();
         self.m_desc.ip_id.next = self.q_ip_id.dout.val();
         self.q_flow_label.clock.next = self.clock.val();
+        self.q_flow_label.rst.next = self.rst.val();
         self.q_flow_label.push.next = self.r_valid.q.val();
         self.q_flow_label.pop.next = self.m_desc.ready.val();
         self.r_flow_label.d.next = self.s_desc.flow_label.val();
         self.q_flow_label.din.next = self.r_flow_label.q.val();
         self.m_desc.flow_label.next = self.q_flow_label.dout.val();
         self.q_rco.clock.next = self.clock.val();
+        self.q_rco.rst.next = self.rst.val();
         self.q_rco.push.next = self.r_valid.q.val();
         self.q_rco.pop.next = self.m_desc.ready.val();
         self.r_rco.d.next = self.s_desc.rco.val();
         self.q_rco.din.next = self.r_rco.q.val();
         self.m_desc.rco.next = self.q_rco.dout.val();
         self.q_udp_csum.clock.next = self.clock.val();
+        self.q_udp_csum.rst.next = self.rst.val();
         self.q_udp_csum.push.next = self.r_valid.q.val();
         self.q_udp_csum.pop.next = self.m_desc.ready.val();
         self.r_udp_csum.d.next = self.s_desc.udp_csum.val();
@@ -294,6 +318,10 @@ impl<const Q: usize> Logic for TxDescQueue<Q> {
         // (the pusher keeps credits; this counts the FIFO only)
         self.s_desc.ready.next = self.q_partial.count.val() != self.q_max.val();
         self.m_desc.valid.next = !self.q_partial.empty.val();
+        // reset: the input register's valid (the FIFOs reset themselves)
+        if self.rst.val() {
+            self.r_valid.d.next = false;
+        }
     }
 }
 

@@ -15,6 +15,10 @@
 //!   [`PREFETCH`] words; the ring's read data comes from the block RAM's output register.
 //! * Output: an [`AxisSlice`], so `tready` steers only the slice; the egress advances while
 //!   the slice is ready (its skid entry is free).
+//!
+//! `rst` (synchronous, active high) empties the slot, returns the egress to `Idle` with its beat
+//! flags and counters at 0, the prefetch pointer, reads in flight, FIFO, output slice and
+//! `frames_out` to 0; the header, masks and beat registers (data) are not reset.
 
 use super::desc::TxDescSink;
 use super::header::TxHeader;
@@ -40,6 +44,8 @@ pub enum OutState {
 #[derive(LogicBlock)]
 pub struct TxEgress<const W: usize, const K: usize, const A: usize, const HB: usize> {
     pub clock: Signal<In, Clock>,
+    /// synchronous reset, active high: see the module doc
+    pub rst: Signal<In, Bit>,
     /// the fields queue's head (the descriptor of the next frame to send)
     pub fields: TxDescSink,
     /// the plan queue's head
@@ -170,6 +176,7 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Default fo
         let (shl_v6t, shr_v6t) = sh(outer_header_len(true, true));
         Self {
             clock: Default::default(),
+            rst: Default::default(),
             fields: Default::default(),
             plan: Default::default(),
             taken: Default::default(),
@@ -277,7 +284,9 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Logic for 
             e_pm, e_pv, e_lastkeep, e_v6, e_vlan, ra, q_inflight, q_arrive, cnt_out, take_r, fire_r
         );
         self.prefetch.clock.next = self.clock.val();
+        self.prefetch.rst.next = self.rst.val();
         self.out.clock.next = self.clock.val();
+        self.out.rst.next = self.rst.val();
 
         // ================= the header of the frame at the queues' head
         self.header.dst_mac.next = self.fields.dst_mac.val();
@@ -506,5 +515,30 @@ impl<const W: usize, const K: usize, const A: usize, const HB: usize> Logic for 
         self.take_r.d.next = self.s_full.d.val()
             && !self.e_mid.d.val()
             && ((self.e_state.d.val() == OutState::Idle) || self.out.s_tready_next.val());
+        // reset: the slot's full flag, the egress state, its beat flags and counters, the
+        // registered take/fire, the prefetch pointer and reads in flight, the frame counter
+        // (the prefetch FIFO and the output slice reset themselves)
+        if self.rst.val() {
+            self.take_r.d.next = false;
+            self.fire_r.d.next = false;
+            self.s_full.d.next = false;
+            self.e_state.d.next = OutState::Idle;
+            self.e_mid.d.next = false;
+            self.e_hdr.d.next = false;
+            self.e_cons.d.next = false;
+            self.e_last.d.next = false;
+            self.e_pen.d.next = false;
+            self.e_a1.d.next = false;
+            self.e_b1.d.next = false;
+            self.e_hleft.d.next = 0.into();
+            self.e_words.d.next = 0.into();
+            self.e_bleft.d.next = 0.into();
+            self.e_ca.d.next = 0.into();
+            self.e_cb.d.next = 0.into();
+            self.ra.d.next = 0.into();
+            self.q_inflight.d.next = false;
+            self.q_arrive.d.next = false;
+            self.cnt_out.d.next = 0.into();
+        }
     }
 }

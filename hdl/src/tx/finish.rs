@@ -26,6 +26,9 @@
 //! once. A completed inner checksum changes the payload sum by `new - old` at the field's
 //! parity (swapped for an even field offset). Partial sums are plain 24-bit numbers folded
 //! once at the end: the end-around fold of a plain sum is exactly golden's `fold`.
+//!
+//! `rst` (synchronous, active high) empties the record FIFOs and clears every stage's valid
+//! flag; the stages' sums, lengths and layout (data) are not reset.
 
 use super::desc::TxDescSink;
 use super::plan::TxPlanSource;
@@ -39,6 +42,8 @@ pub const LATENCY: usize = 7;
 #[derive(LogicBlock)]
 pub struct TxFinish<const K: usize, const Q: usize> {
     pub clock: Signal<In, Clock>,
+    /// synchronous reset, active high: see the module doc
+    pub rst: Signal<In, Bit>,
     /// a frame's record from the ingress (pushed into the record FIFO)
     pub dec_valid: Signal<In, Bit>,
     pub dec_drop: Signal<In, Bit>,
@@ -192,6 +197,7 @@ impl<const K: usize, const Q: usize> Default for TxFinish<K, Q> {
         let c16 = |v: usize| Constant::new((v as u64).into());
         Self {
             clock: Default::default(),
+            rst: Default::default(),
             dec_valid: Default::default(),
             dec_drop: Default::default(),
             dec_len: Default::default(),
@@ -349,8 +355,11 @@ impl<const K: usize, const Q: usize> Logic for TxFinish<K, Q> {
         }
         // ---- records wait for their frame's pulse
         self.rec_drop.clock.next = self.clock.val();
+        self.rec_drop.rst.next = self.rst.val();
         self.rec_len.clock.next = self.clock.val();
+        self.rec_len.rst.next = self.rst.val();
         self.rec_old.clock.next = self.clock.val();
+        self.rec_old.rst.next = self.rst.val();
         self.rec_drop.push.next = self.dec_valid.val();
         self.rec_len.push.next = self.dec_valid.val();
         self.rec_old.push.next = self.dec_valid.val();
@@ -595,5 +604,15 @@ impl<const K: usize, const Q: usize> Logic for TxFinish<K, Q> {
         self.plan.vni_low.next = self.g_lay[11].q.val();
         self.plan.last_keep.next = self.g_keep.q.val();
         self.plan.patch.next = self.patch_dl[3].q.val();
+        // reset: the stages' valid flags (the record FIFOs reset themselves)
+        if self.rst.val() {
+            self.a_valid.d.next = false;
+            self.b_valid.d.next = false;
+            self.c_valid.d.next = false;
+            self.d_valid.d.next = false;
+            self.e_valid.d.next = false;
+            self.f_valid.d.next = false;
+            self.g_valid.d.next = false;
+        }
     }
 }

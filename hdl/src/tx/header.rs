@@ -2,6 +2,8 @@
 //! the RCO bits), built in lane order from its descriptor's fields and its plan's lengths and
 //! checksums. Combinational; every field is placed by the shared header table
 //! ([`crate::headers`]), the header bytes from byte 0 of `hdr` and zeros after them.
+//!
+//! Combinational: no state, no `rst`.
 
 use crate::headers::{eth, ipv4, ipv6, udp, vlan, vxlan, Field, MAX_OUTER_HEADER_LEN};
 use rust_hdl::prelude::*;

@@ -34,6 +34,11 @@
 //! null beat is the empty frame, `drop_truncated`); then `drop_truncated` (< 14 bytes),
 //! `drop_too_long` (> `max_frame`; the beats past the buffer are taken, not stored),
 //! `drop_bad_desc` (partial with the checksum field outside the frame).
+//!
+//! `rst` (synchronous, active high) resets the accept state, every stage's valid/last/store
+//! flag, the frame's position and sticky flags, the ring pointers (`wr_ptr`, `frame_ptr`,
+//! `commit`), both engines and the drop counters; beat data, descriptor fields and the field
+//! bytes (data) are not reset.
 
 use super::{NUM_TX_DROP_REASONS, TX_DROP_BAD_DESC, TX_DROP_BAD_KEEP, TX_DROP_TOO_LONG, TX_DROP_TRUNCATED};
 use crate::csum_engine::CsumEngine;
@@ -52,6 +57,8 @@ const RING_MARGIN: usize = 6;
 #[derive(LogicBlock)]
 pub struct TxIngress<const W: usize, const K: usize, const N: usize, const A: usize> {
     pub clock: Signal<In, Clock>,
+    /// synchronous reset, active high: see the module doc
+    pub rst: Signal<In, Bit>,
     pub s_axis: AxisSink<W, K>,
     /// descriptor handshake (the fields go from the port to the descriptor queue)
     pub desc_valid: Signal<In, Bit>,
@@ -188,6 +195,7 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize> TxIngress<W
         let c16 = |v: usize| Constant::new((v as u64).into());
         Self {
             clock: Default::default(),
+            rst: Default::default(),
             s_axis: Default::default(),
             desc_valid: Default::default(),
             desc_ready: Default::default(),
@@ -299,8 +307,11 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize> Logic for T
             wr_ptr, frame_ptr, commit_ptr, r_valid, r_drop, r_len, r_old
         );
         self.counters.clock.next = self.clock.val();
+        self.counters.rst.next = self.rst.val();
         self.eng_inner.clock.next = self.clock.val();
+        self.eng_inner.rst.next = self.rst.val();
         self.eng_all.clock.next = self.clock.val();
+        self.eng_all.rst.next = self.rst.val();
 
         // ================= accept
         // a frame's first beat goes in with its descriptor; ready does not wait for the
@@ -473,6 +484,30 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize> Logic for T
         self.drop_too_long.next = self.counters.count[1].val();
         self.drop_bad_desc.next = self.counters.count[2].val();
         self.drop_bad_keep.next = self.counters.count[3].val();
+        // reset: accept state, the stages' valid/last/store flags, the frame's position and
+        // sticky flags, the ring pointers (the engines and counters reset themselves)
+        if self.rst.val() {
+            self.in_frame.d.next = false;
+            self.room.d.next = false;
+            self.room_ptr.d.next = 0.into();
+            self.y_valid.d.next = false;
+            self.y_last.d.next = false;
+            self.f_pos.d.next = 0.into();
+            self.f_stop.d.next = false;
+            self.f_bk.d.next = false;
+            self.f_prev_a.d.next = false;
+            self.z_valid.d.next = false;
+            self.z_store.d.next = false;
+            self.z_last.d.next = false;
+            self.z_hit_a.d.next = false;
+            self.w_valid.d.next = false;
+            self.w_store.d.next = false;
+            self.w_last.d.next = false;
+            self.wr_ptr.d.next = 0.into();
+            self.frame_ptr.d.next = 0.into();
+            self.commit_ptr.d.next = 0.into();
+            self.r_valid.d.next = false;
+        }
     }
 }
 

@@ -2,6 +2,9 @@
 //! laid out), as a valid/ready bundle, and [`TxPlanQueue`], a FIFO of plans: a plan pushed on
 //! `s_plan` (`valid` is the push strobe) shows on `m_plan` from the next clock until
 //! `m_plan.ready` pops it. One [`RegFifo`] per field, as [`super::desc::TxDescQueue`].
+//!
+//! `rst` (synchronous, active high) empties [`TxPlanQueue`] (its FIFOs); the plan fields (data) are
+//! not reset.
 
 use crate::reg_fifo::RegFifo;
 use rust_hdl::prelude::*;
@@ -81,6 +84,8 @@ pub struct TxPlanSource<const K: usize> {
 #[derive(LogicBlock)]
 pub struct TxPlanQueue<const K: usize, const Q: usize> {
     pub clock: Signal<In, Clock>,
+    /// synchronous reset, active high: see the module doc
+    pub rst: Signal<In, Bit>,
     pub s_plan: TxPlanSink<K>,
     pub m_plan: TxPlanSource<K>,
     q_udp_csum: RegFifo<Bits<16>, Q>,
@@ -108,6 +113,7 @@ impl<const K: usize, const Q: usize> Default for TxPlanQueue<K, Q> {
     fn default() -> Self {
         Self {
             clock: Default::default(),
+            rst: Default::default(),
             s_plan: Default::default(),
             m_plan: Default::default(),
             q_udp_csum: RegFifo::new(),
@@ -137,91 +143,109 @@ impl<const K: usize, const Q: usize> Logic for TxPlanQueue<K, Q> {
     #[hdl_gen]
     fn update(&mut self) {
         self.q_udp_csum.clock.next = self.clock.val();
+        self.q_udp_csum.rst.next = self.rst.val();
         self.q_udp_csum.push.next = self.s_plan.valid.val();
         self.q_udp_csum.pop.next = self.m_plan.ready.val();
         self.q_udp_csum.din.next = self.s_plan.udp_csum.val();
         self.m_plan.udp_csum.next = self.q_udp_csum.dout.val();
         self.q_ip_csum.clock.next = self.clock.val();
+        self.q_ip_csum.rst.next = self.rst.val();
         self.q_ip_csum.push.next = self.s_plan.valid.val();
         self.q_ip_csum.pop.next = self.m_plan.ready.val();
         self.q_ip_csum.din.next = self.s_plan.ip_csum.val();
         self.m_plan.ip_csum.next = self.q_ip_csum.dout.val();
         self.q_udp_len.clock.next = self.clock.val();
+        self.q_udp_len.rst.next = self.rst.val();
         self.q_udp_len.push.next = self.s_plan.valid.val();
         self.q_udp_len.pop.next = self.m_plan.ready.val();
         self.q_udp_len.din.next = self.s_plan.udp_len.val();
         self.m_plan.udp_len.next = self.q_udp_len.dout.val();
         self.q_ip_len.clock.next = self.clock.val();
+        self.q_ip_len.rst.next = self.rst.val();
         self.q_ip_len.push.next = self.s_plan.valid.val();
         self.q_ip_len.pop.next = self.m_plan.ready.val();
         self.q_ip_len.din.next = self.s_plan.ip_len.val();
         self.m_plan.ip_len.next = self.q_ip_len.dout.val();
         self.q_beats.clock.next = self.clock.val();
+        self.q_beats.rst.next = self.rst.val();
         self.q_beats.push.next = self.s_plan.valid.val();
         self.q_beats.pop.next = self.m_plan.ready.val();
         self.q_beats.din.next = self.s_plan.beats.val();
         self.m_plan.beats.next = self.q_beats.dout.val();
         self.q_hdr_beats.clock.next = self.clock.val();
+        self.q_hdr_beats.rst.next = self.rst.val();
         self.q_hdr_beats.push.next = self.s_plan.valid.val();
         self.q_hdr_beats.pop.next = self.m_plan.ready.val();
         self.q_hdr_beats.din.next = self.s_plan.hdr_beats.val();
         self.m_plan.hdr_beats.next = self.q_hdr_beats.dout.val();
         self.q_words.clock.next = self.clock.val();
+        self.q_words.rst.next = self.rst.val();
         self.q_words.push.next = self.s_plan.valid.val();
         self.q_words.pop.next = self.m_plan.ready.val();
         self.q_words.din.next = self.s_plan.words.val();
         self.m_plan.words.next = self.q_words.dout.val();
         self.q_last_keep.clock.next = self.clock.val();
+        self.q_last_keep.rst.next = self.rst.val();
         self.q_last_keep.push.next = self.s_plan.valid.val();
         self.q_last_keep.pop.next = self.m_plan.ready.val();
         self.q_last_keep.din.next = self.s_plan.last_keep.val();
         self.m_plan.last_keep.next = self.q_last_keep.dout.val();
         self.q_patch_beat_a.clock.next = self.clock.val();
+        self.q_patch_beat_a.rst.next = self.rst.val();
         self.q_patch_beat_a.push.next = self.s_plan.valid.val();
         self.q_patch_beat_a.pop.next = self.m_plan.ready.val();
         self.q_patch_beat_a.din.next = self.s_plan.patch_beat_a.val();
         self.m_plan.patch_beat_a.next = self.q_patch_beat_a.dout.val();
         self.q_patch_beat_b.clock.next = self.clock.val();
+        self.q_patch_beat_b.rst.next = self.rst.val();
         self.q_patch_beat_b.push.next = self.s_plan.valid.val();
         self.q_patch_beat_b.pop.next = self.m_plan.ready.val();
         self.q_patch_beat_b.din.next = self.s_plan.patch_beat_b.val();
         self.m_plan.patch_beat_b.next = self.q_patch_beat_b.dout.val();
         self.q_patch_first_a.clock.next = self.clock.val();
+        self.q_patch_first_a.rst.next = self.rst.val();
         self.q_patch_first_a.push.next = self.s_plan.valid.val();
         self.q_patch_first_a.pop.next = self.m_plan.ready.val();
         self.q_patch_first_a.din.next = self.s_plan.patch_first_a.val();
         self.m_plan.patch_first_a.next = self.q_patch_first_a.dout.val();
         self.q_patch_first_b.clock.next = self.clock.val();
+        self.q_patch_first_b.rst.next = self.rst.val();
         self.q_patch_first_b.push.next = self.s_plan.valid.val();
         self.q_patch_first_b.pop.next = self.m_plan.ready.val();
         self.q_patch_first_b.din.next = self.s_plan.patch_first_b.val();
         self.m_plan.patch_first_b.next = self.q_patch_first_b.dout.val();
         self.q_patch_bit_a.clock.next = self.clock.val();
+        self.q_patch_bit_a.rst.next = self.rst.val();
         self.q_patch_bit_a.push.next = self.s_plan.valid.val();
         self.q_patch_bit_a.pop.next = self.m_plan.ready.val();
         self.q_patch_bit_a.din.next = self.s_plan.patch_bit_a.val();
         self.m_plan.patch_bit_a.next = self.q_patch_bit_a.dout.val();
         self.q_patch_bit_b.clock.next = self.clock.val();
+        self.q_patch_bit_b.rst.next = self.rst.val();
         self.q_patch_bit_b.push.next = self.s_plan.valid.val();
         self.q_patch_bit_b.pop.next = self.m_plan.ready.val();
         self.q_patch_bit_b.din.next = self.s_plan.patch_bit_b.val();
         self.m_plan.patch_bit_b.next = self.q_patch_bit_b.dout.val();
         self.q_inner_csum.clock.next = self.clock.val();
+        self.q_inner_csum.rst.next = self.rst.val();
         self.q_inner_csum.push.next = self.s_plan.valid.val();
         self.q_inner_csum.pop.next = self.m_plan.ready.val();
         self.q_inner_csum.din.next = self.s_plan.inner_csum.val();
         self.m_plan.inner_csum.next = self.q_inner_csum.dout.val();
         self.q_patch.clock.next = self.clock.val();
+        self.q_patch.rst.next = self.rst.val();
         self.q_patch.push.next = self.s_plan.valid.val();
         self.q_patch.pop.next = self.m_plan.ready.val();
         self.q_patch.din.next = self.s_plan.patch.val();
         self.m_plan.patch.next = self.q_patch.dout.val();
         self.q_vxlan_flags.clock.next = self.clock.val();
+        self.q_vxlan_flags.rst.next = self.rst.val();
         self.q_vxlan_flags.push.next = self.s_plan.valid.val();
         self.q_vxlan_flags.pop.next = self.m_plan.ready.val();
         self.q_vxlan_flags.din.next = self.s_plan.vxlan_flags.val();
         self.m_plan.vxlan_flags.next = self.q_vxlan_flags.dout.val();
         self.q_vni_low.clock.next = self.clock.val();
+        self.q_vni_low.rst.next = self.rst.val();
         self.q_vni_low.push.next = self.s_plan.valid.val();
         self.q_vni_low.pop.next = self.m_plan.ready.val();
         self.q_vni_low.din.next = self.s_plan.vni_low.val();

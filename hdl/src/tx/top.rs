@@ -17,6 +17,9 @@
 //! credit from its first beat until the egress takes it (or its drop leaves the finish
 //! stage), so no queue can overflow, and the ring (`2^A` words, two maximum frames) stalls
 //! `s_axis` only when the output falls behind.
+//!
+//! `rst` (synchronous, active high) goes to every block, and clears the credit count; the ring
+//! contents (data) are not reset.
 
 use super::desc::{TxDescQueue, TxDescSink, TxDescSource};
 use super::egress::TxEgress;
@@ -40,6 +43,8 @@ pub const fn latency(w: usize) -> usize {
 #[derive(LogicBlock)]
 pub struct TxEncap<const W: usize, const K: usize, const N: usize, const A: usize, const HB: usize> {
     pub clock: Signal<In, Clock>,
+    /// synchronous reset, active high: see the module doc
+    pub rst: Signal<In, Bit>,
     pub s_axis: AxisSink<W, K>,
     pub desc: TxDescSink,
     pub m_axis: AxisSource<W, K>,
@@ -79,6 +84,7 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
     pub fn new(max_frame: usize) -> Self {
         Self {
             clock: Default::default(),
+            rst: Default::default(),
             s_axis: Default::default(),
             desc: Default::default(),
             m_axis: Default::default(),
@@ -111,13 +117,19 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
     fn update(&mut self) {
         dff_setup!(self, clock, took_r, taken_r, dropped_r, in_flight, credit_ok);
         self.ingress.clock.next = self.clock.val();
+        self.ingress.rst.next = self.rst.val();
         self.ring.write_clock.next = self.clock.val();
         self.ring.read_clock.next = self.clock.val();
         self.desc_q.clock.next = self.clock.val();
+        self.desc_q.rst.next = self.rst.val();
         self.finish.clock.next = self.clock.val();
+        self.finish.rst.next = self.rst.val();
         self.fields_q.clock.next = self.clock.val();
+        self.fields_q.rst.next = self.rst.val();
         self.plan_q.clock.next = self.clock.val();
+        self.plan_q.rst.next = self.rst.val();
         self.egress.clock.next = self.clock.val();
+        self.egress.rst.next = self.rst.val();
 
         // ---- ingress: the beats, the descriptor handshake
         AxisSink::<W, K>::link(&mut self.s_axis, &mut self.ingress.s_axis);
@@ -209,6 +221,14 @@ impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: u
         self.drop_bad_desc.next = self.ingress.drop_bad_desc.val();
         self.drop_bad_keep.next = self.ingress.drop_bad_keep.val();
         self.frames_out.next = self.egress.frames_out.val();
+        // reset: the credit count and its registered events
+        if self.rst.val() {
+            self.took_r.d.next = false;
+            self.taken_r.d.next = false;
+            self.dropped_r.d.next = false;
+            self.in_flight.d.next = 0.into();
+            self.credit_ok.d.next = false;
+        }
     }
 }
 
