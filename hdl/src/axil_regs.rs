@@ -6,14 +6,16 @@
 //!   ([`markdown_table`], `rco-nic regmap`) are both made from it.
 //! * AW and W are taken independently, in either order, into one holding register each; the
 //!   write is done when both are held and no response is waiting, so one write is outstanding
-//!   at a time. A read samples its register at the AR handshake; one read is outstanding at a
-//!   time. `bvalid`/`rvalid` and their payloads are held until `bready`/`rready`. Every ready
+//!   at a time. A read decodes its address at the AR handshake into one select flip-flop per
+//!   register and takes the selected value the clock after (so no path runs from `araddr`
+//!   through the whole read mux); one read is outstanding at a time. `bvalid`/`rvalid` and their payloads are held until `bready`/`rready`. Every ready
 //!   is a function of flip-flops only, so no valid reaches a ready combinationally.
 //! * `wstrb` selects bytes; bits above a configuration register's width read 0 and ignore
 //!   writes. A write to a read-only or unmapped address answers SLVERR and changes nothing;
 //!   a read of an unmapped address answers SLVERR with `rdata` 0. Address bits 1..0 are
 //!   ignored (AXI4-Lite transfers are whole words).
-//! * A 32-bit counter is one word, read as its input is at the AR handshake; it wraps.
+//! * A 32-bit counter is one word, read as its input is the clock after the AR handshake; it
+//!   wraps.
 //!   A 64-bit counter is two words, low at its offset and high at offset + 4: reading the low
 //!   word also captures the high half into a register of that counter, which the high word
 //!   then reads, so a low-then-high pair comes from one snapshot.
@@ -268,6 +270,12 @@ pub struct AxilRegs<const A: usize> {
     w_strb: DFF<Bits<4>>,
     b_valid: DFF<Bit>,
     b_resp: DFF<Bits<2>>,
+    /// an accepted read whose value is taken at the next edge
+    ar_full: DFF<Bit>,
+    sel_plain: [DFF<Bit>; NUM_PLAIN],
+    sel_counter: [DFF<Bit>; NUM_COUNTERS],
+    sel_low: [DFF<Bit>; NUM_COUNTERS64],
+    sel_high: [DFF<Bit>; NUM_COUNTERS64],
     r_valid: DFF<Bit>,
     r_data: DFF<Bits<32>>,
     r_resp: DFF<Bits<2>>,
@@ -336,6 +344,11 @@ impl<const A: usize> Default for AxilRegs<A> {
             w_strb: Default::default(),
             b_valid: Default::default(),
             b_resp: Default::default(),
+            ar_full: Default::default(),
+            sel_plain: std::array::from_fn(|_| Default::default()),
+            sel_counter: std::array::from_fn(|_| Default::default()),
+            sel_low: std::array::from_fn(|_| Default::default()),
+            sel_high: std::array::from_fn(|_| Default::default()),
             r_valid: Default::default(),
             r_data: Default::default(),
             r_resp: Default::default(),
@@ -370,7 +383,21 @@ pub type AxilRegs8 = AxilRegs<8>;
 impl<const A: usize> Logic for AxilRegs<A> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, aw_full, aw_addr, w_full, w_data, w_strb, b_valid, b_resp, r_valid, r_data, r_resp);
+        dff_setup!(self, clock, aw_full, aw_addr, w_full, w_data, w_strb, b_valid, b_resp, ar_full, r_valid, r_data, r_resp);
+        for i in 0..NUM_PLAIN {
+            self.sel_plain[i].clock.next = self.clock.val();
+            self.sel_plain[i].d.next = self.sel_plain[i].q.val();
+        }
+        for j in 0..NUM_COUNTERS {
+            self.sel_counter[j].clock.next = self.clock.val();
+            self.sel_counter[j].d.next = self.sel_counter[j].q.val();
+        }
+        for j in 0..NUM_COUNTERS64 {
+            self.sel_low[j].clock.next = self.clock.val();
+            self.sel_low[j].d.next = self.sel_low[j].q.val();
+            self.sel_high[j].clock.next = self.clock.val();
+            self.sel_high[j].d.next = self.sel_high[j].q.val();
+        }
         for j in 0..NUM_COUNTERS64 {
             self.high_snapshot[j].clock.next = self.clock.val();
             self.high_snapshot[j].d.next = self.high_snapshot[j].q.val();
@@ -425,37 +452,52 @@ impl<const A: usize> Logic for AxilRegs<A> {
             self.b_valid.d.next = false;
         }
 
-        // read: sample at the AR handshake, hold until rready
-        self.s_axil.arready.next = !self.r_valid.q.val();
+        // read: decode at the AR handshake, take the value at the next edge, hold until rready
+        self.s_axil.arready.next = !self.ar_full.q.val() && !self.r_valid.q.val();
+        self.ar_take.next = self.s_axil.arvalid.val() && !self.ar_full.q.val() && !self.r_valid.q.val();
+        if self.ar_take.val() {
+            self.ar_full.d.next = true;
+            for i in 0..NUM_PLAIN {
+                self.sel_plain[i].d.next = (self.s_axil.araddr.val() & self.word_mask.val()) == self.p_addr[i].val();
+            }
+            for j in 0..NUM_COUNTERS {
+                self.sel_counter[j].d.next = (self.s_axil.araddr.val() & self.word_mask.val()) == self.c_addr[j].val();
+            }
+            for j in 0..NUM_COUNTERS64 {
+                self.sel_low[j].d.next = (self.s_axil.araddr.val() & self.word_mask.val()) == self.c64_addr_low[j].val();
+                self.sel_high[j].d.next = (self.s_axil.araddr.val() & self.word_mask.val()) == self.c64_addr_high[j].val();
+            }
+        }
+        // at most one select is set: the value is an OR of the selected registers
         self.rd_hit.next = false;
         self.rd_val.next = 0.into();
         for i in 0..NUM_PLAIN {
-            if (self.s_axil.araddr.val() & self.word_mask.val()) == self.p_addr[i].val() {
+            if self.sel_plain[i].q.val() {
                 self.rd_hit.next = true;
-                self.rd_val.next = self.value[i].val();
+                self.rd_val.next = self.rd_val.val() | self.value[i].val();
             }
         }
         for j in 0..NUM_COUNTERS {
-            if (self.s_axil.araddr.val() & self.word_mask.val()) == self.c_addr[j].val() {
+            if self.sel_counter[j].q.val() {
                 self.rd_hit.next = true;
-                self.rd_val.next = self.counters[j].val();
+                self.rd_val.next = self.rd_val.val() | self.counters[j].val();
             }
         }
-        self.ar_take.next = self.s_axil.arvalid.val() && !self.r_valid.q.val();
         for j in 0..NUM_COUNTERS64 {
-            if (self.s_axil.araddr.val() & self.word_mask.val()) == self.c64_addr_low[j].val() {
+            if self.sel_low[j].q.val() {
                 self.rd_hit.next = true;
-                self.rd_val.next = self.counters64[j].val().get_bits::<32>(0);
-                if self.ar_take.val() {
+                self.rd_val.next = self.rd_val.val() | self.counters64[j].val().get_bits::<32>(0);
+                if self.ar_full.q.val() {
                     self.high_snapshot[j].d.next = self.counters64[j].val().get_bits::<32>(32);
                 }
             }
-            if (self.s_axil.araddr.val() & self.word_mask.val()) == self.c64_addr_high[j].val() {
+            if self.sel_high[j].q.val() {
                 self.rd_hit.next = true;
-                self.rd_val.next = self.high_snapshot[j].q.val();
+                self.rd_val.next = self.rd_val.val() | self.high_snapshot[j].q.val();
             }
         }
-        if self.ar_take.val() {
+        if self.ar_full.q.val() {
+            self.ar_full.d.next = false;
             self.r_valid.d.next = true;
             self.r_data.d.next = self.rd_val.val();
             self.r_resp.d.next = self.slverr.val();
@@ -472,6 +514,7 @@ impl<const A: usize> Logic for AxilRegs<A> {
             self.w_full.d.next = false;
             self.b_valid.d.next = false;
             self.r_valid.d.next = false;
+            self.ar_full.d.next = false;
             for i in 0..NUM_PLAIN {
                 self.store[i].d.next = 0.into();
             }
@@ -629,6 +672,8 @@ mod tests {
     struct Rd {
         addr: u32,
         wait: u64,
+        /// the AR handshake is done; the register is sampled at the next edge
+        accepted: bool,
         want: Option<(u64, u32)>,
         start: usize,
     }
@@ -694,7 +739,7 @@ mod tests {
                 wr = Some(w);
             }
             if issue && rd.is_none() && rng.below(100) < p_issue {
-                rd = Some(Rd { addr: random_addr(rng), wait: rng.next() % 3, want: None, start: cyc });
+                rd = Some(Rd { addr: random_addr(rng), wait: rng.next() % 3, accepted: false, want: None, start: cyc });
             }
             if rng.below(100) < 10 {
                 let j = (rng.next() % m.counters.len() as u64) as usize;
@@ -735,7 +780,7 @@ mod tests {
             }
             if let Some(r) = rd.as_mut() {
                 assert!(cyc - r.start < 300, "read of {:#x} stuck at cycle {cyc}", r.addr);
-                if r.want.is_none() {
+                if !r.accepted {
                     if r.wait == 0 {
                         arv = true;
                         u.s_axil.araddr.next = (r.addr as u64).into();
@@ -783,6 +828,11 @@ mod tests {
             }
             let mut rd_finished = false;
             if let Some(r) = rd.as_mut() {
+                if r.accepted && r.want.is_none() {
+                    // sampled at this edge, the one after the handshake: the state after any
+                    // write done at the handshake's edge, before any done at this one
+                    r.want = Some(m.read(r.addr));
+                }
                 if u.s_axil.rvalid.val() {
                     let want = r.want.expect("rvalid before the AR handshake");
                     if rready {
@@ -798,8 +848,7 @@ mod tests {
                     }
                 }
                 if arv && u.s_axil.arready.val() {
-                    // sampled at this edge: the state before any write done at it
-                    r.want = Some(m.read(r.addr));
+                    r.accepted = true;
                 }
             } else {
                 assert!(!u.s_axil.rvalid.val(), "rvalid with no read at cycle {cyc}");
