@@ -214,7 +214,7 @@ fn main_job_outputs_identical() {
         let abs = std::path::absolute(&out).unwrap();
         let neutral = |t: String| t.replace(abs.to_str().unwrap(), "OUT").replace(out.to_str().unwrap(), "OUT");
         let mut files = vec![];
-        for f in ["host.pcap", "vxlan.pcap", "decap.pcap", "nic.vcd", "verilog/rco_nic_w64.v", "verilog/rco_nic_w64.gtkw"] {
+        for f in ["host.pcap", "vxlan.pcap", "decap.pcap", "nic.vcd", "verilog/rco_nic_core_w64.v", "verilog/rco_nic_core_w64.gtkw"] {
             files.push((f, std::fs::read(out.join(f)).unwrap_or_else(|e| panic!("{model}: {f}: {e}"))));
         }
         let gtkw = neutral(std::fs::read_to_string(out.join("nic.gtkw")).unwrap());
