@@ -42,6 +42,19 @@ pub struct Group<'a> {
     pub traces: Vec<(String, Fmt)>,
 }
 
+/// The AXI4-Stream traces (`tvalid`, `tready`, `tlast`, `tkeep`, `tdata`) of a `w`-bit stream
+/// named `{bus}{sep}tvalid`, ...: `sep` is `.` in a rust-hdl VCD's scopes, `$` for the flat
+/// port names of exported Verilog.
+pub fn axis_traces(bus: &str, sep: &str, w: usize) -> Vec<(String, Fmt)> {
+    vec![
+        (format!("{bus}{sep}tvalid"), Fmt::Bin),
+        (format!("{bus}{sep}tready"), Fmt::Bin),
+        (format!("{bus}{sep}tlast"), Fmt::Bin),
+        (format!("{bus}{sep}tkeep[{}:0]", w / 8 - 1), Fmt::Hex),
+        (format!("{bus}{sep}tdata[{}:0]", w - 1), Fmt::Hex),
+    ]
+}
+
 /// Text of a save file for `vcd` (the path written into `[dumpfile]`).
 pub fn save_file(vcd: &str, groups: &[Group]) -> String {
     let mut s = String::new();
@@ -74,5 +87,8 @@ mod tests {
         let s = save_file("x.vcd", &[Group { name: "g", traces: vec![("uut.pos.q[15:0]".into(), Fmt::Dec)] }]);
         assert!(s.contains("[dumpfile] \"x.vcd\""));
         assert!(s.contains("@800200\n-g\n@24\n+{pos} uut.pos.q[15:0]\n@1000200\n-g\n"), "{s}");
+        let a = axis_traces("uut.m_axis", ".", 128);
+        assert_eq!(a[3].0, "uut.m_axis.tkeep[15:0]");
+        assert_eq!(a[4].0, "uut.m_axis.tdata[127:0]");
     }
 }

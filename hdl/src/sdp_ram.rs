@@ -2,11 +2,12 @@
 //! read data comes out of the block RAM's own output register: read latency 2 (the address
 //! of cycle t is in `read_data` in cycle t+2). Ports as rust-hdl's `RAM`.
 //!
-//! Why (ECP5-85F speed 8): rust-hdl's `RAM` maps to DP16KD without the output register, and
-//! its clock-to-out is 4.3 ns; with the routing to the first fabric register (1.5-1.9 ns
-//! measured) that alone caps the clock at ~165-175 MHz. yosys' DP16KD mapping never uses
+//! Why: a DP16KD read without its output register has a clock-to-out several times a
+//! fabric flip-flop's, and with the routing to the first fabric register it limits the
+//! clock at the NIC's line rate (README "Synthesis"). yosys' ECP5 mapping never uses
 //! `REGMODE = OUTREG`, so for synthesis (`SYNTHESIS` defined, as yosys does) this block
-//! instantiates DP16KDs (modes in [`dp16kd_geometry`]) with the output register; other sizes, Icarus and Verilator get the behavioural model below (two
+//! instantiates DP16KDs (modes in [`dp16kd_geometry`]) with the output register; other
+//! sizes, Icarus and Verilator get the behavioural model below (two
 //! registers, same latency). A read of the word written in the same cycle returns the old
 //! word in simulation and is undefined in hardware: users must not do it (the TX ring only
 //! reads words committed cycles earlier). `tests/sdp_ram_netlist.rs` simulates the DP16KD

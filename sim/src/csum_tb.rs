@@ -318,7 +318,7 @@ fn vcd_step<'a, B: Block>(
 
 /// GTKWave save file next to `vcd` (same stem, `.gtkw`) for the rust-hdl VCD.
 fn write_gtkw(vcd: &std::path::Path, w: usize) -> anyhow::Result<()> {
-    use rco_hdl::gtkw::{save_file, Fmt, Group};
+    use rco_hdl::gtkw::{axis_traces, save_file, Fmt, Group};
     let t = |p: &str, f| (p.to_string(), f);
     let groups = [
         Group {
@@ -327,15 +327,8 @@ fn write_gtkw(vcd: &std::path::Path, w: usize) -> anyhow::Result<()> {
         },
         Group {
             name: "s_axis",
-            traces: vec![
-                t("uut.s_axis.tvalid", Fmt::Bin),
-                t("uut.s_axis.tready", Fmt::Bin),
-                t("uut.s_axis.tlast", Fmt::Bin),
-                t(&format!("uut.s_axis.tkeep[{}:0]", w / 8 - 1), Fmt::Hex),
-                t(&format!("uut.s_axis.tdata[{}:0]", w - 1), Fmt::Hex),
-                t("uut.csum_start[15:0]", Fmt::Dec),
-                t("uut.csum_end[15:0]", Fmt::Dec),
-            ],
+            traces: [axis_traces("uut.s_axis", ".", w), vec![t("uut.csum_start[15:0]", Fmt::Dec), t("uut.csum_end[15:0]", Fmt::Dec)]]
+                .concat(),
         },
         Group {
             name: "pipeline",

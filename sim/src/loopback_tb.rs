@@ -700,18 +700,9 @@ fn write_gtkw(vcd: &std::path::Path, w: usize) -> anyhow::Result<()> {
 /// groups (TX in with the descriptor, TX out, RX in, RX out with the metadata, drops and
 /// counters).
 pub fn nic_gtkw(vcd: &str, w: usize) -> String {
-    use rco_hdl::gtkw::{save_file, Fmt, Group};
-    let k = w / 8;
+    use rco_hdl::gtkw::{axis_traces, save_file, Fmt, Group};
     let sig = |p: &str, f: Fmt| (format!("uut.nic.{p}"), f);
-    let stream = |p: &str| {
-        vec![
-            sig(&format!("{p}.tvalid"), Fmt::Bin),
-            sig(&format!("{p}.tready"), Fmt::Bin),
-            sig(&format!("{p}.tlast"), Fmt::Bin),
-            sig(&format!("{p}.tkeep[{}:0]", k - 1), Fmt::Hex),
-            sig(&format!("{p}.tdata[{}:0]", w - 1), Fmt::Hex),
-        ]
-    };
+    let stream = |p: &str| axis_traces(&format!("uut.nic.{p}"), ".", w);
     let mut tx_in = vec![
         sig("tx_desc.valid", Fmt::Bin),
         sig("tx_desc.ready", Fmt::Bin),

@@ -105,20 +105,13 @@ pub fn run_with(opts: &SimOpts, engine: crate::Engine) -> anyhow::Result<SimSumm
 
 /// GTKWave save file next to `vcd` for the RX block's main signals.
 fn write_gtkw(vcd: &std::path::Path, w: usize) -> anyhow::Result<()> {
-    use rco_hdl::gtkw::{save_file, Fmt, Group};
+    use rco_hdl::gtkw::{axis_traces, save_file, Fmt, Group};
     let t = |p: &str, f| (p.to_string(), f);
-    let k = w / 8;
     let groups = [
         Group { name: "clock", traces: vec![t("uut.clock", Fmt::Bin)] },
         Group {
             name: "s_axis",
-            traces: vec![
-                t("uut.s_axis.tvalid", Fmt::Bin),
-                t("uut.s_axis.tready", Fmt::Bin),
-                t("uut.s_axis.tlast", Fmt::Bin),
-                t(&format!("uut.s_axis.tkeep[{}:0]", k - 1), Fmt::Hex),
-                t(&format!("uut.s_axis.tdata[{}:0]", w - 1), Fmt::Hex),
-            ],
+            traces: axis_traces("uut.s_axis", ".", w),
         },
         Group {
             name: "decision",
@@ -132,18 +125,17 @@ fn write_gtkw(vcd: &std::path::Path, w: usize) -> anyhow::Result<()> {
         },
         Group {
             name: "m_axis",
-            traces: vec![
-                t("uut.m_axis.tvalid", Fmt::Bin),
-                t("uut.m_axis.tready", Fmt::Bin),
-                t("uut.m_axis.tlast", Fmt::Bin),
-                t(&format!("uut.m_axis.tkeep[{}:0]", k - 1), Fmt::Hex),
-                t(&format!("uut.m_axis.tdata[{}:0]", w - 1), Fmt::Hex),
-                t("uut.m_vni[23:0]", Fmt::Hex),
-                t("uut.m_csum_complete[15:0]", Fmt::Hex),
-                t("uut.m_rco_applied", Fmt::Bin),
-                t("uut.drop_valid", Fmt::Bin),
-                t("uut.drop_reason[3:0]", Fmt::Dec),
-            ],
+            traces: [
+                axis_traces("uut.m_axis", ".", w),
+                vec![
+                    t("uut.m_vni[23:0]", Fmt::Hex),
+                    t("uut.m_csum_complete[15:0]", Fmt::Hex),
+                    t("uut.m_rco_applied", Fmt::Bin),
+                    t("uut.drop_valid", Fmt::Bin),
+                    t("uut.drop_reason[3:0]", Fmt::Dec),
+                ],
+            ]
+            .concat(),
         },
     ];
     let name = vcd.file_name().and_then(|n| n.to_str()).unwrap_or("rx.vcd");

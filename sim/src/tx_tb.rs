@@ -116,9 +116,8 @@ fn brief(r: &TxOutcome) -> String {
 
 /// GTKWave save file next to the VCD for the rust-hdl VCD of `TxEncap`.
 fn write_gtkw(vcd: &std::path::Path, w: usize) -> anyhow::Result<()> {
-    use rco_hdl::gtkw::{save_file, Fmt, Group};
+    use rco_hdl::gtkw::{axis_traces, save_file, Fmt, Group};
     let t = |p: &str, f| (p.to_string(), f);
-    let k = w / 8;
     let groups = [
         Group { name: "clock", traces: vec![t("uut.clock", Fmt::Bin)] },
         Group {
@@ -133,23 +132,11 @@ fn write_gtkw(vcd: &std::path::Path, w: usize) -> anyhow::Result<()> {
         },
         Group {
             name: "s_axis",
-            traces: vec![
-                t("uut.s_axis.tvalid", Fmt::Bin),
-                t("uut.s_axis.tready", Fmt::Bin),
-                t("uut.s_axis.tlast", Fmt::Bin),
-                t(&format!("uut.s_axis.tkeep[{}:0]", k - 1), Fmt::Hex),
-                t(&format!("uut.s_axis.tdata[{}:0]", w - 1), Fmt::Hex),
-            ],
+            traces: axis_traces("uut.s_axis", ".", w),
         },
         Group {
             name: "m_axis",
-            traces: vec![
-                t("uut.m_axis.tvalid", Fmt::Bin),
-                t("uut.m_axis.tready", Fmt::Bin),
-                t("uut.m_axis.tlast", Fmt::Bin),
-                t(&format!("uut.m_axis.tkeep[{}:0]", k - 1), Fmt::Hex),
-                t(&format!("uut.m_axis.tdata[{}:0]", w - 1), Fmt::Hex),
-            ],
+            traces: axis_traces("uut.m_axis", ".", w),
         },
         Group {
             name: "counters",

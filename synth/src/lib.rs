@@ -6,7 +6,7 @@
 
 use rco_hdl::csum_engine::CsumEngine;
 use rco_hdl::rx::{RxTop128, RxTop256, RxTop512, RxTop64};
-use rco_hdl::gtkw::{save_file, Fmt, Group};
+use rco_hdl::gtkw::{axis_traces, save_file, Fmt, Group};
 use rco_hdl::rco_nic::{RcoNic128, RcoNic256, RcoNic64};
 use rco_hdl::nic_top::{
     NicTop128, NicTop128Std, NicTop256, NicTop64, NicTop64Std, MAX_FRAME_JUMBO, MAX_FRAME_STD,
@@ -364,13 +364,7 @@ fn dut(s: &str) -> String {
 /// GTKWave group for the AXI4-Stream bundle `bus` (`\bus$tvalid`, ...) of `tb.dut`,
 /// followed by `extra` signals.
 fn axis_group(name: &'static str, bus: &str, width: usize, extra: &[(&str, Fmt)]) -> Group<'static> {
-    let mut traces = vec![
-        (dut(&format!("\\{bus}$tvalid")), Fmt::Bin),
-        (dut(&format!("\\{bus}$tready")), Fmt::Bin),
-        (dut(&format!("\\{bus}$tlast")), Fmt::Bin),
-        (dut(&format!("\\{bus}$tkeep[{}:0]", width / 8 - 1)), Fmt::Hex),
-        (dut(&format!("\\{bus}$tdata[{}:0]", width - 1)), Fmt::Hex),
-    ];
+    let mut traces = axis_traces(&dut(&format!("\\{bus}")), "$", width);
     traces.extend(extra.iter().map(|(s, f)| (dut(s), *f)));
     Group { name, traces }
 }
