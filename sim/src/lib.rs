@@ -128,7 +128,7 @@ pub fn run_sim(block: &str, opts: &SimOpts) -> anyhow::Result<SimSummary> {
 pub fn run_sim_with(block: &str, opts: &SimOpts, engine: Engine) -> anyhow::Result<SimSummary> {
     if engine == Engine::Verilator {
         anyhow::ensure!(opts.vcd.is_none(), "--vcd is written by --model hw only");
-        anyhow::ensure!(block != "csum", "sim --block csum has no --model verilator (its cosimulation: tests/csum_cosim.rs)");
+        anyhow::ensure!(block != "csum", "sim --block csum has no --model verilator (its cosimulation: tests/it/csum_cosim.rs)");
     }
     match block {
         "csum" if opts.sized.is_some() => anyhow::bail!("sim --block csum: --frame-size is for tx, rx and loopback"),

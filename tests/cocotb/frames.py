@@ -28,7 +28,7 @@ PROTO_TCP, PROTO_UDP = 6, 17
 
 # MUTATE=1: the checks below expect one checksum wrong (the first inner TCP/UDP checksum
 # checked is compared with its value xor 1), so a correct NIC must fail the test. This is
-# how the test shows it can fail (tests/cocotb.rs runs it expecting failure).
+# how the test shows it can fail (tests/it/cocotb.rs runs it expecting failure).
 _mutate = [os.environ.get("MUTATE") == "1"]
 
 

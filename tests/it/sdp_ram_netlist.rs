@@ -37,7 +37,7 @@ use std::process::Command;
 
 /// Behaviour of DP16KD, appended to yosys' declaration of its ports and parameters.
 const DP16KD_BODY: &str = r#"
-    // ---- behaviour (rco-nic tests/sdp_ram_netlist.rs, from the ECP5 memory usage guide)
+    // ---- behaviour (rco-nic tests/it/sdp_ram_netlist.rs, from the ECP5 memory usage guide)
     wire [13:0] ada = {ADA13, ADA12, ADA11, ADA10, ADA9, ADA8, ADA7, ADA6, ADA5, ADA4, ADA3, ADA2, ADA1, ADA0};
     wire [13:0] adb = {ADB13, ADB12, ADB11, ADB10, ADB9, ADB8, ADB7, ADB6, ADB5, ADB4, ADB3, ADB2, ADB1, ADB0};
     wire [17:0] dia = {DIA17, DIA16, DIA15, DIA14, DIA13, DIA12, DIA11, DIA10, DIA9, DIA8, DIA7, DIA6, DIA5, DIA4, DIA3, DIA2, DIA1, DIA0};

@@ -1,8 +1,7 @@
 //! The committed golden vectors (golden/vectors/*.jsonl): still what the generator
 //! writes, and right by independent checks (RFC 1071 sums, etherparse parsing).
 
-mod common;
-use common::*;
+use crate::common::*;
 use rco_golden::vectors::{generate, RxVector, TxVector};
 
 /// The committed set: `rco-nic vectors --seed 1 --count 24`.

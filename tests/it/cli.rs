@@ -1,8 +1,7 @@
 //! The command-line contract: encap/decap through the golden model on real kernel
 //! frames, checked with independent checksum code, and one-line errors on bad input.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// Inner frames Linux delivered (checksums correct) -> `encap` -> checks on the wire
 /// -> `decap` -> the same frames again, byte for byte.

@@ -5,10 +5,10 @@
 //! and the kernels on both sides as the judges of every checksum (`nstat`).
 //!
 //! Ignored by default: needs root, iproute2, ethtool, iputils-ping and python3
-//! (`cargo test --release --test tap_loop -- --include-ignored`); without root each test
+//! (`cargo test --release --test it -- --include-ignored tap_loop::`); without root each test
 //! prints why and passes without running.
 
-mod common;
+use crate::common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

@@ -2,8 +2,7 @@
 //! overwritten or cut, give frames or a one-line error, and the decap path processes
 //! whatever frames come out.
 
-mod common;
-use common::*;
+use crate::common::*;
 use proptest::prelude::*;
 use rco_nic::pcap_io::read_frames;
 

@@ -1,11 +1,10 @@
 //! `--model verilator` (the exported Verilog under Verilator) against `--model hw` (rust-hdl's
 //! simulator of the same design): same stimulus, and everything the drivers report must be
 //! equal, clock for clock: per-frame results, metadata, drop reasons, counters, cycles,
-//! beats. The malformed corpus has its own comparison in tests/malformed.rs. Needs
+//! beats. The malformed corpus has its own comparison in tests/it/malformed.rs. Needs
 //! `verilator` (ignored by default; the README's test command runs it).
 
-mod common;
-use common::*;
+use crate::common::*;
 use rco_golden::types::{RxConfig, TxDescriptor};
 use rco_sim::loopback_tb::{self, loopback_config, LoopDrive, LoopRun};
 use rco_sim::rx_model::{self, Drive, RxRun};

@@ -1,10 +1,9 @@
 //! `decap --model hw` (the RX hardware, simulated cycle by cycle) on the real Linux
 //! captures: byte-identical to `--model golden` (frames and the JSON report's
 //! per-frame metadata), and every inner TCP/UDP checksum it delivers in nopartial mode
-//! verifies with this file's own RFC 1071 code (tests/common, no golden model).
+//! verifies with this file's own RFC 1071 code (tests/it/common, no golden model).
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn hw_equals_golden(capture: &str, partial: bool) {
     let dir = scratch(&format!("rx-hw-{capture}-{partial}"));

@@ -1,11 +1,10 @@
 //! `rco-nic run`, the main job, through the binary (the README's first command with its
-//! defaults): the summary line, the pcaps checked with etherparse and tests/common's RFC 1071
+//! defaults): the summary line, the pcaps checked with etherparse and tests/it/common's RFC 1071
 //! sum, the GTKWave save file against the VCD (read with the `vcd` crate), and, with tshark
 //! installed (the README test command installs it), every pcap through Wireshark's
 //! dissectors.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;

@@ -1,9 +1,8 @@
 //! `sim --frame-size`: fixed-size back-to-back traffic for throughput runs. Frames are
-//! checked with etherparse and tests/common's RFC 1071 sum (no golden code), the summary
+//! checked with etherparse and tests/it/common's RFC 1071 sum (no golden code), the summary
 //! line's figures against beat counts computed here, bad sizes for a one-line error.
 
-mod common;
-use common::*;
+use crate::common::*;
 use rco_golden::vectors::IMIX;
 use rco_golden::wire::IpAddrs;
 use rco_sim::rx_model::{run_width as rx_run, Drive};

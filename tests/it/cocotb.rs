@@ -7,8 +7,7 @@
 //! Both need `.venv` with cocotb, cocotbext-axi, scapy and pytest (scripts/test-all.sh
 //! installs them) and `iverilog`; without cocotb in `.venv` they print why and pass.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

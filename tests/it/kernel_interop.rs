@@ -7,10 +7,9 @@
 //! checksum, and the receiver counted no checksum errors.
 //!
 //! Ignored by default: needs root, iproute2, ethtool, tcpdump and python3
-//! (`cargo test --release --test kernel_interop -- --include-ignored`).
+//! (`cargo test --release --test it -- --include-ignored kernel_interop::`).
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::collections::BTreeMap;
 
 const PORT: u16 = 5000;

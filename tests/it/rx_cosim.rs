@@ -7,8 +7,7 @@
 //! stored expectations and `rx_decap`), never from the design. Ignored by default
 //! (external tools); `scripts/test-all.sh` runs them.
 
-mod common;
-use common::*;
+use crate::common::*;
 use rco_golden::rx::rx_decap;
 use rco_golden::types::{DropReason, RxConfig};
 use rco_golden::vectors::RxVector;

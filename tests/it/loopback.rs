@@ -2,13 +2,12 @@
 //! cycle-coupled simulation (TX `m_axis` is RX `s_axis`), with input idles and output
 //! back-pressure. The testbench compares every case with golden `rx_decap(tx_encap(x))`
 //! and with the host frame (RFC 1071); here the delivered frames are checked once more
-//! with etherparse and this crate's own RFC 1071 sum (tests/common, no golden code).
+//! with etherparse and this crate's own RFC 1071 sum (tests/it/common, no golden code).
 //!
 //! The long run (100,000 packets) is done by hand, see README "Robustness":
 //! `rco-nic sim --block loopback --packets 100000 --seed 7 --backpressure 0.3`.
 
-mod common;
-use common::*;
+use crate::common::*;
 use rco_sim::loopback_tb::{check, run_width, traffic, LoopDrive, Outcome};
 use rco_sim::{run_sim, SimOpts};
 
@@ -24,7 +23,7 @@ fn acceptance_300_packets_seed_11_backpressure_0_3() {
 }
 
 /// Every frame the hardware delivers is the host frame with its TCP/UDP checksum now
-/// right, by etherparse + tests/common's RFC 1071 sum.
+/// right, by etherparse + tests/it/common's RFC 1071 sum.
 fn delivered_frames_verify(width: usize, seed: u64, n: usize, bp: f64) {
     let cases = traffic(seed, n);
     let drive = LoopDrive { backpressure: bp, idle: bp, seed, ..LoopDrive::default() };

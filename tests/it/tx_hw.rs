@@ -1,9 +1,8 @@
 //! `encap --model hw`: the TX hardware, simulated cycle by cycle, on inner frames Linux
 //! delivered (kernel captures), checked with independent code (RFC 1071 + etherparse in
-//! tests/common) and against `--model golden` byte for byte.
+//! tests/it/common) and against `--model golden` byte for byte.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// Linux `remcsum_adjust` as a receiver applies it, written out here: the field becomes
 /// `csum_fold(sum of the inner frame from start to its end)`.

@@ -4,8 +4,7 @@
 //! port walk) connected exactly once with the same direction and width. The `#[ignore]`d
 //! tests lint it with Verilator and run a golden TX frame through it under Icarus.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
