@@ -489,8 +489,14 @@ fn flow(opts: &SynthOpts, netlist_only: bool) -> Result<Option<SynthReport>> {
     } else {
         ""
     };
+    // `SYNTHESIS` selects `SdpRam`'s ECP5 DP16KD instances: iCE40 reads its behavioural
+    // model, which yosys maps to SB_RAM40_4K
+    let read = match family {
+        Family::Ecp5 => "read_verilog",
+        Family::Ice40 => "read_verilog -nosynthesis",
+    };
     let script = format!(
-        "read_verilog {src_name} shell.v; {synth_cmd} -top {} -abc9{dsp} -json synth.json; tee -q -o stat.json stat -json",
+        "{read} {src_name} shell.v; {synth_cmd} -top {} -abc9{dsp} -json synth.json; tee -q -o stat.json stat -json",
         shell::SHELL_TOP
     );
     let reuse = opts.reuse_netlist
