@@ -29,7 +29,7 @@
 //! | fold | `sum_r valid_r` | `tot[15:0] + tot[16]`, byte swap unless the start was odd |
 //!
 //! Why it is built this way (timing and area on ECP5 against Corundum's `rx_checksum.v`,
-//! `scripts/csum-compare.sh`; the figures are in the README):
+//! `scripts/csum-compare.sh`; figures in docs/csum-engine.md):
 //! * No path does more than a couple of carry chains or a few LUT levels, at any width.
 //!   The window is split in two clocks so that neither the bound comparison nor the
 //!   lane decode is in series with the byte registers: clock A compares the beat number

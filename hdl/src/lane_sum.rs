@@ -7,8 +7,8 @@
 //! end (see `oc_fold`). `N = W/16` slices of at most 0xFFFF: the sum fits 32 bits.
 //! The RX path uses it for per-beat prefix sums (all lanes) and for the part of a beat
 //! before a byte offset (the low lanes). The lanes come as a mask, not a count, so the
-//! caller can register the decode: a count compare in front of the adder tree was the
-//! NIC top's critical path (two carry chains in series).
+//! caller can register the decode: a count compare in front of the adder tree would put two
+//! carry chains in series.
 //!
 //! Combinational: no state, no `rst`.
 

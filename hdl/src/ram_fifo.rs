@@ -4,9 +4,9 @@
 //! when full or popping when empty is the caller's error.
 //!
 //! For a consumer that registers `dout` itself (a [`crate::reg_slice::RegSlice`]): a pop then
-//! moves only the pointers and counters, never the enables of a wide head register, whose
-//! fan-out from the pop was a critical path of the NIC (see [`crate::reg_fifo::RegFifo`] for
-//! the variant with the head in a register). `dout` is not defined while the FIFO is empty.
+//! moves only the pointers and counters, never the enables of a wide head register: the pop
+//! then fans out to a few flip-flops instead of the whole word (see [`crate::reg_fifo::RegFifo`]
+//! for the variant with the head in a register). `dout` is not defined while the FIFO is empty.
 //!
 //! `rst` (synchronous, active high) empties the FIFO: pointers, count and flags return to 0;
 //! the memory (data) is not reset.

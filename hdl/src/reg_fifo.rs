@@ -33,8 +33,7 @@ pub struct RegFifo<D: Synth, const Q: usize> {
     wr: DFF<Bits<8>>,
     cnt: DFF<Bits<8>>,
     /// not-empty as its own flip-flop (0 after reset): it gates the consumer's pop (and through it the
-    /// read pointers), where a zero test of `cnt` added LUT levels to the NIC's
-    /// critical path
+    /// read pointers), so no zero test of `cnt` sits in front of those enables
     nonempty: DFF<Bit>,
     /// two entries or more: a pop loads the head from the memory, not from `din`
     many: DFF<Bit>,

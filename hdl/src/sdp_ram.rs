@@ -4,7 +4,7 @@
 //!
 //! Why: a DP16KD read without its output register has a clock-to-out several times a
 //! fabric flip-flop's, and with the routing to the first fabric register it limits the
-//! clock at the NIC's line rate (README "Synthesis"). yosys' ECP5 mapping never uses
+//! clock at the NIC's line rate (docs/timing-log.md). yosys' ECP5 mapping never uses
 //! `REGMODE = OUTREG`, so for synthesis (`SYNTHESIS` defined, as yosys does) this block
 //! instantiates DP16KDs (modes in [`dp16kd_geometry`]) with the output register; other
 //! sizes, Icarus and Verilator get the behavioural model below (two

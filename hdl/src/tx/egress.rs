@@ -72,7 +72,7 @@ pub struct TxEgress<const W: usize, const K: usize, const A: usize, const HB: us
     shr_v6t: Constant<Bits<16>>,
     ones: Constant<Bits<K>>,
     /// keeps a bit offset's lane-select bits only, so each mask bit is a small function of
-    /// the lane (a full 16-bit shift amount made a barrel shifter the critical path)
+    /// the lane (a full 16-bit shift amount would make it a barrel shifter)
     lane_bits: Constant<Bits<16>>,
     /// count bits at or above `PREFETCH`
     count_high: Constant<Bits<8>>,
