@@ -100,66 +100,6 @@ impl<D: Synth, const Q: usize> Logic for RamFifo<D, Q> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reg_fifo::check_fifo_order_and_count;
 
-    fn order_and_count<const Q: usize>(p_push: u32, p_pop: u32) -> usize {
-        let mut u = RamFifo::<Bits<16>, Q>::default();
-        u.connect_all();
-        check_fifo_order_and_count(Q, p_push, p_pop, |push, pop, din, edge| {
-            u.clock.next = edge.into();
-            u.push.next = push;
-            u.pop.next = pop;
-            u.din.next = din.into();
-            assert!(simulate(&mut u, 100));
-            (u.count.val().to_u64() as usize, u.empty.val(), u.dout.val().to_u64())
-        })
-    }
-
-    /// The FIFO contract at depths 2, 4 and 16, a push beside the pop of a full FIFO included.
-    #[test]
-    fn fifo_order_and_count() {
-        let mut full_push_pop = [0; 3];
-        for (p_push, p_pop) in [(50, 50), (80, 40), (40, 80), (95, 95)] {
-            full_push_pop[0] += order_and_count::<2>(p_push, p_pop);
-            full_push_pop[1] += order_and_count::<4>(p_push, p_pop);
-            full_push_pop[2] += order_and_count::<16>(p_push, p_pop);
-        }
-        assert!(full_push_pop.iter().all(|&n| n > 0), "a depth never saw a push beside a full pop: {full_push_pop:?}");
-    }
-
-    /// `rst` with a push and a pop offered beside it empties the FIFO; it then holds only what
-    /// is pushed after it, in order.
-    #[test]
-    fn reset_empties_the_fifo() {
-        let mut u = RamFifo::<Bits<16>, 8>::default();
-        u.connect_all();
-        let clk = |u: &mut RamFifo<Bits<16>, 8>, push: bool, pop: bool, din: u64, rst: bool| {
-            u.push.next = push;
-            u.pop.next = pop;
-            u.din.next = din.into();
-            u.rst.next = rst;
-            u.clock.next = false.into();
-            assert!(simulate(u, 100));
-            u.clock.next = true.into();
-            assert!(simulate(u, 100));
-        };
-        for v in 1..=5 {
-            clk(&mut u, true, false, v, false);
-        }
-        assert_eq!(u.count.val().to_u64(), 5);
-        clk(&mut u, true, true, 99, true);
-        assert!(u.empty.val() && u.count.val().to_u64() == 0, "not empty after rst");
-        for v in 10..13 {
-            clk(&mut u, true, false, v, false);
-        }
-        for v in 10..13 {
-            u.push.next = false;
-            u.pop.next = false;
-            u.clock.next = false.into();
-            assert!(simulate(&mut u, 100));
-            assert_eq!(u.dout.val().to_u64(), v, "an entry from before rst");
-            clk(&mut u, false, true, 0, false);
-        }
-        assert!(u.empty.val());
-    }
+    crate::reg_fifo::fifo_contract_tests!(RamFifo);
 }

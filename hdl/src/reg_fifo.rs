@@ -159,69 +159,79 @@ pub(crate) fn check_fifo_order_and_count(
     full_push_pop
 }
 
+/// The tests every FIFO of the crate passes (`$fifo<D, Q>` with the ports of [`RegFifo`]):
+/// the contract of [`check_fifo_order_and_count`] at depths 2, 4 and 16, and `rst` with a
+/// push and a pop offered beside it emptying the FIFO, which then holds only what is pushed
+/// after it, in order.
+#[cfg(test)]
+macro_rules! fifo_contract_tests {
+    ($fifo:ident) => {
+        fn order_and_count<const Q: usize>(p_push: u32, p_pop: u32) -> usize {
+            let mut u = $fifo::<Bits<16>, Q>::default();
+            u.connect_all();
+            $crate::reg_fifo::check_fifo_order_and_count(Q, p_push, p_pop, |push, pop, din, edge| {
+                u.clock.next = edge.into();
+                u.push.next = push;
+                u.pop.next = pop;
+                u.din.next = din.into();
+                assert!(simulate(&mut u, 100));
+                (u.count.val().to_u64() as usize, u.empty.val(), u.dout.val().to_u64())
+            })
+        }
+
+        /// Depth 2 has no entry in the memory but the head's successor.
+        #[test]
+        fn fifo_order_and_count() {
+            let mut full_push_pop = [0; 3];
+            for (p_push, p_pop) in [(50, 50), (80, 40), (40, 80), (95, 95)] {
+                full_push_pop[0] += order_and_count::<2>(p_push, p_pop);
+                full_push_pop[1] += order_and_count::<4>(p_push, p_pop);
+                full_push_pop[2] += order_and_count::<16>(p_push, p_pop);
+            }
+            assert!(full_push_pop.iter().all(|&n| n > 0), "a depth never saw a push beside a full pop: {full_push_pop:?}");
+        }
+
+        #[test]
+        fn reset_empties_the_fifo() {
+            let mut u = $fifo::<Bits<16>, 8>::default();
+            u.connect_all();
+            let clk = |u: &mut $fifo<Bits<16>, 8>, push: bool, pop: bool, din: u64, rst: bool| {
+                u.push.next = push;
+                u.pop.next = pop;
+                u.din.next = din.into();
+                u.rst.next = rst;
+                u.clock.next = false.into();
+                assert!(simulate(u, 100));
+                u.clock.next = true.into();
+                assert!(simulate(u, 100));
+            };
+            for v in 1..=5 {
+                clk(&mut u, true, false, v, false);
+            }
+            assert_eq!(u.count.val().to_u64(), 5);
+            clk(&mut u, true, true, 99, true);
+            assert!(u.empty.val() && u.count.val().to_u64() == 0, "not empty after rst");
+            for v in 10..13 {
+                clk(&mut u, true, false, v, false);
+            }
+            for v in 10..13 {
+                u.push.next = false;
+                u.pop.next = false;
+                u.clock.next = false.into();
+                assert!(simulate(&mut u, 100));
+                assert_eq!(u.dout.val().to_u64(), v, "an entry from before rst");
+                clk(&mut u, false, true, 0, false);
+            }
+            assert!(u.empty.val());
+        }
+    };
+}
+#[cfg(test)]
+pub(crate) use fifo_contract_tests;
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// At depths 2, 4 and 16 (the two-entry case has no entry in the memory but the head's
-    /// successor).
-    fn order_and_count<const Q: usize>(p_push: u32, p_pop: u32) -> usize {
-        let mut u = RegFifo::<Bits<16>, Q>::new();
-        u.connect_all();
-        check_fifo_order_and_count(Q, p_push, p_pop, |push, pop, din, edge| {
-            u.clock.next = edge.into();
-            u.push.next = push;
-            u.pop.next = pop;
-            u.din.next = din.into();
-            assert!(simulate(&mut u, 100));
-            (u.count.val().to_u64() as usize, u.empty.val(), u.dout.val().to_u64())
-        })
-    }
-
-    #[test]
-    fn fifo_order_and_count() {
-        let mut full_push_pop = [0; 3];
-        for (p_push, p_pop) in [(50, 50), (80, 40), (40, 80), (95, 95)] {
-            full_push_pop[0] += order_and_count::<2>(p_push, p_pop);
-            full_push_pop[1] += order_and_count::<4>(p_push, p_pop);
-            full_push_pop[2] += order_and_count::<16>(p_push, p_pop);
-        }
-        assert!(full_push_pop.iter().all(|&n| n > 0), "a depth never saw a push beside a full pop: {full_push_pop:?}");
-    }
-
-    /// `rst` with a push and a pop offered beside it empties the FIFO; it then holds only what
-    /// is pushed after it, in order.
-    #[test]
-    fn reset_empties_the_fifo() {
-        let mut u = RegFifo::<Bits<16>, 8>::new();
-        u.connect_all();
-        let clk = |u: &mut RegFifo<Bits<16>, 8>, push: bool, pop: bool, din: u64, rst: bool| {
-            u.push.next = push;
-            u.pop.next = pop;
-            u.din.next = din.into();
-            u.rst.next = rst;
-            u.clock.next = false.into();
-            assert!(simulate(u, 100));
-            u.clock.next = true.into();
-            assert!(simulate(u, 100));
-        };
-        for v in 1..=5 {
-            clk(&mut u, true, false, v, false);
-        }
-        assert_eq!(u.count.val().to_u64(), 5);
-        clk(&mut u, true, true, 99, true);
-        assert!(u.empty.val() && u.count.val().to_u64() == 0, "not empty after rst");
-        for v in 10..13 {
-            clk(&mut u, true, false, v, false);
-        }
-        for v in 10..13 {
-            u.push.next = false;
-            u.pop.next = false;
-            u.clock.next = false.into();
-            assert!(simulate(&mut u, 100));
-            assert_eq!(u.dout.val().to_u64(), v, "an entry from before rst");
-            clk(&mut u, false, true, 0, false);
-        }
-        assert!(u.empty.val());
-    }
+    fifo_contract_tests!(RegFifo);
 }

@@ -81,6 +81,34 @@ impl<D: Synth> Logic for RegSlice<D> {
     }
 }
 
+/// The reset test of every valid/ready slice: a stopped consumer fills both registers; `rst`
+/// (with an item offered beside it) empties the slice: nothing is shown, the input's ready is
+/// low for a clock, then items offered after it come out in order and none from before.
+/// `clk(valid, data, take, rst)` drives the ports for one clock and returns (input ready,
+/// output valid, output data) as they were before the edge.
+#[cfg(test)]
+pub(crate) fn check_reset_empties(mut clk: impl FnMut(bool, u64, bool, bool) -> (bool, bool, u64)) {
+    for v in 1..=4 {
+        clk(true, v, false, false);
+    }
+    let (_, shown, _) = clk(true, 7, true, true);
+    assert!(shown, "the filled slice shows an item");
+    let (ready, shown, _) = clk(false, 0, true, false);
+    assert!(!ready && !shown, "after rst: ready {ready}, an item shown {shown}");
+    let mut got = vec![];
+    let mut next = 20;
+    for _ in 0..12 {
+        let (ready, shown, v) = clk(next < 25, next, true, false);
+        if shown {
+            got.push(v);
+        }
+        if ready && next < 25 {
+            next += 1;
+        }
+    }
+    assert_eq!(got, vec![20, 21, 22, 23, 24]);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,43 +176,22 @@ mod tests {
         }
     }
 
-    /// A stopped consumer fills both registers; `rst` (with an item offered beside it) empties
-    /// the slice: nothing is shown, `s_ready` is low for a clock, then items offered after it
-    /// come out in order and none from before.
+    /// [`crate::reg_slice::check_reset_empties`].
     #[test]
     fn reset_empties_the_slice() {
         let mut u = RegSlice::<Bits<24>>::default();
         u.connect_all();
-        let clk = |u: &mut RegSlice<Bits<24>>, valid: bool, data: u64, take: bool, rst: bool| -> (bool, bool, u64) {
+        check_reset_empties(|valid, data, take, rst| {
             u.s_valid.next = valid;
             u.s_data.next = data.into();
             u.m_ready.next = take;
             u.rst.next = rst;
             u.clock.next = false.into();
-            assert!(simulate(u, 100));
+            assert!(simulate(&mut u, 100));
             let seen = (u.s_ready.val(), u.m_valid.val(), u.m_data.val().to_u64());
             u.clock.next = true.into();
-            assert!(simulate(u, 100));
+            assert!(simulate(&mut u, 100));
             seen
-        };
-        for v in 1..=4 {
-            clk(&mut u, true, v, false, false);
-        }
-        let (_, shown, _) = clk(&mut u, true, 7, true, true);
-        assert!(shown, "the filled slice shows an item");
-        let (ready, shown, _) = clk(&mut u, false, 0, true, false);
-        assert!(!ready && !shown, "after rst: ready {ready}, an item shown {shown}");
-        let mut got = vec![];
-        let mut next = 20;
-        for _ in 0..12 {
-            let (ready, shown, v) = clk(&mut u, next < 25, next, true, false);
-            if shown {
-                got.push(v);
-            }
-            if ready && next < 25 {
-                next += 1;
-            }
-        }
-        assert_eq!(got, vec![20, 21, 22, 23, 24]);
+        });
     }
 }
