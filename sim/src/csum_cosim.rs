@@ -264,6 +264,31 @@ pub fn run_verilator(dir: &Path) -> anyhow::Result<CosimRun> {
     parse("verilator", text, secs)
 }
 
+/// Run the simulation that [`run_iverilog`] or [`run_verilator`] (`tool`) built in `dir`
+/// again without compiling it: the testbench reads its vector files when it starts, so a
+/// changed `exp.hex` is seen.
+pub fn rerun(dir: &Path, tool: &'static str) -> anyhow::Result<CosimRun> {
+    let (text, secs) = match tool {
+        "iverilog" => run(Command::new("vvp").current_dir(dir).args(["-n", "tb.vvp"]), "vvp")?,
+        "verilator" => run(&mut Command::new(dir.join("obj_dir/Vtb")).current_dir(dir), "Vtb")?,
+        t => anyhow::bail!("rerun: unknown tool {t}"),
+    };
+    parse(tool, text, secs)
+}
+
+/// Add 1 to the expected `sum` of pulse `j` in `dir`'s `exp.hex` (a wrong expectation that
+/// the testbench must report).
+pub fn mutate_expected_sum(dir: &Path, j: usize) -> anyhow::Result<()> {
+    let path = dir.join("exp.hex");
+    let text = std::fs::read_to_string(&path)?;
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let l = lines.get_mut(j).ok_or_else(|| anyhow::anyhow!("exp.hex has no pulse {j}"))?;
+    let sum = u16::from_str_radix(&l[8..12], 16)?.wrapping_add(1);
+    l.replace_range(8..12, &format!("{sum:04x}"));
+    std::fs::write(path, lines.join("\n") + "\n")?;
+    Ok(())
+}
+
 /// `verilator --lint-only -Wall` on the design alone, with the waivers of [`LINT_FLAGS`].
 /// Returns the (empty on success) tool output; a warning is an error.
 pub fn lint(dir: &Path, top: &str) -> anyhow::Result<String> {

@@ -270,3 +270,21 @@ pub fn collect(dir: &Path, ncase: usize, width: usize) -> anyhow::Result<Vec<Res
     anyhow::ensure!(frames.is_empty(), "tx cosim: more frames than cases");
     Ok(outcome.into_iter().map(|o| o.expect("filled")).collect())
 }
+
+/// Indices of the cases whose outcome `got` differs from `want`, and a message if the counts differ.
+pub fn mismatches(got: &[Result<Vec<u8>, TxError>], want: &[Result<Vec<u8>, TxError>]) -> Vec<String> {
+    let mut d: Vec<String> = got
+        .iter()
+        .zip(want)
+        .enumerate()
+        .filter(|(_, (g, w))| g != w)
+        .map(|(i, (g, w))| {
+            let short = |r: &Result<Vec<u8>, TxError>| r.as_ref().map(Vec::len).map_err(|e| *e);
+            format!("case {i}: {:?}, expected {:?}", short(g), short(w))
+        })
+        .collect();
+    if got.len() != want.len() {
+        d.push(format!("{} outcomes, {} expected", got.len(), want.len()));
+    }
+    d
+}

@@ -5,7 +5,7 @@
 //! The expected sums come from `rco_golden::csum` (via `rco_sim::csum_tb::schedule`), never
 //! from the design under test.
 
-use rco_sim::csum_cosim::{lint, prepare, run_iverilog, run_verilator, scratch_dir, CosimRun};
+use rco_sim::csum_cosim::{lint, mutate_expected_sum, prepare, rerun, run_iverilog, run_verilator, scratch_dir, CosimRun};
 use rco_sim::csum_tb::schedule;
 use rco_synth::Design;
 
@@ -30,15 +30,28 @@ fn check(r: &CosimRun, expected: usize) {
     );
 }
 
+/// The testbench can fail: the same simulation, rerun with pulse `j`'s expected sum off by
+/// one, reports that pulse and nothing else.
+fn fails_on_a_mutated_sum(dir: &std::path::Path, tool: &'static str, j: usize) {
+    mutate_expected_sum(dir, j).unwrap();
+    let r = rerun(dir, tool).unwrap();
+    assert_eq!(r.errors, 1, "{tool}: a wrong expectation for pulse {j}:\n{}", r.output);
+    let lines: Vec<&str> = r.output.lines().filter(|l| l.starts_with("MISMATCH")).collect();
+    assert_eq!(lines.len(), 1, "{}", r.output);
+    assert!(lines[0].starts_with(&format!("MISMATCH pulse {j} at cycle ")), "{}", r.output);
+}
+
 fn iverilog(width: usize) {
     let (dir, n) = setup(width, &format!("csum_iv{width}"));
     check(&run_iverilog(&dir).unwrap(), n);
+    fails_on_a_mutated_sum(&dir, "iverilog", n / 2);
     std::fs::remove_dir_all(dir).unwrap();
 }
 
 fn verilator(width: usize) {
     let (dir, n) = setup(width, &format!("csum_vl{width}"));
     check(&run_verilator(&dir).unwrap(), n);
+    fails_on_a_mutated_sum(&dir, "verilator", n / 2);
     std::fs::remove_dir_all(dir).unwrap();
 }
 
