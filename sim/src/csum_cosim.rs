@@ -14,17 +14,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-/// Verilator lint flags and why each waiver is needed.
-/// * `-Wno-WIDTH`: rust-hdl writes every literal as 32 bits (`32'h0` into a 16-bit reg,
-///   `tkeep[32'h2 * 3]`), and the adder tree zero-extends 16-bit words by context; the
-///   widths are right, the generator just cannot size literals.
-/// * `-Wno-DECLFILENAME`: rust-hdl emits one module per register into the same file.
-/// * `waive.vlt` turns off `UNUSEDSIGNAL` for `s_axis$tuser` only: the stream bundle
-///   carries it, the checksum engine has no use for it.
-pub const LINT_FLAGS: [&str; 4] = ["--lint-only", "-Wall", "-Wno-WIDTH", "-Wno-DECLFILENAME"];
-const WAIVER: &str =
-    "`verilator_config\nlint_off -rule UNUSEDSIGNAL -file \"*\" -match \"*s_axis$tuser*\"\n";
-
 /// Outcome of one HDL simulator run.
 #[derive(Debug, Clone)]
 pub struct CosimRun {
@@ -175,7 +164,6 @@ pub fn prepare(
         dir.join("tb.v"),
         testbench(top, width, n_stim, sched.expect.len(), repeat, vcd),
     )?;
-    std::fs::write(dir.join("waive.vlt"), WAIVER)?;
     Ok(())
 }
 
@@ -287,18 +275,6 @@ pub fn mutate_expected_sum(dir: &Path, j: usize) -> anyhow::Result<()> {
     l.replace_range(8..12, &format!("{sum:04x}"));
     std::fs::write(path, lines.join("\n") + "\n")?;
     Ok(())
-}
-
-/// `verilator --lint-only -Wall` on the design alone, with the waivers of [`LINT_FLAGS`].
-/// Returns the (empty on success) tool output; a warning is an error.
-pub fn lint(dir: &Path, top: &str) -> anyhow::Result<String> {
-    let mut args: Vec<&str> = LINT_FLAGS.to_vec();
-    args.extend(["--top-module", top, "waive.vlt", "dut.v"]);
-    Ok(run(
-        Command::new("verilator").current_dir(dir).args(&args),
-        "verilator --lint-only",
-    )?
-    .0)
 }
 
 /// A fresh scratch directory under the system temp dir.
