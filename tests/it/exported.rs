@@ -1,6 +1,7 @@
 //! Every design `rco-nic export` offers, at every width it builds: `verilator --lint-only
 //! -Wall` with the waiver file the exporter writes beside it (`rco_nic.vlt`, the one waiver
-//! set, synth/lint/rco_nic.vlt) reports nothing, and every trace of its `.gtkw` is a variable
+//! set, synth/lint/rco_nic.vlt) reports nothing, nor on each cosimulation testbench (sim/tb/)
+//! with its design, and every trace of its `.gtkw` is a variable
 //! of a VCD of that design. Ignored by default (external tools).
 
 use crate::common::*;
@@ -80,6 +81,17 @@ fn every_export_lints_clean_with_its_waivers() {
         let (ok, text) = lint(&e.dir, &top, &files);
         if !(ok && text.trim().is_empty()) {
             bad.push(format!("{top}:\n{}", text.lines().take(20).collect::<Vec<_>>().join("\n")));
+        }
+    }
+    // the cosimulation testbenches with their designs, the testbench with every warning on
+    for e in exports.iter().filter(|e| e.design == Design::CsumEngine) {
+        let module = e.design.module_name(e.width);
+        std::fs::write(e.dir.join("csum_tb.v"), rco_sim::csum_cosim::CSUM_TB).unwrap();
+        let (dut, w) = (format!("-DDUT={module}"), format!("-GW={}", e.width));
+        let v = format!("{module}.v");
+        let (ok, text) = lint(&e.dir, "tb", &["--timing", &dut, &w, LINT_WAIVER_FILE, "csum_tb.v", &v]);
+        if !(ok && text.trim().is_empty()) {
+            bad.push(format!("csum_tb.v with {module}:\n{text}"));
         }
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
