@@ -84,14 +84,21 @@ fn every_export_lints_clean_with_its_waivers() {
         }
     }
     // the cosimulation testbenches with their designs, the testbench with every warning on
-    for e in exports.iter().filter(|e| e.design == Design::CsumEngine) {
-        let module = e.design.module_name(e.width);
-        std::fs::write(e.dir.join("csum_tb.v"), rco_sim::csum_cosim::CSUM_TB).unwrap();
-        let (dut, w) = (format!("-DDUT={module}"), format!("-GW={}", e.width));
-        let v = format!("{module}.v");
-        let (ok, text) = lint(&e.dir, "tb", &["--timing", &dut, &w, LINT_WAIVER_FILE, "csum_tb.v", &v]);
-        if !(ok && text.trim().is_empty()) {
-            bad.push(format!("csum_tb.v with {module}:\n{text}"));
+    let tbs = [
+        (Design::CsumEngine, "csum_tb.v", rco_sim::csum_cosim::CSUM_TB),
+        (Design::Rx, "rx_tb.v", rco_sim::rx_cosim::RX_TB),
+        (Design::TxEncap, "tx_tb.v", rco_sim::tx_cosim::TX_TB),
+    ];
+    for (design, file, tb) in tbs {
+        for e in exports.iter().filter(|e| e.design == design) {
+            let module = e.design.module_name(e.width);
+            std::fs::write(e.dir.join(file), tb).unwrap();
+            let (dut, w) = (format!("-DDUT={module}"), format!("-GW={}", e.width));
+            let v = format!("{module}.v");
+            let (ok, text) = lint(&e.dir, "tb", &["--timing", &dut, &w, LINT_WAIVER_FILE, file, &v]);
+            if !(ok && text.trim().is_empty()) {
+                bad.push(format!("{file} with {module}:\n{text}"));
+            }
         }
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
