@@ -388,14 +388,14 @@ pub fn rename_top(verilog: &str, name: &str) -> String {
     out
 }
 
-/// Verilator configuration that waives the generated NIC modules' lint warnings (see the
-/// file and README "Integrating the core"); exported beside the Verilog as [`LINT_WAIVER_FILE`].
+/// Verilator configuration that waives the generated designs' lint warnings (see the file
+/// and README "Integrating the core"); exported beside every design as [`LINT_WAIVER_FILE`].
 pub const LINT_WAIVER: &str = include_str!("../lint/rco_nic.vlt");
 /// File name of [`LINT_WAIVER`] in an export directory.
 pub const LINT_WAIVER_FILE: &str = "rco_nic.vlt";
 
-/// Write `design` at `width` bits into `out_dir`: `<module>.v` and `<module>.gtkw`; for a
-/// NIC design also its wrapper `<wrapper>.v` and the lint waivers [`LINT_WAIVER_FILE`].
+/// Write `design` at `width` bits into `out_dir`: `<module>.v`, `<module>.gtkw`, the lint
+/// waivers [`LINT_WAIVER_FILE`] and, for the IP core, its wrapper `<wrapper>.v`.
 pub fn export_design(design: Design, width: usize, out_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let name = design.module_name(width);
     let (verilog, wrapper) = design.verilog_with_wrapper(width)?;
@@ -408,10 +408,11 @@ pub fn export_design(design: Design, width: usize, out_dir: &Path) -> anyhow::Re
     if let Some((wname, wv)) = wrapper {
         let w = out_dir.join(format!("{wname}.v"));
         std::fs::write(&w, wv)?;
-        let l = out_dir.join(LINT_WAIVER_FILE);
-        std::fs::write(&l, LINT_WAIVER)?;
-        files.extend([w, l]);
+        files.push(w);
     }
+    let l = out_dir.join(LINT_WAIVER_FILE);
+    std::fs::write(&l, LINT_WAIVER)?;
+    files.push(l);
     Ok(files)
 }
 

@@ -10,6 +10,7 @@ mod common;
 mod cli;
 mod cocotb;
 mod csum_cosim;
+mod exported;
 mod golden_vectors;
 mod ip_wrapper;
 mod kernel_captures;
