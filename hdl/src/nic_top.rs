@@ -114,15 +114,15 @@ pub struct NicTop<
 }
 
 /// 64 bits, jumbo frames (ECP5).
-pub type NicTop64 = NicTop<64, 8, 4, 12, 640, 11, 9, 16>;
+pub type NicTop64 = at_width!(NicTop, w64; W, K, N, TX_A, TX_HB, RX_AW, RX_AB, RX_Q);
 /// 128 bits, jumbo frames.
-pub type NicTop128 = NicTop<128, 16, 8, 11, 640, 10, 8, 16>;
+pub type NicTop128 = at_width!(NicTop, w128; W, K, N, TX_A, TX_HB, RX_AW, RX_AB, RX_Q);
 /// 256 bits, jumbo frames.
-pub type NicTop256 = NicTop<256, 32, 16, 10, 768, 9, 7, 32>;
+pub type NicTop256 = at_width!(NicTop, w256; W, K, N, TX_A, TX_HB, RX_AW, RX_AB, RX_Q);
 /// 64 bits, 1518-byte frames: TX RAM 512 x 64, RX rings 256 x 64 (iCE40 HX8K).
-pub type NicTop64Std = NicTop<64, 8, 4, 9, 640, 8, 6, 16>;
+pub type NicTop64Std = at_width!(NicTop, w64; W, K, N, TX_A_STD, TX_HB, RX_AW_STD, RX_AB_STD, RX_Q);
 /// 128 bits, 1518-byte frames.
-pub type NicTop128Std = NicTop<128, 16, 8, 8, 640, 7, 5, 16>;
+pub type NicTop128Std = at_width!(NicTop, w128; W, K, N, TX_A_STD, TX_HB, RX_AW_STD, RX_AB_STD, RX_Q);
 
 impl<
         const W: usize,

@@ -144,13 +144,11 @@ const PERIOD_PS: u64 = 6400;
 
 /// Run the csum testbench at `opts.width`.
 pub fn run(opts: &SimOpts) -> anyhow::Result<SimSummary> {
-    match opts.width {
-        64 => run_w::<64, 8, 4>(opts),
-        128 => run_w::<128, 16, 8>(opts),
-        256 => run_w::<256, 32, 16>(opts),
-        512 => run_w::<512, 64, 32>(opts),
-        w => anyhow::bail!("sim --block csum: width {w} is not built (64, 128, 256 or 512)"),
-    }
+    with_width!(
+        opts.width,
+        run_w::<W, K, N>(opts),
+        else anyhow::bail!("sim --block csum: width {} is not built (64, 128, 256 or 512)", opts.width)
+    )
 }
 
 fn run_w<const W: usize, const K: usize, const N: usize>(
@@ -377,31 +375,35 @@ mod tests {
         }
     }
 
+    fn drive_at(width: usize, s: &Schedule) -> anyhow::Result<DriveResult> {
+        with_width!(width, drive::<W, K, N>(s, None, u64::MAX), else unreachable!())
+    }
+
     #[test]
     fn w64_short_packets_match_golden() {
         let s = schedule(3, 120, 8, 200, 0.1);
-        let r = drive::<64, 8, 4>(&s, None, u64::MAX).unwrap();
+        let r = drive_at(64, &s).unwrap();
         assert_eq!((r.mismatches, r.pulses), (0, 120), "{:?}", r.notes);
     }
 
     #[test]
     fn w128_short_packets_match_golden() {
         let s = schedule(4, 80, 16, 300, 0.1);
-        let r = drive::<128, 16, 8>(&s, None, u64::MAX).unwrap();
+        let r = drive_at(128, &s).unwrap();
         assert_eq!((r.mismatches, r.pulses), (0, 80), "{:?}", r.notes);
     }
 
     #[test]
     fn w256_short_packets_match_golden() {
         let s = schedule(5, 60, 32, 400, 0.1);
-        let r = drive::<256, 32, 16>(&s, None, u64::MAX).unwrap();
+        let r = drive_at(256, &s).unwrap();
         assert_eq!((r.mismatches, r.pulses), (0, 60), "{:?}", r.notes);
     }
 
     #[test]
     fn w512_short_packets_match_golden() {
         let s = schedule(8, 40, 64, 600, 0.1);
-        let r = drive::<512, 64, 32>(&s, None, u64::MAX).unwrap();
+        let r = drive_at(512, &s).unwrap();
         assert_eq!((r.mismatches, r.pulses), (0, 40), "{:?}", r.notes);
     }
 
@@ -409,7 +411,7 @@ mod tests {
     fn a_wrong_expectation_is_caught() {
         let mut s = schedule(6, 10, 8, 100, 0.0);
         s.expect[3].sum ^= 1;
-        let r = drive::<64, 8, 4>(&s, None, u64::MAX).unwrap();
+        let r = drive_at(64, &s).unwrap();
         assert_eq!(r.mismatches, 1);
     }
 

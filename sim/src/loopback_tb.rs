@@ -205,12 +205,12 @@ pub fn run_width(
     drive: &LoopDrive,
     vcd: Option<&mut dyn Write>,
 ) -> anyhow::Result<LoopRun> {
-    match width {
-        64 => run_loop::<64, 8, 4, 12, 640, 11, 9, 16>(cases, drive, vcd),
-        128 => run_loop::<128, 16, 8, 11, 640, 10, 8, 16>(cases, drive, vcd),
-        256 => run_loop::<256, 32, 16, 10, 768, 9, 7, 32>(cases, drive, vcd),
-        w => anyhow::bail!("loopback: width {w} is not built (64, 128 or 256)"),
-    }
+    with_width!(
+        width,
+        [64, 128, 256],
+        run_loop::<W, K, N, TX_A, TX_HB, RX_AW, RX_AB, RX_Q>(cases, drive, vcd),
+        else anyhow::bail!("loopback: width {width} is not built (64, 128 or 256)")
+    )
 }
 
 /// Run `cases` through a fresh [`Loopback`] with RX configuration `drive.cfg`.
@@ -804,10 +804,9 @@ mod tests {
     /// and the wire frames are golden's. The last epoch runs to the end, and the counters
     /// then equal golden's counts over its cases only. Returns an error on the first fault.
     fn run_with_resets(cases: &[(Vec<u8>, TxDescriptor)], seed: u64, backpressure: f64, n_resets: usize) -> Result<ResetRun, String> {
-        const W: usize = 64;
-        const K: usize = 8;
+        use rco_hdl::width::w64::*;
         let cfg = loopback_config();
-        let mut uut = Box::new(Loopback::<64, 8, 4, 12, 640, 11, 9, 16>::new(cfg.max_frame));
+        let mut uut = Box::new(Loopback::<W, K, N, TX_A, TX_HB, RX_AW, RX_AB, RX_Q>::new(cfg.max_frame));
         uut.connect_all();
         uut.nic.cfg_rco_tx.next = true;
         uut.nic.cfg_rco_rx.next = cfg.remcsum_rx;

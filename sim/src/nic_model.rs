@@ -115,7 +115,7 @@ struct TxJob {
 }
 
 /// The 64-bit jumbo-frame NIC (`NicTop64`), the design `rco-nic export` writes.
-pub type HwNic64 = HwNic<64, 8, 4, 12, 640, 11, 9, 16>;
+pub type HwNic64 = rco_hdl::at_width!(HwNic, w64; W, K, N, TX_A, TX_HB, RX_AW, RX_AB, RX_Q);
 
 /// The `NicTop` hardware clocked cycle by cycle: both outputs always ready (the wire and
 /// the host take a frame as soon as it is whole), inputs offered as soon as queued.

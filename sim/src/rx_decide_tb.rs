@@ -53,13 +53,7 @@ fn fold_le(x: u32) -> u16 {
 /// Run `jobs` through the front end at `width`; the configuration changes only with no frame in
 /// flight.
 pub fn run_width(jobs: &[(Vec<u8>, RxConfig)], width: usize) -> anyhow::Result<DecideRun> {
-    match width {
-        64 => run::<64, 8, 4, 11, 9>(jobs),
-        128 => run::<128, 16, 8, 10, 8>(jobs),
-        256 => run::<256, 32, 16, 9, 7>(jobs),
-        512 => run::<512, 64, 32, 8, 6>(jobs),
-        w => anyhow::bail!("width {w} is not built"),
-    }
+    with_width!(width, run::<W, K, N, RX_AW, RX_AB>(jobs), else anyhow::bail!("width {width} is not built"))
 }
 
 fn run<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: usize>(

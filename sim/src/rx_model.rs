@@ -79,14 +79,11 @@ pub fn decap_batch(frames: &[Vec<u8>], cfg: &RxConfig, width: usize) -> anyhow::
 
 /// Bytes of the largest frame the RX buffer at `width` holds.
 pub fn capacity(width: usize) -> anyhow::Result<usize> {
-    use rco_hdl::rx::{RxTop128, RxTop256, RxTop512, RxTop64};
-    Ok(match width {
-        64 => RxTop64::capacity(),
-        128 => RxTop128::capacity(),
-        256 => RxTop256::capacity(),
-        512 => RxTop512::capacity(),
-        w => anyhow::bail!("RX hardware: width {w} is not built (64, 128, 256 or 512)"),
-    })
+    Ok(with_width!(
+        width,
+        RxTop::<W, K, N, RX_AW, RX_AB, RX_Q>::capacity(),
+        else anyhow::bail!("RX hardware: width {width} is not built (64, 128, 256 or 512)")
+    ))
 }
 
 /// Errors (one line) for a job the RX at `width` cannot take: a `max_frame` beyond its buffer, or
@@ -129,12 +126,7 @@ pub fn run_beats(
         "RX hardware: every packet needs beats of {} lanes",
         width / 8
     );
-    match width {
-        64 => run_rx::<64, 8, 4, 11, 9, 16>(packets, drive, vcd),
-        128 => run_rx::<128, 16, 8, 10, 8, 16>(packets, drive, vcd),
-        256 => run_rx::<256, 32, 16, 9, 7, 32>(packets, drive, vcd),
-        _ => run_rx::<512, 64, 32, 8, 6, 32>(packets, drive, vcd),
-    }
+    with_width!(width, run_rx::<W, K, N, RX_AW, RX_AB, RX_Q>(packets, drive, vcd), else unreachable!("capacity checked the width"))
 }
 
 fn apply_cfg<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: usize, const Q: usize>(

@@ -79,13 +79,11 @@ pub fn run_width(
         "max_frame {} outside 14..={MAX_FRAME_LIMIT}",
         opts.max_frame
     );
-    match width {
-        64 => drive::<64, 8, 4, 12, 640>(cases, opts, vcd),
-        128 => drive::<128, 16, 8, 11, 640>(cases, opts, vcd),
-        256 => drive::<256, 32, 16, 10, 768>(cases, opts, vcd),
-        512 => drive::<512, 64, 32, 9, 1024>(cases, opts, vcd),
-        w => anyhow::bail!("tx hardware: width {w} is not built (64, 128, 256 or 512)"),
-    }
+    with_width!(
+        width,
+        drive::<W, K, N, TX_A, TX_HB>(cases, opts, vcd),
+        else anyhow::bail!("tx hardware: width {width} is not built (64, 128, 256 or 512)")
+    )
 }
 
 /// As [`run_width`] with the input beats given explicitly (any `tkeep`, e.g. holes that a
@@ -105,13 +103,11 @@ pub fn run_width_beats(
         "tx hardware: beats of {} lanes",
         width / 8
     );
-    match width {
-        64 => drive_beats::<64, 8, 4, 12, 640>(cases, opts, None),
-        128 => drive_beats::<128, 16, 8, 11, 640>(cases, opts, None),
-        256 => drive_beats::<256, 32, 16, 10, 768>(cases, opts, None),
-        512 => drive_beats::<512, 64, 32, 9, 1024>(cases, opts, None),
-        w => anyhow::bail!("tx hardware: width {w} is not built (64, 128, 256 or 512)"),
-    }
+    with_width!(
+        width,
+        drive_beats::<W, K, N, TX_A, TX_HB>(cases, opts, None),
+        else anyhow::bail!("tx hardware: width {width} is not built (64, 128, 256 or 512)")
+    )
 }
 
 /// Lane-order bits of a byte string (wire byte 0 in bits 7:0), zero-extended to `B` bits.
