@@ -19,7 +19,7 @@ use rco_golden::csum::{csum_fold, csum_partial, fold};
 use rco_golden::rng::SplitMix64;
 use rco_hdl::csum_engine::{latency, CsumEngine};
 use rco_hdl::stream::{lane_mask, packet_beats, tdata_from_lanes};
-use rust_hdl::core::vcd_probe::VCDProbe;
+use crate::tb::vcd::Vcd;
 use rust_hdl::prelude::*;
 use std::io::Write;
 
@@ -137,10 +137,6 @@ pub fn schedule(
     }
 }
 
-/// Cycles of the VCD that a run writes at most (the waveform of a full run is gigabytes).
-pub const VCD_MAX_CYCLES: u64 = 20_000;
-/// Simulated time of one clock period in the VCD (ps): 156.25 MHz.
-const PERIOD_PS: u64 = 6400;
 
 /// Run the csum testbench at `opts.width`.
 pub fn run(opts: &SimOpts) -> anyhow::Result<SimSummary> {
@@ -210,7 +206,7 @@ pub fn drive<const W: usize, const K: usize, const N: usize>(
     uut.connect_all();
     rust_hdl::core::check_error::check_all(&uut)
         .map_err(|e| anyhow::anyhow!("csum engine check: {e:?}"))?;
-    let mut vcd = vcd_out.map(|w| write_vcd_dump(write_vcd_header(w, &uut), &uut));
+    let mut vcd = Vcd::new(vcd_out, &uut);
     let bound =
         (sched.cycles.len() as u64 + CsumEngine::<W, K, N>::LATENCY as u64 + 64).min(max_cycles);
     let mut res = DriveResult::default();
@@ -243,18 +239,14 @@ pub fn drive<const W: usize, const K: usize, const N: usize>(
                 res.accepted += 1;
             }
         }
-        if c < VCD_MAX_CYCLES {
-            vcd = vcd_step(vcd, c * PERIOD_PS, &uut)?;
-        }
+        vcd.sample(c, false, &uut)?;
         uut.clock.next = true.into();
         anyhow::ensure!(
             simulate(&mut uut, 100),
             "csum engine: no convergence in cycle {c}"
         );
         res.cycles = c + 1;
-        if c < VCD_MAX_CYCLES {
-            vcd = vcd_step(vcd, c * PERIOD_PS + PERIOD_PS / 2, &uut)?;
-        }
+        vcd.sample(c, true, &uut)?;
         // after this edge the outputs show cycle c + 1
         if uut.sum_valid.val() {
             res.pulses += 1;
@@ -297,21 +289,6 @@ pub fn drive<const W: usize, const K: usize, const N: usize>(
         );
     }
     Ok(res)
-}
-
-/// Write the changes at time `t` (ps) to the VCD, if there is one.
-fn vcd_step<'a, B: Block>(
-    vcd: Option<VCDProbe<&'a mut dyn Write>>,
-    t: u64,
-    uut: &B,
-) -> anyhow::Result<Option<VCDProbe<&'a mut dyn Write>>> {
-    Ok(match vcd {
-        Some(mut v) => {
-            v.timestamp(t)?;
-            Some(write_vcd_change(v, uut))
-        }
-        None => None,
-    })
 }
 
 /// GTKWave save file next to `vcd` (same stem, `.gtkw`) for the rust-hdl VCD.

@@ -16,6 +16,7 @@ pub mod rx_decide_tb;
 pub mod rx_model;
 pub mod rx_tb;
 pub mod sized;
+pub mod tb;
 pub mod tx_cosim;
 #[cfg(test)]
 mod tx_finish_tb;

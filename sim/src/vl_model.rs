@@ -44,7 +44,7 @@ fn rx_config(prefix: &str, cfg: &RxConfig, mac: bool) -> Vec<Value> {
     ]
 }
 
-/// The TX descriptor channel's fields (`desc$...`) for `d`, as `tx_model::set_desc` drives them.
+/// The TX descriptor channel's fields (`desc$...`) for `d`, as `tb::desc::set_desc` drives them.
 fn tx_desc(d: &TxDescriptor) -> Vec<Value> {
     let (v6, src, dst): (bool, &[u8], &[u8]) = match &d.outer_ip {
         IpAddrs::Ipv4 { src, dst } => (false, src, dst),
@@ -161,7 +161,7 @@ pub fn rx_run_on(model: &VlModel, jobs: &[(Vec<u8>, RxConfig)], drive: &Drive) -
     Ok(RxRun { results, counters, cycles: r.cycles, offered: r.offered, accepted: r.accepted, ..Default::default() })
 }
 
-/// As `loopback_tb::rx_raw_beats` (explicit beats, one configuration), on the exported Verilog.
+/// As [`crate::rx_model::run_raw_beats`] (explicit beats, one configuration), on the exported Verilog.
 pub fn rx_run_beats(
     packets: &[Vec<Beat>],
     cfg: &RxConfig,
@@ -187,7 +187,7 @@ pub fn decap_batch(frames: &[Vec<u8>], cfg: &RxConfig, width: usize) -> anyhow::
 }
 
 /// Payload of a host frame: an empty one is a single beat with no lane kept (as
-/// `tx_model`'s `frame_beats`).
+/// [`crate::tb::axis::frame_beats`]).
 fn host_payload<'a>(f: &'a [u8], null: &'a [Beat]) -> Payload<'a> {
     if f.is_empty() {
         Payload::Beats(null)
