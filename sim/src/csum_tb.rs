@@ -19,7 +19,7 @@ use rco_golden::csum::{csum_fold, csum_partial, fold};
 use rco_golden::rng::SplitMix64;
 use rco_hdl::csum_engine::{latency, CsumEngine};
 use rco_hdl::stream::{lane_mask, packet_beats, tdata_from_lanes};
-use crate::tb::vcd::Vcd;
+use crate::tb::vcd::{with_vcd_file, Vcd};
 use rust_hdl::prelude::*;
 use std::io::Write;
 
@@ -151,17 +151,7 @@ fn run_w<const W: usize, const K: usize, const N: usize>(
     opts: &SimOpts,
 ) -> anyhow::Result<SimSummary> {
     let sched = schedule(opts.seed, opts.packets, K, 9216, 0.05);
-    let mut vcd = match &opts.vcd {
-        Some(path) => {
-            write_gtkw(path, W)?;
-            Some(std::io::BufWriter::new(std::fs::File::create(path)?))
-        }
-        None => None,
-    };
-    let r = drive::<W, K, N>(&sched, vcd.as_mut().map(|w| w as &mut dyn Write), u64::MAX)?;
-    if let Some(mut w) = vcd {
-        w.flush()?;
-    }
+    let r = with_vcd_file(opts.vcd.as_deref(), |p| write_gtkw(p, W), |vcd| drive::<W, K, N>(&sched, vcd, u64::MAX))?;
     Ok(SimSummary {
         block: "csum".into(),
         packets: opts.packets,

@@ -26,9 +26,9 @@ use crate::port_vcd::PortVcd;
 use crate::tb::axis::{AxisDriver, AxisMonitor};
 use crate::tb::desc::set_desc;
 use crate::tb::rx_ports::RxPorts;
-use crate::tb::tx_drops::{TxDrops, TxPorts};
+use crate::tb::tx_drops::{tx_histogram, TxDrops, TxPorts};
 pub use crate::tb::tx_drops::TX_ERRORS;
-use crate::tb::vcd::{time_ps, VCD_MAX_CYCLES};
+use crate::tb::vcd::{time_ps, with_vcd_file, VCD_MAX_CYCLES};
 use crate::{SimOpts, SimSummary};
 use rco_golden::rng::SplitMix64;
 use rco_golden::rx::rx_decap;
@@ -51,6 +51,8 @@ pub const STALL_LIMIT: u64 = 20_000;
 const DROP_REASON_BITS: usize = 4;
 /// Clock edges before the first packet: the NIC's configuration registers take two.
 pub const WARM_UP: u64 = 2;
+/// Clock edges after the last outcome before the counters are read.
+const SETTLE: u64 = 4;
 /// Largest host payload the traffic generator makes (an inner frame fits a 1500 MTU).
 pub const MAX_PAYLOAD: usize = 1400;
 
@@ -77,6 +79,18 @@ impl<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: 
             m_axis: Default::default(),
             nic: NicTop::new(max_frame),
         }
+    }
+
+    /// The NIC's configuration inputs: RX as `cfg`, TX honouring the descriptors' RCO
+    /// requests if `rco_tx`; TX waits for RX (AXI back-pressure), so the loop drops nothing
+    /// for room.
+    pub fn configure(&mut self, cfg: &RxConfig, rco_tx: bool) {
+        self.nic.cfg_rco_tx.next = rco_tx;
+        self.nic.cfg_rco_rx.next = cfg.remcsum_rx;
+        self.nic.cfg_nopartial.next = cfg.nopartial;
+        self.nic.cfg_vxlan_port.next = (cfg.port as u64).into();
+        self.nic.cfg_udp6_zero_csum_rx.next = cfg.udp_zero_csum6_rx;
+        self.nic.cfg_rx_backpressure.next = true;
     }
 }
 
@@ -156,6 +170,9 @@ pub struct LoopDrive {
     pub idle: f64,
     pub seed: u64,
     pub cfg: RxConfig,
+    /// `cfg_rco_tx`: TX honours the descriptors' RCO requests (without it, a descriptor's
+    /// `rco` is as if clear).
+    pub rco_tx: bool,
     /// Cycles of VCD to write at most.
     pub vcd_cycles: u64,
     /// Blocks deep the VCD goes: 2 is the NIC top's ports (and the testbench wrapper's),
@@ -175,6 +192,7 @@ impl Default for LoopDrive {
             idle: 0.0,
             seed: 1,
             cfg: loopback_config(),
+            rco_tx: true,
             vcd_cycles: VCD_MAX_CYCLES,
             vcd_depth: 2,
             progress: false,
@@ -202,17 +220,22 @@ pub fn run_width(
     drive: &LoopDrive,
     vcd: Option<&mut dyn Write>,
 ) -> anyhow::Result<LoopRun> {
+    anyhow::ensure!(cases.iter().all(|(f, _)| !f.is_empty()), "loopback: empty host frame");
     with_width!(
         width,
         [64, 128, 256],
-        run_loop::<W, K, N, TX_A, TX_HB, RX_AW, RX_AB, RX_Q>(cases, drive, vcd),
+        {
+            let cases: Vec<(Vec<Beat>, TxDescriptor)> = cases.iter().map(|(f, d)| (packet_beats(f, K), d.clone())).collect();
+            run_loop::<W, K, N, TX_A, TX_HB, RX_AW, RX_AB, RX_Q>(&cases, drive, vcd)
+        },
         else anyhow::bail!("loopback: width {width} is not built (64, 128 or 256)")
     )
 }
 
-/// Run `cases` through a fresh [`Loopback`] with RX configuration `drive.cfg`.
+/// Run `cases` (host frames as beats, any `tkeep`) through a fresh [`Loopback`] with RX
+/// configuration `drive.cfg`.
 pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: usize, const RA: usize, const RB: usize, const RQ: usize>(
-    cases: &[(Vec<u8>, TxDescriptor)],
+    cases: &[(Vec<Beat>, TxDescriptor)],
     drive: &LoopDrive,
     vcd_out: Option<&mut dyn Write>,
 ) -> anyhow::Result<LoopRun> {
@@ -223,7 +246,7 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
         "loopback: max_frame {} + outer header > RX ring {cap} bytes",
         cfg.max_frame
     );
-    anyhow::ensure!(cases.iter().all(|(f, _)| !f.is_empty()), "loopback: empty host frame");
+    anyhow::ensure!(cases.iter().all(|(b, _)| !b.is_empty() && b.iter().all(|x| x.data.len() == K)), "loopback: beats of {K} lanes");
     // on the heap: the wide NICs are larger than a test thread's stack
     let mut uut = Box::new(Loopback::<W, K, N, TA, HB, RA, RB, RQ>::new(cfg.max_frame));
     uut.connect_all();
@@ -234,22 +257,16 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
     let mut rng = SplitMix64::new(drive.seed ^ 0x4C6F_6F70);
     let p = drive.backpressure;
 
-    // the configuration is static for the whole run; TX honours each descriptor's rco
-    uut.nic.cfg_rco_tx.next = true;
-    uut.nic.cfg_rco_rx.next = cfg.remcsum_rx;
-    uut.nic.cfg_nopartial.next = cfg.nopartial;
-    uut.nic.cfg_vxlan_port.next = (cfg.port as u64).into();
-    uut.nic.cfg_udp6_zero_csum_rx.next = cfg.udp_zero_csum6_rx;
-    // TX waits for RX (AXI back-pressure): the loop drops nothing for room
-    uut.nic.cfg_rx_backpressure.next = true;
+    // the configuration is static for the whole run
+    uut.configure(cfg, drive.rco_tx);
 
-    let total_in: u64 = cases.iter().map(|(f, _)| f.len().div_ceil(K) as u64).sum();
+    let total_in: u64 = cases.iter().map(|(b, _)| b.len() as u64).sum();
     // generous: both ends slowed by their probabilities (a stuck end is caught as a stall)
     let slow = (2.0 / ((1.0 - p) * (1.0 - drive.idle)).max(0.01)).ceil() as u64;
     let bound = WARM_UP + 10 * STALL_LIMIT + (80 * cases.len() as u64 + 4 * total_in).saturating_mul(slow);
     let n = cases.len();
     let mut di = 0usize; // next descriptor
-    let mut host = AxisDriver::new(cases.iter().map(|(f, _)| packet_beats(f, K)).collect());
+    let mut host = AxisDriver::new(cases.iter().map(|(b, _)| b.clone()).collect());
     let (mut wire, mut out) = (AxisMonitor::default(), AxisMonitor::default());
     let mut tx_drops = TxDrops::default();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
@@ -363,8 +380,16 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
         return Ok(run);
     }
     run.outcomes = outcomes.into_iter().map(|o| o.expect("done == n")).collect();
+    // an RX drop counter steps a few clocks after its drop event, which may be the last
+    // outcome: the counters are read after the NIC has settled (not counted in `cycles`)
+    for _ in 0..SETTLE {
+        uut.clock.next = false.into();
+        anyhow::ensure!(simulate(&mut *uut, 400), "loopback: no convergence while settling");
+        uut.clock.next = true.into();
+        anyhow::ensure!(simulate(&mut *uut, 400), "loopback: no convergence while settling");
+    }
     run.rx_counters = uut.nic.rx_counters();
-    run.tx_counters = tx_drops.counts();
+    run.tx_counters = uut.nic.tx_drop_counts();
     run.tx_frames_out = uut.nic.tx_frames_out.val().to_u64();
     Ok(run)
 }
@@ -464,8 +489,7 @@ pub struct Checked {
 /// check applies in nopartial mode (RX then patches the checksum itself).
 pub fn check_detail(cases: &[(Vec<u8>, TxDescriptor)], run: &LoopRun, cfg: &RxConfig) -> Checked {
     let mut out = Checked::default();
-    let mut want_counts = vec![0u64; NUM_DROP_REASONS];
-    let mut want_tx = [0u64; TX_ERRORS.len()];
+    let mut wants = Vec::new();
     let mut want_frames_out = 0u64;
     let mut wire = run.wire.iter();
     let report = |what: &str, i: usize, why: String, desc: &TxDescriptor| {
@@ -474,11 +498,7 @@ pub fn check_detail(cases: &[(Vec<u8>, TxDescriptor)], run: &LoopRun, cfg: &RxCo
     let mut reported = 0;
     for (i, ((host, desc), got)) in cases.iter().zip(&run.outcomes).enumerate() {
         let (want_wire, want) = golden_wire_and_outcome(host, desc, cfg);
-        match &want {
-            Outcome::Rx(Err(r)) => want_counts[r.code()] += 1,
-            Outcome::Tx(e) => want_tx[TX_ERRORS.iter().position(|x| x == e).unwrap()] += 1,
-            _ => {}
-        }
+        wants.push(want.clone());
         want_frames_out += want_wire.is_some() as u64;
         match &want {
             Outcome::Rx(Ok((f, m))) => {
@@ -530,6 +550,7 @@ pub fn check_detail(cases: &[(Vec<u8>, TxDescriptor)], run: &LoopRun, cfg: &RxCo
         out.hw += 1;
         eprintln!("loopback: more frames on the wire than cases TX passed");
     }
+    let (want_counts, want_tx) = drop_counts(&wants);
     if run.rx_counters != want_counts || run.tx_counters != want_tx || (run.wire_seen && run.tx_frames_out != want_frames_out) {
         out.hw += 1;
         eprintln!(
@@ -539,6 +560,19 @@ pub fn check_detail(cases: &[(Vec<u8>, TxDescriptor)], run: &LoopRun, cfg: &RxCo
         );
     }
     out
+}
+
+/// What the RX per-reason and the TX drop counters count for `outcomes`.
+pub fn drop_counts(outcomes: &[Outcome]) -> (Vec<u64>, [u64; TX_ERRORS.len()]) {
+    let rx = outcomes.iter().filter_map(|o| match o {
+        Outcome::Rx(Err(r)) => Some(r),
+        _ => None,
+    });
+    let tx = outcomes.iter().filter_map(|o| match o {
+        Outcome::Tx(e) => Some(e),
+        _ => None,
+    });
+    (DropReason::histogram(rx).to_vec(), tx_histogram(tx))
 }
 
 fn brief(o: &Outcome) -> String {
@@ -569,20 +603,10 @@ pub fn run_with(opts: &SimOpts, engine: crate::Engine) -> anyhow::Result<SimSumm
         None => (traffic(opts.seed, opts.packets), opts.backpressure),
     };
     let drive = LoopDrive { backpressure: opts.backpressure, idle, seed: opts.seed, ..LoopDrive::default() };
-    let mut vcd_file = match &opts.vcd {
-        Some(path) => {
-            write_gtkw(path, opts.width)?;
-            Some(std::io::BufWriter::new(std::fs::File::create(path)?))
-        }
-        None => None,
-    };
-    let run = match engine {
-        crate::Engine::RustHdl => run_width(&cases, opts.width, &drive, vcd_file.as_mut().map(|w| w as &mut dyn Write))?,
-        crate::Engine::Verilator => crate::vl_model::loop_run(&cases, opts.width, &drive)?,
-    };
-    if let Some(mut w) = vcd_file {
-        w.flush()?;
-    }
+    let run = with_vcd_file(opts.vcd.as_deref(), |p| write_gtkw(p, opts.width), |vcd| match engine {
+        crate::Engine::RustHdl => run_width(&cases, opts.width, &drive, vcd),
+        crate::Engine::Verilator => crate::vl_model::loop_run(&cases, opts.width, &drive),
+    })?;
     let mismatches = check(&cases, &run, &drive.cfg);
     eprintln!("loopback drops by class: {}", drops_by_class(&run));
     Ok(SimSummary {
@@ -662,6 +686,7 @@ pub fn nic_gtkw(vcd: &str, w: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rco_hdl::nic_top::MAX_FRAME_STD;
     use rco_hdl::stream::tdata_from_lanes;
 
     #[test]
@@ -728,12 +753,7 @@ mod tests {
         let cfg = loopback_config();
         let mut uut = Box::new(Loopback::<W, K, N, TX_A, TX_HB, RX_AW, RX_AB, RX_Q>::new(cfg.max_frame));
         uut.connect_all();
-        uut.nic.cfg_rco_tx.next = true;
-        uut.nic.cfg_rco_rx.next = cfg.remcsum_rx;
-        uut.nic.cfg_nopartial.next = cfg.nopartial;
-        uut.nic.cfg_vxlan_port.next = (cfg.port as u64).into();
-        uut.nic.cfg_udp6_zero_csum_rx.next = cfg.udp_zero_csum6_rx;
-        uut.nic.cfg_rx_backpressure.next = true;
+        uut.configure(&cfg, true);
         let cases: Vec<(Vec<u8>, TxDescriptor)> = cases
             .iter()
             .enumerate()
@@ -895,15 +915,8 @@ mod tests {
         run.checked += check_epoch(first, n, &outcomes, &wire, true)?;
         run.last_epoch = n - first;
         // the counters count the last epoch's cases only
-        let mut want_rx = vec![0u64; NUM_DROP_REASONS];
-        let mut want_tx = [0u64; TX_ERRORS.len()];
-        for (_, o) in &golden[first..] {
-            match o {
-                Outcome::Rx(Err(r)) => want_rx[r.code()] += 1,
-                Outcome::Tx(e) => want_tx[TX_ERRORS.iter().position(|x| x == e).unwrap()] += 1,
-                _ => {}
-            }
-        }
+        let wants: Vec<Outcome> = golden[first..].iter().map(|g| g.1.clone()).collect();
+        let (want_rx, want_tx) = drop_counts(&wants);
         let want_out = golden[first..].iter().filter(|g| g.0.is_some()).count() as u64;
         let rx = uut.nic.rx_counters();
         let tx_last = tx_drops.counts();
@@ -931,6 +944,110 @@ mod tests {
             assert!(r.last_epoch >= 40 && r.checked >= 100, "seed {seed}: {} checked, {} in the last epoch", r.checked, r.last_epoch);
             eprintln!("seed {seed}: resets {:?}; {} cases checked, {} after the last reset", r.resets, r.checked, r.last_epoch);
         }
+    }
+
+    /// The 1518-byte NIC (`NicTop64Std`, the iCE40 build) in loopback: `cases` as beats of
+    /// their frames changed by `edit(i, beats)`.
+    fn run_std(cases: &[(Vec<u8>, TxDescriptor)], drive: &LoopDrive, edit: &dyn Fn(usize, &mut Vec<Beat>)) -> LoopRun {
+        use rco_hdl::width::w64::*;
+        let beats: Vec<(Vec<Beat>, TxDescriptor)> = cases
+            .iter()
+            .enumerate()
+            .map(|(i, (f, d))| {
+                let mut b = packet_beats(f, K);
+                edit(i, &mut b);
+                (b, d.clone())
+            })
+            .collect();
+        run_loop::<W, K, N, TX_A_STD, TX_HB, RX_AW_STD, RX_AB_STD, RX_Q>(&beats, drive, None).unwrap()
+    }
+
+    /// Golden host frames with CHECKSUM_PARTIAL descriptors asking for RCO, IPv4 outer.
+    fn rco_cases(seed: u64, n: usize) -> Vec<(Vec<u8>, TxDescriptor)> {
+        let cases: Vec<_> = traffic(seed, 4 * n)
+            .into_iter()
+            .filter(|(_, d)| d.partial)
+            .take(n)
+            .map(|(f, d)| {
+                let d = TxDescriptor { partial: true, csum_start: d.csum_start, csum_offset: d.csum_offset, vni: 0x12_3456, rco: true, ..TxDescriptor::default() };
+                (f, d)
+            })
+            .collect();
+        assert_eq!(cases.len(), n);
+        cases
+    }
+
+    /// 1518-byte loopback, RX output back-pressure 30 %, nopartial: RCO frames come out as the
+    /// host frames with their checksums completed (RFC 1071), with RCO applied.
+    #[test]
+    fn std_rco_loopback_delivers_completed_checksums() {
+        let cases = rco_cases(31, 8);
+        let drive = LoopDrive { backpressure: 0.3, seed: 31, cfg: RxConfig { max_frame: MAX_FRAME_STD, ..loopback_config() }, ..LoopDrive::default() };
+        let run = run_std(&cases, &drive, &|_, _| {});
+        assert_eq!(check(&cases, &run, &drive.cfg), 0);
+        for ((host, d), o) in cases.iter().zip(&run.outcomes) {
+            let Outcome::Rx(Ok((got, meta))) = o else { panic!("{o:?}") };
+            assert_eq!(against_host(host, d, got), None);
+            assert_eq!((meta.vni, meta.rco, meta.rco_applied), (0x12_3456, true, true));
+        }
+        assert_eq!(run.tx_frames_out, cases.len() as u64);
+    }
+
+    /// `cfg_rco_tx` low: TX completes the checksum itself and RX sees no RCO; `remcsum_rx` low:
+    /// RCO frames are counted RX drops; a frame shorter than an Ethernet header is a TX drop.
+    #[test]
+    fn std_rco_tx_disabled_sends_plain_vxlan_and_rx_disabled_drops_rco() {
+        let cases = rco_cases(32, 2);
+        let cfg = RxConfig { max_frame: MAX_FRAME_STD, ..loopback_config() };
+        let drive = LoopDrive { backpressure: 0.3, seed: 32, cfg: cfg.clone(), rco_tx: false, ..LoopDrive::default() };
+        let run = run_std(&cases, &drive, &|_, _| {});
+        // golden: as if the descriptors did not ask for RCO
+        let plain: Vec<_> = cases.iter().map(|(f, d)| (f.clone(), TxDescriptor { rco: false, ..d.clone() })).collect();
+        assert_eq!(check(&plain, &run, &cfg), 0);
+        for ((host, d), o) in cases.iter().zip(&run.outcomes) {
+            let Outcome::Rx(Ok((got, meta))) = o else { panic!("{o:?}") };
+            assert_eq!((against_host(host, d, got), meta.rco), (None, false));
+        }
+        let cfg = RxConfig { remcsum_rx: false, ..cfg };
+        let drive = LoopDrive { cfg: cfg.clone(), ..drive };
+        let run = run_std(&cases, &LoopDrive { rco_tx: true, ..drive.clone() }, &|_, _| {});
+        assert_eq!(check(&cases, &run, &cfg), 0);
+        assert!(run.outcomes.iter().all(|o| *o == Outcome::Rx(Err(DropReason::RcoNotEnabled))), "{:?}", run.outcomes);
+        assert_eq!(run.rx_counters[DropReason::RcoNotEnabled.code()], 2);
+        let runt = vec![(vec![1u8, 2, 3, 4, 5, 6, 7, 8, 9, 10], cases[0].1.clone())];
+        let run = run_std(&runt, &LoopDrive { rco_tx: true, ..drive }, &|_, _| {});
+        assert_eq!(run.outcomes, vec![Outcome::Tx(TxError::Truncated)]);
+        assert_eq!(run.tx_counters, [1, 0, 0, 0]);
+    }
+
+    /// Host frames whose tkeep breaks the stream contract are TX `bad_keep` drops, counted once
+    /// each; the frames between them go through TX and RX as golden says.
+    #[test]
+    fn std_tx_bad_keep_is_counted_and_the_next_frame_is_right() {
+        let cases = rco_cases(33, 6);
+        let cfg = RxConfig { max_frame: MAX_FRAME_STD, ..loopback_config() };
+        let drive = LoopDrive { backpressure: 0.3, seed: 33, cfg: cfg.clone(), ..LoopDrive::default() };
+        let run = run_std(&cases, &drive, &|i, b| {
+            let n = b.len() - 1;
+            match i {
+                0 => b[2].keep = 0x0F,        // hole in a middle beat
+                2 => b[n].keep = 0b1000_0001, // last beat not contiguous
+                4 => b[n].keep = 0,           // last beat empty
+                _ => {}
+            }
+        });
+        for (i, ((host, d), o)) in cases.iter().zip(&run.outcomes).enumerate() {
+            if i % 2 == 0 {
+                assert_eq!(*o, Outcome::Tx(TxError::BadKeep), "case {i}");
+            } else {
+                assert_eq!(*o, golden_outcome(host, d, &cfg), "case {i}");
+                let Outcome::Rx(Ok((got, _))) = o else { panic!("case {i}: {o:?}") };
+                assert_eq!(against_host(host, d, got), None, "case {i}");
+            }
+        }
+        assert_eq!(run.tx_counters, [0, 0, 0, 3]);
+        assert_eq!(run.tx_frames_out, 3);
+        assert!(run.rx_counters.iter().all(|c| *c == 0), "{:?}", run.rx_counters);
     }
 
     #[test]

@@ -232,16 +232,22 @@ pub fn drive_beats<const W: usize, const K: usize, const N: usize, const A: usiz
     if let Some(f) = first_out {
         run.busy_ready_cycles = ready_hist[f as usize..=last_out as usize].iter().filter(|r| **r).count() as u64;
     }
+    run.results = results(outcome, frames);
+    Ok(run)
+}
+
+/// Each case's result: its drop, or the next output frame (every case has an outcome, and
+/// there is a frame for each one not dropped).
+pub(crate) fn results(outcome: Vec<Option<Result<(), TxError>>>, frames: Vec<Vec<u8>>) -> Vec<Result<Vec<u8>, TxError>> {
     let mut frames = frames.into_iter();
-    run.results = outcome
+    outcome
         .into_iter()
         .map(|o| match o {
-            Some(Ok(())) => Ok(frames.next().expect("counted above")),
+            Some(Ok(())) => Ok(frames.next().expect("a frame for each case not dropped")),
             Some(Err(e)) => Err(e),
-            None => unreachable!("checked above"),
+            None => unreachable!("every case has an outcome"),
         })
-        .collect();
-    Ok(run)
+        .collect()
 }
 
 #[cfg(test)]

@@ -11,6 +11,15 @@ use std::collections::HashMap;
 /// The TX drop counters' errors, in the order [`TxPorts::tx_drop_counts`] gives them.
 pub const TX_ERRORS: [TxError; 4] = [TxError::Truncated, TxError::TooLong, TxError::BadDescriptor, TxError::BadKeep];
 
+/// How many of `errors` there are of each, in [`TX_ERRORS`] order.
+pub fn tx_histogram<'a>(errors: impl IntoIterator<Item = &'a TxError>) -> [u64; TX_ERRORS.len()] {
+    let mut counts = [0; TX_ERRORS.len()];
+    for e in errors {
+        counts[TX_ERRORS.iter().position(|x| x == e).expect("TX_ERRORS lists every error")] += 1;
+    }
+    counts
+}
+
 /// A block with the TX drop counters.
 pub trait TxPorts {
     /// The drop counters, in [`TX_ERRORS`] order.
@@ -50,6 +59,11 @@ pub struct TxDrops {
 }
 
 impl TxDrops {
+    /// `ends[f]`: the cycle frame `f`'s last beat went in (a recorded run).
+    pub fn from_ends(ends: &[u64]) -> Self {
+        TxDrops { last_beat_at: ends.iter().enumerate().map(|(f, c)| (*c, f)).collect(), ..Default::default() }
+    }
+
     /// Frame `frame`'s last beat went in at cycle `cycle`.
     pub fn frame_in(&mut self, cycle: u64, frame: usize) {
         self.last_beat_at.insert(cycle, frame);
@@ -62,15 +76,17 @@ impl TxDrops {
         for (i, err) in TX_ERRORS.into_iter().enumerate() {
             if counts[i] != self.last[i] {
                 anyhow::ensure!(counts[i] == self.last[i] + 1, "TX drop counter jumped");
-                let at = cycle.checked_sub(DROP_LATENCY as u64).and_then(|t| self.last_beat_at.get(&t).copied());
-                let Some(f) = at else {
-                    anyhow::bail!("a TX drop in cycle {cycle} with no frame ending {DROP_LATENCY} clocks before")
-                };
-                dropped.push((f, err));
+                dropped.push((self.frame_of(cycle)?, err));
             }
         }
         self.last = counts;
         Ok(dropped)
+    }
+
+    /// The frame a drop counter step seen after the edge of cycle `cycle` belongs to.
+    pub fn frame_of(&self, cycle: u64) -> anyhow::Result<usize> {
+        let at = cycle.checked_sub(DROP_LATENCY as u64).and_then(|t| self.last_beat_at.get(&t).copied());
+        at.ok_or_else(|| anyhow::anyhow!("a TX drop in cycle {cycle} with no frame ending {DROP_LATENCY} clocks before"))
     }
 
     /// The counters as last stepped.

@@ -4,6 +4,7 @@
 use rust_hdl::core::vcd_probe::VCDProbe;
 use rust_hdl::prelude::*;
 use std::io::Write;
+use std::path::Path;
 
 /// Simulated clock period in the VCDs (ps), that of the MAC clock.
 pub const PERIOD_PS: u64 = 6400;
@@ -13,6 +14,27 @@ pub const VCD_MAX_CYCLES: u64 = 20_000;
 /// The VCD time (ps) of cycle `cycle`: its start, or its middle (after the rising edge) if `high`.
 pub fn time_ps(cycle: u64, high: bool) -> u64 {
     cycle * PERIOD_PS + if high { PERIOD_PS / 2 } else { 0 }
+}
+
+/// `run` with the VCD file `path` open, if there is one, and flushed after; `gtkw` writes its
+/// GTKWave save file first.
+pub fn with_vcd_file<T>(
+    path: Option<&Path>,
+    gtkw: impl FnOnce(&Path) -> anyhow::Result<()>,
+    run: impl FnOnce(Option<&mut dyn Write>) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let mut file = match path {
+        Some(p) => {
+            gtkw(p)?;
+            Some(std::io::BufWriter::new(std::fs::File::create(p)?))
+        }
+        None => None,
+    };
+    let out = run(file.as_mut().map(|w| w as &mut dyn Write))?;
+    if let Some(mut w) = file {
+        w.flush()?;
+    }
+    Ok(out)
 }
 
 /// rust-hdl's VCD of every signal of a block, for the first [`VCD_MAX_CYCLES`] cycles; a no-op
