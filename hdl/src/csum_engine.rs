@@ -215,13 +215,13 @@ pub struct CsumEngine<const W: usize, const K: usize, const N: usize> {
 }
 
 /// 64-bit datapath (10 Gb/s at 156.25 MHz).
-pub type CsumEngine64 = CsumEngine<64, 8, 4>;
+pub type CsumEngine64 = at_width!(CsumEngine, w64; W, K, N);
 /// 128-bit datapath.
-pub type CsumEngine128 = CsumEngine<128, 16, 8>;
+pub type CsumEngine128 = at_width!(CsumEngine, w128; W, K, N);
 /// 256-bit datapath.
-pub type CsumEngine256 = CsumEngine<256, 32, 16>;
+pub type CsumEngine256 = at_width!(CsumEngine, w256; W, K, N);
 /// 512-bit datapath.
-pub type CsumEngine512 = CsumEngine<512, 64, 32>;
+pub type CsumEngine512 = at_width!(CsumEngine, w512; W, K, N);
 
 impl<const W: usize, const K: usize, const N: usize> CsumEngine<W, K, N> {
     /// Clock edges from a packet's last beat to its `sum_valid` ([`latency`]`(W)`).

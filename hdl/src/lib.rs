@@ -11,8 +11,11 @@
 //!   [`reg_slice`], [`axis_slice`], [`dist_ram`], [`sdp_ram`], [`lane_sum`], [`oc_fold`].
 //! * [`axil_regs`]: the AXI4-Lite control registers (configuration and counters), with the
 //!   register map declared once; not yet in the NIC top.
+//! * [`width`]: the built datapath widths and the block parameters of each.
 //! * [`nic_top`]: the NIC top (TX + RX paths, configuration, drop counters), exported as Verilog.
 
+#[macro_use]
+pub mod width;
 pub mod axil_regs;
 pub mod axis_slice;
 pub mod csum_engine;

@@ -69,13 +69,13 @@ pub struct RcoNic<
 }
 
 /// 64 bits, jumbo frames (the parameters of [`crate::nic_top::NicTop64`]).
-pub type RcoNic64 = RcoNic<64, 8, 4, 12, 640, 11, 9, 16>;
+pub type RcoNic64 = at_width!(RcoNic, w64; W, K, N, TX_A, TX_HB, RX_AW, RX_AB, RX_Q);
 /// 128 bits, jumbo frames.
-pub type RcoNic128 = RcoNic<128, 16, 8, 11, 640, 10, 8, 16>;
+pub type RcoNic128 = at_width!(RcoNic, w128; W, K, N, TX_A, TX_HB, RX_AW, RX_AB, RX_Q);
 /// 256 bits, jumbo frames.
-pub type RcoNic256 = RcoNic<256, 32, 16, 10, 768, 9, 7, 32>;
+pub type RcoNic256 = at_width!(RcoNic, w256; W, K, N, TX_A, TX_HB, RX_AW, RX_AB, RX_Q);
 /// 64 bits, 1518-byte frames (testbenches: small buffers simulate fast).
-pub type RcoNic64Std = RcoNic<64, 8, 4, 9, 640, 8, 6, 16>;
+pub type RcoNic64Std = at_width!(RcoNic, w64; W, K, N, TX_A_STD, TX_HB, RX_AW_STD, RX_AB_STD, RX_Q);
 
 impl<
         const W: usize,

@@ -81,8 +81,9 @@ fn hdl_tools(width: usize, repeat: usize, iverilog: bool) {
 }
 
 fn main() {
-    rust_hdl::<64, 8, 4>();
-    rust_hdl::<256, 32, 16>();
+    for w in [64, 256] {
+        rco_hdl::with_width!(w, [64, 256], rust_hdl::<W, K, N>(), else unreachable!());
+    }
     hdl_tools(64, 20, true);
     hdl_tools(256, 20, false);
 }

@@ -19,7 +19,7 @@ use rco_golden::csum::{csum_fold, csum_partial, fold};
 use rco_golden::rng::SplitMix64;
 use rco_hdl::csum_engine::{latency, CsumEngine};
 use rco_hdl::stream::{lane_mask, packet_beats, tdata_from_lanes};
-use rust_hdl::core::vcd_probe::VCDProbe;
+use crate::tb::vcd::{with_vcd_file, Vcd};
 use rust_hdl::prelude::*;
 use std::io::Write;
 
@@ -137,37 +137,21 @@ pub fn schedule(
     }
 }
 
-/// Cycles of the VCD that a run writes at most (the waveform of a full run is gigabytes).
-pub const VCD_MAX_CYCLES: u64 = 20_000;
-/// Simulated time of one clock period in the VCD (ps): 156.25 MHz.
-const PERIOD_PS: u64 = 6400;
 
 /// Run the csum testbench at `opts.width`.
 pub fn run(opts: &SimOpts) -> anyhow::Result<SimSummary> {
-    match opts.width {
-        64 => run_w::<64, 8, 4>(opts),
-        128 => run_w::<128, 16, 8>(opts),
-        256 => run_w::<256, 32, 16>(opts),
-        512 => run_w::<512, 64, 32>(opts),
-        w => anyhow::bail!("sim --block csum: width {w} is not built (64, 128, 256 or 512)"),
-    }
+    with_width!(
+        opts.width,
+        run_w::<W, K, N>(opts),
+        else anyhow::bail!("sim --block csum: width {} is not built (64, 128, 256 or 512)", opts.width)
+    )
 }
 
 fn run_w<const W: usize, const K: usize, const N: usize>(
     opts: &SimOpts,
 ) -> anyhow::Result<SimSummary> {
     let sched = schedule(opts.seed, opts.packets, K, 9216, 0.05);
-    let mut vcd = match &opts.vcd {
-        Some(path) => {
-            write_gtkw(path, W)?;
-            Some(std::io::BufWriter::new(std::fs::File::create(path)?))
-        }
-        None => None,
-    };
-    let r = drive::<W, K, N>(&sched, vcd.as_mut().map(|w| w as &mut dyn Write), u64::MAX)?;
-    if let Some(mut w) = vcd {
-        w.flush()?;
-    }
+    let r = with_vcd_file(opts.vcd.as_deref(), |p| write_gtkw(p, W), |vcd| drive::<W, K, N>(&sched, vcd, u64::MAX))?;
     Ok(SimSummary {
         block: "csum".into(),
         packets: opts.packets,
@@ -212,7 +196,7 @@ pub fn drive<const W: usize, const K: usize, const N: usize>(
     uut.connect_all();
     rust_hdl::core::check_error::check_all(&uut)
         .map_err(|e| anyhow::anyhow!("csum engine check: {e:?}"))?;
-    let mut vcd = vcd_out.map(|w| write_vcd_dump(write_vcd_header(w, &uut), &uut));
+    let mut vcd = Vcd::new(vcd_out, &uut);
     let bound =
         (sched.cycles.len() as u64 + CsumEngine::<W, K, N>::LATENCY as u64 + 64).min(max_cycles);
     let mut res = DriveResult::default();
@@ -245,18 +229,14 @@ pub fn drive<const W: usize, const K: usize, const N: usize>(
                 res.accepted += 1;
             }
         }
-        if c < VCD_MAX_CYCLES {
-            vcd = vcd_step(vcd, c * PERIOD_PS, &uut)?;
-        }
+        vcd.sample(c, false, &uut)?;
         uut.clock.next = true.into();
         anyhow::ensure!(
             simulate(&mut uut, 100),
             "csum engine: no convergence in cycle {c}"
         );
         res.cycles = c + 1;
-        if c < VCD_MAX_CYCLES {
-            vcd = vcd_step(vcd, c * PERIOD_PS + PERIOD_PS / 2, &uut)?;
-        }
+        vcd.sample(c, true, &uut)?;
         // after this edge the outputs show cycle c + 1
         if uut.sum_valid.val() {
             res.pulses += 1;
@@ -299,21 +279,6 @@ pub fn drive<const W: usize, const K: usize, const N: usize>(
         );
     }
     Ok(res)
-}
-
-/// Write the changes at time `t` (ps) to the VCD, if there is one.
-fn vcd_step<'a, B: Block>(
-    vcd: Option<VCDProbe<&'a mut dyn Write>>,
-    t: u64,
-    uut: &B,
-) -> anyhow::Result<Option<VCDProbe<&'a mut dyn Write>>> {
-    Ok(match vcd {
-        Some(mut v) => {
-            v.timestamp(t)?;
-            Some(write_vcd_change(v, uut))
-        }
-        None => None,
-    })
 }
 
 /// GTKWave save file next to `vcd` (same stem, `.gtkw`) for the rust-hdl VCD.
@@ -377,31 +342,35 @@ mod tests {
         }
     }
 
+    fn drive_at(width: usize, s: &Schedule) -> anyhow::Result<DriveResult> {
+        with_width!(width, drive::<W, K, N>(s, None, u64::MAX), else unreachable!())
+    }
+
     #[test]
     fn w64_short_packets_match_golden() {
         let s = schedule(3, 120, 8, 200, 0.1);
-        let r = drive::<64, 8, 4>(&s, None, u64::MAX).unwrap();
+        let r = drive_at(64, &s).unwrap();
         assert_eq!((r.mismatches, r.pulses), (0, 120), "{:?}", r.notes);
     }
 
     #[test]
     fn w128_short_packets_match_golden() {
         let s = schedule(4, 80, 16, 300, 0.1);
-        let r = drive::<128, 16, 8>(&s, None, u64::MAX).unwrap();
+        let r = drive_at(128, &s).unwrap();
         assert_eq!((r.mismatches, r.pulses), (0, 80), "{:?}", r.notes);
     }
 
     #[test]
     fn w256_short_packets_match_golden() {
         let s = schedule(5, 60, 32, 400, 0.1);
-        let r = drive::<256, 32, 16>(&s, None, u64::MAX).unwrap();
+        let r = drive_at(256, &s).unwrap();
         assert_eq!((r.mismatches, r.pulses), (0, 60), "{:?}", r.notes);
     }
 
     #[test]
     fn w512_short_packets_match_golden() {
         let s = schedule(8, 40, 64, 600, 0.1);
-        let r = drive::<512, 64, 32>(&s, None, u64::MAX).unwrap();
+        let r = drive_at(512, &s).unwrap();
         assert_eq!((r.mismatches, r.pulses), (0, 40), "{:?}", r.notes);
     }
 
@@ -409,7 +378,7 @@ mod tests {
     fn a_wrong_expectation_is_caught() {
         let mut s = schedule(6, 10, 8, 100, 0.0);
         s.expect[3].sum ^= 1;
-        let r = drive::<64, 8, 4>(&s, None, u64::MAX).unwrap();
+        let r = drive_at(64, &s).unwrap();
         assert_eq!(r.mismatches, 1);
     }
 

@@ -1,6 +1,10 @@
 //! rco-sim: testbenches that drive rco-hdl blocks from golden vectors.
 //! This is where golden/ and hdl/ meet; neither imports the other.
 
+// `with_width!` in every module
+#[macro_use]
+extern crate rco_hdl;
+
 pub mod bench;
 pub mod csum_cosim;
 pub mod csum_tb;
@@ -12,6 +16,7 @@ pub mod rx_decide_tb;
 pub mod rx_model;
 pub mod rx_tb;
 pub mod sized;
+pub mod tb;
 pub mod tx_cosim;
 #[cfg(test)]
 mod tx_finish_tb;

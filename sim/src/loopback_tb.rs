@@ -23,7 +23,12 @@
 //! the traffic.
 
 use crate::port_vcd::PortVcd;
-use crate::tx_model::set_desc;
+use crate::tb::axis::{AxisDriver, AxisMonitor};
+use crate::tb::desc::set_desc;
+use crate::tb::rx_ports::RxPorts;
+use crate::tb::tx_drops::{tx_histogram, TxDrops, TxPorts};
+pub use crate::tb::tx_drops::TX_ERRORS;
+use crate::tb::vcd::{time_ps, with_vcd_file, VCD_MAX_CYCLES};
 use crate::{SimOpts, SimSummary};
 use rco_golden::rng::SplitMix64;
 use rco_golden::rx::rx_decap;
@@ -32,25 +37,22 @@ use rco_golden::types::{DropReason, RxConfig, RxMeta, TxDescriptor, TxError};
 use rco_golden::vectors::{gen_descriptor, gen_host_frame};
 use rco_hdl::nic_top::{NicTop, MAX_OUTER_HEADER};
 use rco_hdl::rx::{RxTop, NUM_DROP_REASONS};
-use rco_hdl::stream::{lane_mask, lanes_of, tdata_from_lanes, AxisSink, AxisSource};
-/// Re-exported for callers of [`rx_raw_beats`] (crates without an rco-hdl dependency).
+use rco_hdl::stream::{AxisSink, AxisSource};
+/// Re-exported for the integration tests that build beats (crates without an rco-hdl dependency).
 pub use rco_hdl::stream::{packet_beats, Beat};
 use rco_hdl::tx::desc::TxDescSink;
-use rco_hdl::tx::ingress::DROP_LATENCY;
 use rust_hdl::prelude::*;
 use std::io::Write;
 
 /// Cycles without any handshake (descriptor, TX input, TX->RX wire, RX output, a drop)
 /// while work is outstanding that count as a deadlock.
 pub const STALL_LIMIT: u64 = 20_000;
-/// Cycles of the VCD a run writes at most.
-pub const VCD_MAX_CYCLES: u64 = 20_000;
-/// Simulated clock period in the VCD (ps): 156.25 MHz.
-pub const PERIOD_PS: u64 = 6400;
 /// Width of the NIC's `rx_drop_reason` code.
 const DROP_REASON_BITS: usize = 4;
 /// Clock edges before the first packet: the NIC's configuration registers take two.
 pub const WARM_UP: u64 = 2;
+/// Clock edges after the last outcome before the counters are read.
+const SETTLE: u64 = 4;
 /// Largest host payload the traffic generator makes (an inner frame fits a 1500 MTU).
 pub const MAX_PAYLOAD: usize = 1400;
 
@@ -77,6 +79,18 @@ impl<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: 
             m_axis: Default::default(),
             nic: NicTop::new(max_frame),
         }
+    }
+
+    /// The NIC's configuration inputs: RX as `cfg`, TX honouring the descriptors' RCO
+    /// requests if `rco_tx`; TX waits for RX (AXI back-pressure), so the loop drops nothing
+    /// for room.
+    pub fn configure(&mut self, cfg: &RxConfig, rco_tx: bool) {
+        self.nic.cfg_rco_tx.next = rco_tx;
+        self.nic.cfg_rco_rx.next = cfg.remcsum_rx;
+        self.nic.cfg_nopartial.next = cfg.nopartial;
+        self.nic.cfg_vxlan_port.next = (cfg.port as u64).into();
+        self.nic.cfg_udp6_zero_csum_rx.next = cfg.udp_zero_csum6_rx;
+        self.nic.cfg_rx_backpressure.next = true;
     }
 }
 
@@ -147,9 +161,6 @@ pub struct LoopRun {
     pub wire_seen: bool,
 }
 
-/// The TX drop counters' errors, in the order `tx_counters` holds them.
-pub const TX_ERRORS: [TxError; 4] = [TxError::Truncated, TxError::TooLong, TxError::BadDescriptor, TxError::BadKeep];
-
 /// Stimulus options.
 #[derive(Clone, Debug)]
 pub struct LoopDrive {
@@ -159,6 +170,9 @@ pub struct LoopDrive {
     pub idle: f64,
     pub seed: u64,
     pub cfg: RxConfig,
+    /// `cfg_rco_tx`: TX honours the descriptors' RCO requests (without it, a descriptor's
+    /// `rco` is as if clear).
+    pub rco_tx: bool,
     /// Cycles of VCD to write at most.
     pub vcd_cycles: u64,
     /// Blocks deep the VCD goes: 2 is the NIC top's ports (and the testbench wrapper's),
@@ -178,6 +192,7 @@ impl Default for LoopDrive {
             idle: 0.0,
             seed: 1,
             cfg: loopback_config(),
+            rco_tx: true,
             vcd_cycles: VCD_MAX_CYCLES,
             vcd_depth: 2,
             progress: false,
@@ -205,17 +220,22 @@ pub fn run_width(
     drive: &LoopDrive,
     vcd: Option<&mut dyn Write>,
 ) -> anyhow::Result<LoopRun> {
-    match width {
-        64 => run_loop::<64, 8, 4, 12, 640, 11, 9, 16>(cases, drive, vcd),
-        128 => run_loop::<128, 16, 8, 11, 640, 10, 8, 16>(cases, drive, vcd),
-        256 => run_loop::<256, 32, 16, 10, 768, 9, 7, 32>(cases, drive, vcd),
-        w => anyhow::bail!("loopback: width {w} is not built (64, 128 or 256)"),
-    }
+    anyhow::ensure!(cases.iter().all(|(f, _)| !f.is_empty()), "loopback: empty host frame");
+    with_width!(
+        width,
+        [64, 128, 256],
+        {
+            let cases: Vec<(Vec<Beat>, TxDescriptor)> = cases.iter().map(|(f, d)| (packet_beats(f, K), d.clone())).collect();
+            run_loop::<W, K, N, TX_A, TX_HB, RX_AW, RX_AB, RX_Q>(&cases, drive, vcd)
+        },
+        else anyhow::bail!("loopback: width {width} is not built (64, 128 or 256)")
+    )
 }
 
-/// Run `cases` through a fresh [`Loopback`] with RX configuration `drive.cfg`.
+/// Run `cases` (host frames as beats, any `tkeep`) through a fresh [`Loopback`] with RX
+/// configuration `drive.cfg`.
 pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: usize, const RA: usize, const RB: usize, const RQ: usize>(
-    cases: &[(Vec<u8>, TxDescriptor)],
+    cases: &[(Vec<Beat>, TxDescriptor)],
     drive: &LoopDrive,
     vcd_out: Option<&mut dyn Write>,
 ) -> anyhow::Result<LoopRun> {
@@ -226,7 +246,7 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
         "loopback: max_frame {} + outer header > RX ring {cap} bytes",
         cfg.max_frame
     );
-    anyhow::ensure!(cases.iter().all(|(f, _)| !f.is_empty()), "loopback: empty host frame");
+    anyhow::ensure!(cases.iter().all(|(b, _)| !b.is_empty() && b.iter().all(|x| x.data.len() == K)), "loopback: beats of {K} lanes");
     // on the heap: the wide NICs are larger than a test thread's stack
     let mut uut = Box::new(Loopback::<W, K, N, TA, HB, RA, RB, RQ>::new(cfg.max_frame));
     uut.connect_all();
@@ -237,35 +257,25 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
     let mut rng = SplitMix64::new(drive.seed ^ 0x4C6F_6F70);
     let p = drive.backpressure;
 
-    // the configuration is static for the whole run; TX honours each descriptor's rco
-    uut.nic.cfg_rco_tx.next = true;
-    uut.nic.cfg_rco_rx.next = cfg.remcsum_rx;
-    uut.nic.cfg_nopartial.next = cfg.nopartial;
-    uut.nic.cfg_vxlan_port.next = (cfg.port as u64).into();
-    uut.nic.cfg_udp6_zero_csum_rx.next = cfg.udp_zero_csum6_rx;
-    // TX waits for RX (AXI back-pressure): the loop drops nothing for room
-    uut.nic.cfg_rx_backpressure.next = true;
+    // the configuration is static for the whole run
+    uut.configure(cfg, drive.rco_tx);
 
-    let beats: Vec<Vec<Beat>> = cases.iter().map(|(f, _)| packet_beats(f, K)).collect();
-    let total_in: u64 = beats.iter().map(|b| b.len() as u64).sum();
+    let total_in: u64 = cases.iter().map(|(b, _)| b.len() as u64).sum();
     // generous: both ends slowed by their probabilities (a stuck end is caught as a stall)
     let slow = (2.0 / ((1.0 - p) * (1.0 - drive.idle)).max(0.01)).ceil() as u64;
     let bound = WARM_UP + 10 * STALL_LIMIT + (80 * cases.len() as u64 + 4 * total_in).saturating_mul(slow);
     let n = cases.len();
-    let (mut di, mut fi, mut bi) = (0usize, 0usize, 0usize); // next descriptor, frame, beat
+    let mut di = 0usize; // next descriptor
+    let mut host = AxisDriver::new(cases.iter().map(|(b, _)| b.clone()).collect());
+    let (mut wire, mut out) = (AxisMonitor::default(), AxisMonitor::default());
+    let mut tx_drops = TxDrops::default();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
     let mut done = 0usize;
-    let mut frame_buf: Vec<u8> = Vec::new();
-    let mut wire_buf: Vec<u8> = Vec::new();
-    let mut tx_last = [0u64; TX_ERRORS.len()];
-    // cycle of each frame's last TX input beat -> the frame
-    let mut last_beat_at: std::collections::HashMap<u64, usize> = Default::default();
     let mut run = LoopRun { in_cycles: vec![0; n], out_cycles: vec![0; n], wire_seen: true, ..Default::default() };
     let vcd_cycles = if vcd.is_some() { drive.vcd_cycles } else { 0 };
     let mut next_report = 0u64;
     let mut last_progress = 0u64;
     let mut idle_now = false;
-    let zero = tdata_from_lanes::<W>(&vec![0u8; K]);
     let mut c = 0u64;
     while done < n && c < drive.stop_at {
         anyhow::ensure!(c < bound, "loopback: cycle bound {bound} reached with {done} of {n} cases done");
@@ -279,105 +289,60 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
         if di < n {
             set_desc(&mut uut.desc, &cases[di].1);
         }
-        let offer = live && fi < n && !idle_now;
-        uut.s_axis.tvalid.next = offer;
-        if fi < n {
-            let b = &beats[fi][bi];
-            uut.s_axis.tdata.next = tdata_from_lanes::<W>(&b.data);
-            uut.s_axis.tkeep.next = b.keep.into();
-            uut.s_axis.tlast.next = b.last;
-        } else {
-            uut.s_axis.tdata.next = zero;
-            uut.s_axis.tkeep.next = 0.into();
-            uut.s_axis.tlast.next = false;
-        }
-        uut.s_axis.tuser.next = false;
+        host.drive(&mut uut.s_axis, live && !idle_now);
         let ready = !(p > 0.0 && rng.chance(p));
         uut.m_axis.tready.next = ready;
         anyhow::ensure!(simulate(&mut *uut, 400), "loopback: no convergence in cycle {c}");
 
         // handshakes before the edge
         let desc_fire = live && di < n && uut.desc.ready.val();
-        let in_fire = offer && uut.s_axis.tready.val();
-        let wire_fire = uut.nic.tx_m_axis.tvalid.val() && uut.nic.rx_s_axis.tready.val();
-        if wire_fire {
-            let lanes = lanes_of::<W>(&uut.nic.tx_m_axis.tdata.val());
-            let keep = uut.nic.tx_m_axis.tkeep.val().to_u64() & lane_mask(K);
-            wire_buf.extend(lanes.iter().enumerate().filter(|(i, _)| keep >> i & 1 == 1).map(|(_, b)| *b));
-            if uut.nic.tx_m_axis.tlast.val() {
-                run.wire.push((c, std::mem::take(&mut wire_buf)));
-            }
+        let taken = host.take(&uut.s_axis);
+        let on_wire = wire.sample(&uut.nic.tx_m_axis, uut.nic.rx_s_axis.tready.val()).map_err(|e| anyhow::anyhow!("loopback: TX {e} at cycle {c}"))?;
+        if let Some(f) = on_wire.frame {
+            run.wire.push((c, f));
         }
-        let out_fire = uut.m_axis.tvalid.val() && ready;
+        let seen = out.sample(&uut.m_axis, ready).map_err(|e| anyhow::anyhow!("loopback: RX {e} at cycle {c}"))?;
         let mut rx_results: Vec<Result<(Vec<u8>, RxMeta), DropReason>> = Vec::new();
-        if out_fire {
-            let lanes = lanes_of::<W>(&uut.m_axis.tdata.val());
-            let keep = uut.m_axis.tkeep.val().to_u64() & lane_mask(K);
-            frame_buf.extend(lanes.iter().enumerate().filter(|(i, _)| keep >> i & 1 == 1).map(|(_, b)| *b));
-            run.out_beats += 1;
-            if uut.m_axis.tlast.val() {
-                let meta = rx_meta(&uut.nic);
-                rx_results.push(Ok((std::mem::take(&mut frame_buf), meta)));
-            }
+        if let Some(f) = seen.frame {
+            rx_results.push(Ok((f, uut.nic.rx_meta())));
         }
-        let drop_fire = uut.nic.rx_drop_valid.val();
-        if drop_fire {
-            let code = uut.nic.rx_drop_reason.val().to_u64() as usize;
-            anyhow::ensure!(code < NUM_DROP_REASONS, "loopback: RX drop code {code}");
-            rx_results.push(Err(DropReason::ALL[code]));
-        }
-        run.wire_beats += wire_fire as u64;
+        let drop = uut.nic.rx_drop().map_err(|e| anyhow::anyhow!("loopback: {e}"))?;
+        rx_results.extend(drop.map(Err));
+        run.wire_beats += on_wire.fired as u64;
+        run.out_beats += seen.fired as u64;
         if c < vcd_cycles {
             if let Some(v) = vcd.as_mut() {
-                v.sample(c * PERIOD_PS, &*uut)?;
+                v.sample(time_ps(c, false), &*uut)?;
             }
         }
         uut.clock.next = true.into();
         anyhow::ensure!(simulate(&mut *uut, 400), "loopback: no convergence in cycle {c}");
         if c < vcd_cycles {
             if let Some(v) = vcd.as_mut() {
-                v.sample(c * PERIOD_PS + PERIOD_PS / 2, &*uut)?;
+                v.sample(time_ps(c, true), &*uut)?;
             }
         }
         c += 1;
         if desc_fire {
             di += 1;
         }
-        if in_fire {
-            if bi == 0 {
-                run.in_cycles[fi] = c - 1;
+        if let Some(t) = taken {
+            if t.first {
+                run.in_cycles[t.frame] = c - 1;
             }
-            bi += 1;
-            if bi == beats[fi].len() {
-                last_beat_at.insert(c - 1, fi);
-                fi += 1;
-                bi = 0;
+            if t.last {
+                tx_drops.frame_in(c - 1, t.frame);
             }
         }
         idle_now = drive.idle > 0.0 && rng.chance(drive.idle);
-        // a TX drop counter steps DROP_LATENCY clocks after the dropped frame's last beat
-        let tx_now = [
-            uut.nic.tx_drop_truncated.val().to_u64(),
-            uut.nic.tx_drop_too_long.val().to_u64(),
-            uut.nic.tx_drop_bad_desc.val().to_u64(),
-            uut.nic.tx_drop_bad_keep.val().to_u64(),
-        ];
-        let mut tx_drop = false;
-        for (i, err) in TX_ERRORS.into_iter().enumerate() {
-            if tx_now[i] != tx_last[i] {
-                anyhow::ensure!(tx_now[i] == tx_last[i] + 1, "loopback: TX drop counter jumped");
-                let at = (c - 1).checked_sub(DROP_LATENCY as u64).and_then(|t| last_beat_at.get(&t).copied());
-                let Some(f) = at else {
-                    anyhow::bail!("loopback: a TX drop in cycle {} with no frame ending {DROP_LATENCY} clocks before", c - 1)
-                };
-                anyhow::ensure!(outcomes[f].is_none(), "loopback: two outcomes for case {f}");
-                outcomes[f] = Some(Outcome::Tx(err));
-                run.out_cycles[f] = c - 1;
-                done += 1;
-                tx_drop = true;
-            }
+        let dropped = tx_drops.step(c - 1, uut.nic.tx_drop_counts()).map_err(|e| anyhow::anyhow!("loopback: {e}"))?;
+        let tx_drop = !dropped.is_empty();
+        for (f, err) in dropped {
+            anyhow::ensure!(outcomes[f].is_none(), "loopback: two outcomes for case {f}");
+            outcomes[f] = Some(Outcome::Tx(err));
+            run.out_cycles[f] = c - 1;
+            done += 1;
         }
-        tx_last = tx_now;
         // RX results belong, in order, to the cases TX did not drop (a TX drop is counted
         // in ingress, before any later packet can reach RX)
         for r in rx_results {
@@ -391,13 +356,14 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
                 _ => anyhow::bail!("loopback: an RX result that no sent packet explains at cycle {c}"),
             }
         }
-        if desc_fire || in_fire || wire_fire || out_fire || drop_fire || tx_drop {
+        if desc_fire || taken.is_some() || on_wire.fired || seen.fired || drop.is_some() || tx_drop {
             last_progress = c;
         }
         anyhow::ensure!(
             c - last_progress < STALL_LIMIT,
             "loopback deadlock: no handshake for {STALL_LIMIT} cycles at cycle {c} \
-             ({di} descriptors, {fi} frames into TX, {done} of {n} cases out)"
+             ({di} descriptors, {} frames into TX, {done} of {n} cases out)",
+            host.frames_in()
         );
     }
     if drive.progress {
@@ -414,44 +380,22 @@ pub fn run_loop<const W: usize, const K: usize, const N: usize, const TA: usize,
         return Ok(run);
     }
     run.outcomes = outcomes.into_iter().map(|o| o.expect("done == n")).collect();
-    run.rx_counters = (0..NUM_DROP_REASONS).map(|i| uut.nic.rx_drop_count[i].val().to_u64()).collect();
-    run.tx_counters = tx_last;
+    // an RX drop counter steps a few clocks after its drop event, which may be the last
+    // outcome: the counters are read after the NIC has settled (not counted in `cycles`)
+    for _ in 0..SETTLE {
+        uut.clock.next = false.into();
+        anyhow::ensure!(simulate(&mut *uut, 400), "loopback: no convergence while settling");
+        uut.clock.next = true.into();
+        anyhow::ensure!(simulate(&mut *uut, 400), "loopback: no convergence while settling");
+    }
+    run.rx_counters = uut.nic.rx_counters();
+    run.tx_counters = uut.nic.tx_drop_counts();
     run.tx_frames_out = uut.nic.tx_frames_out.val().to_u64();
     Ok(run)
 }
 
 /// One RX result: inner frame + metadata, or a drop reason.
 pub type RxOut = Result<(Vec<u8>, RxMeta), DropReason>;
-
-/// The RX metadata on `nic`'s ports (valid with `rx_m_axis`'s tlast beat).
-fn rx_meta<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: usize, const RA: usize, const RB: usize, const RQ: usize>(
-    r: &NicTop<W, K, N, TA, HB, RA, RB, RQ>,
-) -> RxMeta {
-    RxMeta {
-        vni: r.rx_vni.val().to_u64() as u32,
-        rco: r.rx_rco.val(),
-        rco_applied: r.rx_rco_applied.val(),
-        csum_start: r.rx_csum_start.val().to_u64() as u16,
-        csum_offset: r.rx_csum_offset.val().to_u64() as u16,
-        csum_complete: r.rx_csum_complete.val().to_u64() as u16,
-        outer_csum_ok: r.rx_outer_csum_ok.val(),
-    }
-}
-
-/// Drive the RX alone with explicit beats (any `tkeep`, e.g. holes, which frames as bytes
-/// cannot express) under one configuration, `m_axis.tready` low with probability
-/// `backpressure`. Returns the results in order and the per-reason counters.
-pub fn rx_raw_beats(
-    packets: &[Vec<Beat>],
-    cfg: &RxConfig,
-    width: usize,
-    backpressure: f64,
-    seed: u64,
-) -> anyhow::Result<(Vec<RxOut>, Vec<u64>)> {
-    let jobs: Vec<_> = packets.iter().map(|b| (b.clone(), cfg.clone())).collect();
-    let run = crate::rx_model::run_beats(&jobs, width, &crate::rx_model::Drive { backpressure, seed, mac: false }, None)?;
-    Ok((run.results, run.counters))
-}
 
 /// RFC 1071 (section 4.1) folded sum of big-endian 16-bit words, written here so that the
 /// loopback check does not lean on golden's checksum code.
@@ -545,8 +489,7 @@ pub struct Checked {
 /// check applies in nopartial mode (RX then patches the checksum itself).
 pub fn check_detail(cases: &[(Vec<u8>, TxDescriptor)], run: &LoopRun, cfg: &RxConfig) -> Checked {
     let mut out = Checked::default();
-    let mut want_counts = vec![0u64; NUM_DROP_REASONS];
-    let mut want_tx = [0u64; TX_ERRORS.len()];
+    let mut wants = Vec::new();
     let mut want_frames_out = 0u64;
     let mut wire = run.wire.iter();
     let report = |what: &str, i: usize, why: String, desc: &TxDescriptor| {
@@ -555,11 +498,7 @@ pub fn check_detail(cases: &[(Vec<u8>, TxDescriptor)], run: &LoopRun, cfg: &RxCo
     let mut reported = 0;
     for (i, ((host, desc), got)) in cases.iter().zip(&run.outcomes).enumerate() {
         let (want_wire, want) = golden_wire_and_outcome(host, desc, cfg);
-        match &want {
-            Outcome::Rx(Err(r)) => want_counts[r.code()] += 1,
-            Outcome::Tx(e) => want_tx[TX_ERRORS.iter().position(|x| x == e).unwrap()] += 1,
-            _ => {}
-        }
+        wants.push(want.clone());
         want_frames_out += want_wire.is_some() as u64;
         match &want {
             Outcome::Rx(Ok((f, m))) => {
@@ -611,6 +550,7 @@ pub fn check_detail(cases: &[(Vec<u8>, TxDescriptor)], run: &LoopRun, cfg: &RxCo
         out.hw += 1;
         eprintln!("loopback: more frames on the wire than cases TX passed");
     }
+    let (want_counts, want_tx) = drop_counts(&wants);
     if run.rx_counters != want_counts || run.tx_counters != want_tx || (run.wire_seen && run.tx_frames_out != want_frames_out) {
         out.hw += 1;
         eprintln!(
@@ -620,6 +560,19 @@ pub fn check_detail(cases: &[(Vec<u8>, TxDescriptor)], run: &LoopRun, cfg: &RxCo
         );
     }
     out
+}
+
+/// What the RX per-reason and the TX drop counters count for `outcomes`.
+pub fn drop_counts(outcomes: &[Outcome]) -> (Vec<u64>, [u64; TX_ERRORS.len()]) {
+    let rx = outcomes.iter().filter_map(|o| match o {
+        Outcome::Rx(Err(r)) => Some(r),
+        _ => None,
+    });
+    let tx = outcomes.iter().filter_map(|o| match o {
+        Outcome::Tx(e) => Some(e),
+        _ => None,
+    });
+    (DropReason::histogram(rx).to_vec(), tx_histogram(tx))
 }
 
 fn brief(o: &Outcome) -> String {
@@ -650,20 +603,10 @@ pub fn run_with(opts: &SimOpts, engine: crate::Engine) -> anyhow::Result<SimSumm
         None => (traffic(opts.seed, opts.packets), opts.backpressure),
     };
     let drive = LoopDrive { backpressure: opts.backpressure, idle, seed: opts.seed, ..LoopDrive::default() };
-    let mut vcd_file = match &opts.vcd {
-        Some(path) => {
-            write_gtkw(path, opts.width)?;
-            Some(std::io::BufWriter::new(std::fs::File::create(path)?))
-        }
-        None => None,
-    };
-    let run = match engine {
-        crate::Engine::RustHdl => run_width(&cases, opts.width, &drive, vcd_file.as_mut().map(|w| w as &mut dyn Write))?,
-        crate::Engine::Verilator => crate::vl_model::loop_run(&cases, opts.width, &drive)?,
-    };
-    if let Some(mut w) = vcd_file {
-        w.flush()?;
-    }
+    let run = with_vcd_file(opts.vcd.as_deref(), |p| write_gtkw(p, opts.width), |vcd| match engine {
+        crate::Engine::RustHdl => run_width(&cases, opts.width, &drive, vcd),
+        crate::Engine::Verilator => crate::vl_model::loop_run(&cases, opts.width, &drive),
+    })?;
     let mismatches = check(&cases, &run, &drive.cfg);
     eprintln!("loopback drops by class: {}", drops_by_class(&run));
     Ok(SimSummary {
@@ -743,6 +686,8 @@ pub fn nic_gtkw(vcd: &str, w: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rco_hdl::nic_top::MAX_FRAME_STD;
+    use rco_hdl::stream::tdata_from_lanes;
 
     #[test]
     fn rfc1071_checker_sees_a_wrong_checksum() {
@@ -804,34 +749,27 @@ mod tests {
     /// and the wire frames are golden's. The last epoch runs to the end, and the counters
     /// then equal golden's counts over its cases only. Returns an error on the first fault.
     fn run_with_resets(cases: &[(Vec<u8>, TxDescriptor)], seed: u64, backpressure: f64, n_resets: usize) -> Result<ResetRun, String> {
-        const W: usize = 64;
-        const K: usize = 8;
+        use rco_hdl::width::w64::*;
         let cfg = loopback_config();
-        let mut uut = Box::new(Loopback::<64, 8, 4, 12, 640, 11, 9, 16>::new(cfg.max_frame));
+        let mut uut = Box::new(Loopback::<W, K, N, TX_A, TX_HB, RX_AW, RX_AB, RX_Q>::new(cfg.max_frame));
         uut.connect_all();
-        uut.nic.cfg_rco_tx.next = true;
-        uut.nic.cfg_rco_rx.next = cfg.remcsum_rx;
-        uut.nic.cfg_nopartial.next = cfg.nopartial;
-        uut.nic.cfg_vxlan_port.next = (cfg.port as u64).into();
-        uut.nic.cfg_udp6_zero_csum_rx.next = cfg.udp_zero_csum6_rx;
-        uut.nic.cfg_rx_backpressure.next = true;
+        uut.configure(&cfg, true);
         let cases: Vec<(Vec<u8>, TxDescriptor)> = cases
             .iter()
             .enumerate()
             .map(|(i, (f, d))| (f.clone(), TxDescriptor { vni: tag_vni(i, d.vni), ..d.clone() }))
             .collect();
         let golden: Vec<(Option<Vec<u8>>, Outcome)> = cases.iter().map(|(f, d)| golden_wire_and_outcome(f, d, &cfg)).collect();
-        let beats: Vec<Vec<Beat>> = cases.iter().map(|(f, _)| packet_beats(f, K)).collect();
         let n = cases.len();
         let mut rng = SplitMix64::new(seed);
-        let (mut di, mut fi, mut bi) = (0usize, 0usize, 0usize);
+        let mut di = 0usize;
+        let mut host = AxisDriver::new(cases.iter().map(|(f, _)| packet_beats(f, K)).collect());
         // the current epoch: its first case, outcomes and wire frames seen in it
         let mut first = 0usize;
         let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
         let mut wire: Vec<Vec<u8>> = vec![];
-        let (mut frame_buf, mut wire_buf) = (Vec::new(), Vec::new());
-        let mut tx_last = [0u64; TX_ERRORS.len()];
-        let mut last_beat_at: std::collections::HashMap<u64, usize> = Default::default();
+        let (mut wire_mon, mut out_mon) = (AxisMonitor::default(), AxisMonitor::default());
+        let mut tx_drops = TxDrops::default();
         let mut run = ResetRun { resets: vec![], last_epoch: 0, checked: 0 };
         // the next reset: its aim, the clock from which it may fire; clocks of rst left
         let mut next_at = rng.range(200, 1500);
@@ -863,31 +801,32 @@ mod tests {
         let mut c = 0u64;
         loop {
             if c > 2_000_000 {
-                return Err(format!("cycle bound: {fi} of {n} frames in, epoch from {first}"));
+                return Err(format!("cycle bound: {} of {n} frames in, epoch from {first}", host.frames_in()));
             }
             uut.clock.next = false.into();
+            // the next case not yet begun
+            let next = di.max(host.frames_in() + host.mid_frame() as usize);
             let in_reset = rst_left > 0
-                || (run.resets.len() < n_resets && c >= next_at && n - fi > 40 && {
+                || (run.resets.len() < n_resets && c >= next_at && n - host.frames_in() > 40 && {
                     let aim = AIMS[run.resets.len() % AIMS.len()];
                     let hit = match aim {
-                        Aim::HostMidFrame => bi > 0,
-                        Aim::WireMidFrame => !wire_buf.is_empty(),
-                        Aim::RxOutMidFrame => !frame_buf.is_empty(),
+                        Aim::HostMidFrame => host.mid_frame(),
+                        Aim::WireMidFrame => wire_mon.mid_frame(),
+                        Aim::RxOutMidFrame => out_mon.mid_frame(),
                         Aim::InputStalled => stalled,
                         Aim::Any => true,
                     };
                     if hit {
                         // the epoch ends: check it, abandon what it began, restart at a frame boundary
-                        run.checked += check_epoch(first, di.max(fi + (bi > 0) as usize), &outcomes, &wire, false)?;
+                        run.checked += check_epoch(first, next, &outcomes, &wire, false)?;
                         rst_left = rng.range(1, 3);
                         run.resets.push((c, aim, rst_left));
-                        let next = di.max(fi + (bi > 0) as usize);
-                        (first, di, fi, bi) = (next, next, next, 0);
+                        (first, di) = (next, next);
+                        host.restart_at(next);
                         wire.clear();
-                        frame_buf.clear();
-                        wire_buf.clear();
-                        last_beat_at.clear();
-                        tx_last = [0; TX_ERRORS.len()];
+                        wire_mon = AxisMonitor::default();
+                        out_mon = AxisMonitor::default();
+                        tx_drops = TxDrops::default();
                         next_at = c + rng.range(200, 1500);
                     }
                     hit
@@ -919,53 +858,28 @@ mod tests {
             if di < n {
                 set_desc(&mut uut.desc, &cases[di].1);
             }
-            let offer = fi < n;
-            uut.s_axis.tvalid.next = offer;
-            if offer {
-                let b = &beats[fi][bi];
-                uut.s_axis.tdata.next = tdata_from_lanes::<W>(&b.data);
-                uut.s_axis.tkeep.next = b.keep.into();
-                uut.s_axis.tlast.next = b.last;
-            }
-            uut.s_axis.tuser.next = false;
+            let offered = host.drive(&mut uut.s_axis, true);
             let ready = !rng.chance(backpressure);
             uut.m_axis.tready.next = ready;
             if !simulate(&mut *uut, 400) {
                 return Err(format!("no convergence in cycle {c}"));
             }
             let desc_fire = di < n && uut.desc.ready.val();
-            let in_fire = offer && uut.s_axis.tready.val();
-            stalled = offer && !in_fire;
-            if uut.nic.tx_m_axis.tvalid.val() && uut.nic.rx_s_axis.tready.val() {
-                let lanes = lanes_of::<W>(&uut.nic.tx_m_axis.tdata.val());
-                let keep = uut.nic.tx_m_axis.tkeep.val().to_u64() & lane_mask(K);
-                wire_buf.extend((0..K).filter(|i| keep >> i & 1 == 1).map(|i| lanes[i]));
-                if uut.nic.tx_m_axis.tlast.val() {
-                    wire.push(std::mem::take(&mut wire_buf));
-                }
-            }
+            let taken = host.take(&uut.s_axis);
+            stalled = offered && taken.is_none();
+            let on_wire = wire_mon.sample(&uut.nic.tx_m_axis, uut.nic.rx_s_axis.tready.val()).map_err(|e| format!("cycle {c}: TX {e}"))?;
+            wire.extend(on_wire.frame);
             let mut rx_results = vec![];
-            if uut.m_axis.tvalid.val() && ready {
-                let lanes = lanes_of::<W>(&uut.m_axis.tdata.val());
-                let keep = uut.m_axis.tkeep.val().to_u64() & lane_mask(K);
-                frame_buf.extend((0..K).filter(|i| keep >> i & 1 == 1).map(|i| lanes[i]));
-                if uut.m_axis.tlast.val() {
-                    let meta = rx_meta(&uut.nic);
-                    // the tag: a frame of this epoch's cases, none begun before the reset
-                    let tag = (meta.vni >> 8) as usize;
-                    if tag == 0 || tag - 1 < first || tag - 1 >= di {
-                        return Err(format!("cycle {c}: delivered a frame tagged case {} outside this epoch (cases {first}..{di})", tag as i64 - 1));
-                    }
-                    rx_results.push(Ok((std::mem::take(&mut frame_buf), meta)));
+            if let Some(f) = out_mon.sample(&uut.m_axis, ready).map_err(|e| format!("cycle {c}: RX {e}"))?.frame {
+                let meta = uut.nic.rx_meta();
+                // the tag: a frame of this epoch's cases, none begun before the reset
+                let tag = (meta.vni >> 8) as usize;
+                if tag == 0 || tag - 1 < first || tag - 1 >= di {
+                    return Err(format!("cycle {c}: delivered a frame tagged case {} outside this epoch (cases {first}..{di})", tag as i64 - 1));
                 }
+                rx_results.push(Ok((f, meta)));
             }
-            if uut.nic.rx_drop_valid.val() {
-                let code = uut.nic.rx_drop_reason.val().to_u64() as usize;
-                if code >= NUM_DROP_REASONS {
-                    return Err(format!("RX drop code {code}"));
-                }
-                rx_results.push(Err(DropReason::ALL[code]));
-            }
+            rx_results.extend(uut.nic.rx_drop().map_err(|e| e.to_string())?.map(Err));
             uut.clock.next = true.into();
             if !simulate(&mut *uut, 400) {
                 return Err(format!("no convergence in cycle {c}"));
@@ -974,36 +888,23 @@ mod tests {
             if desc_fire {
                 di += 1;
             }
-            if in_fire {
-                bi += 1;
-                if bi == beats[fi].len() {
-                    last_beat_at.insert(c - 1, fi);
-                    (fi, bi) = (fi + 1, 0);
-                }
+            if let Some(t) = taken.filter(|t| t.last) {
+                tx_drops.frame_in(c - 1, t.frame);
             }
-            let tx_now = [
-                uut.nic.tx_drop_truncated.val().to_u64(),
-                uut.nic.tx_drop_too_long.val().to_u64(),
-                uut.nic.tx_drop_bad_desc.val().to_u64(),
-                uut.nic.tx_drop_bad_keep.val().to_u64(),
-            ];
-            for (i, err) in TX_ERRORS.into_iter().enumerate() {
-                if tx_now[i] != tx_last[i] {
-                    let at = (c - 1).checked_sub(DROP_LATENCY as u64).and_then(|t| last_beat_at.get(&t).copied());
-                    match at {
-                        Some(f) if tx_now[i] == tx_last[i] + 1 && f >= first && outcomes[f].is_none() => outcomes[f] = Some(Outcome::Tx(err)),
-                        _ => return Err(format!("cycle {c}: a TX drop counter step no frame of this epoch explains")),
-                    }
+            let dropped = tx_drops.step(c - 1, uut.nic.tx_drop_counts()).map_err(|e| format!("cycle {c}: {e}"))?;
+            for (f, err) in dropped {
+                if f < first || outcomes[f].is_some() {
+                    return Err(format!("cycle {c}: a TX drop counter step no frame of this epoch explains"));
                 }
+                outcomes[f] = Some(Outcome::Tx(err));
             }
-            tx_last = tx_now;
             for r in rx_results {
                 match (first..di).find(|&i| outcomes[i].is_none()) {
                     Some(i) => outcomes[i] = Some(Outcome::Rx(r)),
                     None => return Err(format!("cycle {c}: an RX result no case of this epoch explains")),
                 }
             }
-            if fi == n && (first..n).all(|i| outcomes[i].is_some()) {
+            if host.done() && (first..n).all(|i| outcomes[i].is_some()) {
                 idle_since += 1;
                 // a few clocks more: nothing may come out that no case explains
                 if idle_since > 100 {
@@ -1014,17 +915,11 @@ mod tests {
         run.checked += check_epoch(first, n, &outcomes, &wire, true)?;
         run.last_epoch = n - first;
         // the counters count the last epoch's cases only
-        let mut want_rx = vec![0u64; NUM_DROP_REASONS];
-        let mut want_tx = [0u64; TX_ERRORS.len()];
-        for (_, o) in &golden[first..] {
-            match o {
-                Outcome::Rx(Err(r)) => want_rx[r.code()] += 1,
-                Outcome::Tx(e) => want_tx[TX_ERRORS.iter().position(|x| x == e).unwrap()] += 1,
-                _ => {}
-            }
-        }
+        let wants: Vec<Outcome> = golden[first..].iter().map(|g| g.1.clone()).collect();
+        let (want_rx, want_tx) = drop_counts(&wants);
         let want_out = golden[first..].iter().filter(|g| g.0.is_some()).count() as u64;
-        let rx: Vec<u64> = (0..NUM_DROP_REASONS).map(|i| uut.nic.rx_drop_count[i].val().to_u64()).collect();
+        let rx = uut.nic.rx_counters();
+        let tx_last = tx_drops.counts();
         if rx != want_rx || tx_last != want_tx || uut.nic.tx_frames_out.val().to_u64() != want_out {
             return Err(format!(
                 "counters after the last reset: RX {rx:?} / golden {want_rx:?}; TX {tx_last:?} / golden {want_tx:?}; frames_out {} / golden {want_out}",
@@ -1049,6 +944,110 @@ mod tests {
             assert!(r.last_epoch >= 40 && r.checked >= 100, "seed {seed}: {} checked, {} in the last epoch", r.checked, r.last_epoch);
             eprintln!("seed {seed}: resets {:?}; {} cases checked, {} after the last reset", r.resets, r.checked, r.last_epoch);
         }
+    }
+
+    /// The 1518-byte NIC (`NicTop64Std`, the iCE40 build) in loopback: `cases` as beats of
+    /// their frames changed by `edit(i, beats)`.
+    fn run_std(cases: &[(Vec<u8>, TxDescriptor)], drive: &LoopDrive, edit: &dyn Fn(usize, &mut Vec<Beat>)) -> LoopRun {
+        use rco_hdl::width::w64::*;
+        let beats: Vec<(Vec<Beat>, TxDescriptor)> = cases
+            .iter()
+            .enumerate()
+            .map(|(i, (f, d))| {
+                let mut b = packet_beats(f, K);
+                edit(i, &mut b);
+                (b, d.clone())
+            })
+            .collect();
+        run_loop::<W, K, N, TX_A_STD, TX_HB, RX_AW_STD, RX_AB_STD, RX_Q>(&beats, drive, None).unwrap()
+    }
+
+    /// Golden host frames with CHECKSUM_PARTIAL descriptors asking for RCO, IPv4 outer.
+    fn rco_cases(seed: u64, n: usize) -> Vec<(Vec<u8>, TxDescriptor)> {
+        let cases: Vec<_> = traffic(seed, 4 * n)
+            .into_iter()
+            .filter(|(_, d)| d.partial)
+            .take(n)
+            .map(|(f, d)| {
+                let d = TxDescriptor { partial: true, csum_start: d.csum_start, csum_offset: d.csum_offset, vni: 0x12_3456, rco: true, ..TxDescriptor::default() };
+                (f, d)
+            })
+            .collect();
+        assert_eq!(cases.len(), n);
+        cases
+    }
+
+    /// 1518-byte loopback, RX output back-pressure 30 %, nopartial: RCO frames come out as the
+    /// host frames with their checksums completed (RFC 1071), with RCO applied.
+    #[test]
+    fn std_rco_loopback_delivers_completed_checksums() {
+        let cases = rco_cases(31, 8);
+        let drive = LoopDrive { backpressure: 0.3, seed: 31, cfg: RxConfig { max_frame: MAX_FRAME_STD, ..loopback_config() }, ..LoopDrive::default() };
+        let run = run_std(&cases, &drive, &|_, _| {});
+        assert_eq!(check(&cases, &run, &drive.cfg), 0);
+        for ((host, d), o) in cases.iter().zip(&run.outcomes) {
+            let Outcome::Rx(Ok((got, meta))) = o else { panic!("{o:?}") };
+            assert_eq!(against_host(host, d, got), None);
+            assert_eq!((meta.vni, meta.rco, meta.rco_applied), (0x12_3456, true, true));
+        }
+        assert_eq!(run.tx_frames_out, cases.len() as u64);
+    }
+
+    /// `cfg_rco_tx` low: TX completes the checksum itself and RX sees no RCO; `remcsum_rx` low:
+    /// RCO frames are counted RX drops; a frame shorter than an Ethernet header is a TX drop.
+    #[test]
+    fn std_rco_tx_disabled_sends_plain_vxlan_and_rx_disabled_drops_rco() {
+        let cases = rco_cases(32, 2);
+        let cfg = RxConfig { max_frame: MAX_FRAME_STD, ..loopback_config() };
+        let drive = LoopDrive { backpressure: 0.3, seed: 32, cfg: cfg.clone(), rco_tx: false, ..LoopDrive::default() };
+        let run = run_std(&cases, &drive, &|_, _| {});
+        // golden: as if the descriptors did not ask for RCO
+        let plain: Vec<_> = cases.iter().map(|(f, d)| (f.clone(), TxDescriptor { rco: false, ..d.clone() })).collect();
+        assert_eq!(check(&plain, &run, &cfg), 0);
+        for ((host, d), o) in cases.iter().zip(&run.outcomes) {
+            let Outcome::Rx(Ok((got, meta))) = o else { panic!("{o:?}") };
+            assert_eq!((against_host(host, d, got), meta.rco), (None, false));
+        }
+        let cfg = RxConfig { remcsum_rx: false, ..cfg };
+        let drive = LoopDrive { cfg: cfg.clone(), ..drive };
+        let run = run_std(&cases, &LoopDrive { rco_tx: true, ..drive.clone() }, &|_, _| {});
+        assert_eq!(check(&cases, &run, &cfg), 0);
+        assert!(run.outcomes.iter().all(|o| *o == Outcome::Rx(Err(DropReason::RcoNotEnabled))), "{:?}", run.outcomes);
+        assert_eq!(run.rx_counters[DropReason::RcoNotEnabled.code()], 2);
+        let runt = vec![(vec![1u8, 2, 3, 4, 5, 6, 7, 8, 9, 10], cases[0].1.clone())];
+        let run = run_std(&runt, &LoopDrive { rco_tx: true, ..drive }, &|_, _| {});
+        assert_eq!(run.outcomes, vec![Outcome::Tx(TxError::Truncated)]);
+        assert_eq!(run.tx_counters, [1, 0, 0, 0]);
+    }
+
+    /// Host frames whose tkeep breaks the stream contract are TX `bad_keep` drops, counted once
+    /// each; the frames between them go through TX and RX as golden says.
+    #[test]
+    fn std_tx_bad_keep_is_counted_and_the_next_frame_is_right() {
+        let cases = rco_cases(33, 6);
+        let cfg = RxConfig { max_frame: MAX_FRAME_STD, ..loopback_config() };
+        let drive = LoopDrive { backpressure: 0.3, seed: 33, cfg: cfg.clone(), ..LoopDrive::default() };
+        let run = run_std(&cases, &drive, &|i, b| {
+            let n = b.len() - 1;
+            match i {
+                0 => b[2].keep = 0x0F,        // hole in a middle beat
+                2 => b[n].keep = 0b1000_0001, // last beat not contiguous
+                4 => b[n].keep = 0,           // last beat empty
+                _ => {}
+            }
+        });
+        for (i, ((host, d), o)) in cases.iter().zip(&run.outcomes).enumerate() {
+            if i % 2 == 0 {
+                assert_eq!(*o, Outcome::Tx(TxError::BadKeep), "case {i}");
+            } else {
+                assert_eq!(*o, golden_outcome(host, d, &cfg), "case {i}");
+                let Outcome::Rx(Ok((got, _))) = o else { panic!("case {i}: {o:?}") };
+                assert_eq!(against_host(host, d, got), None, "case {i}");
+            }
+        }
+        assert_eq!(run.tx_counters, [0, 0, 0, 3]);
+        assert_eq!(run.tx_frames_out, 3);
+        assert!(run.rx_counters.iter().all(|c| *c == 0), "{:?}", run.rx_counters);
     }
 
     #[test]

@@ -4,20 +4,22 @@
 //! [`NicModel`] is what a live loop needs of a NIC model: queue a host frame with its TX
 //! descriptor, queue a wire frame for RX, advance, collect [`NicEvent`]s. Two models:
 //! * [`HwNic`]: the `NicTop` hardware (TX and RX paths side by side), clocked cycle by
-//!   cycle, the TX descriptor sideband driven by [`crate::tx_model::set_desc`];
+//!   cycle, the TX descriptor sideband driven by [`crate::tb::desc::set_desc`];
 //! * [`GoldenNic`]: golden `tx_encap` / `rx_decap`, no clock.
 //!
 //! Another simulator of the same hardware (e.g. a Verilated `NicTop`) implements the trait
 //! and the live loop runs it unchanged.
 
-use crate::tx_model::set_desc;
-use rco_hdl::stream::lanes_of;
+use crate::tb::axis::{frame_beats, put_beat, AxisMonitor};
+use crate::tb::desc::set_desc;
+use crate::tb::rx_ports::RxPorts;
+use crate::tb::tx_drops::{TxPorts, TX_ERRORS};
 use rco_golden::rx::rx_decap;
 use rco_golden::tx::tx_encap;
 use rco_golden::types::{DropReason, RxConfig, RxMeta, TxDescriptor, TxError};
 use rco_hdl::nic_top::{NicTop, MAX_OUTER_HEADER};
-use rco_hdl::rx::{DROP_OVERFLOW, NUM_DROP_REASONS};
-use rco_hdl::stream::{lane_mask, packet_beats, tdata_from_lanes, Beat};
+use rco_hdl::rx::DROP_OVERFLOW;
+use rco_hdl::stream::{packet_beats, Beat};
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
 
@@ -115,7 +117,7 @@ struct TxJob {
 }
 
 /// The 64-bit jumbo-frame NIC (`NicTop64`), the design `rco-nic export` writes.
-pub type HwNic64 = HwNic<64, 8, 4, 12, 640, 11, 9, 16>;
+pub type HwNic64 = rco_hdl::at_width!(HwNic, w64; W, K, N, TX_A, TX_HB, RX_AW, RX_AB, RX_Q);
 
 /// The `NicTop` hardware clocked cycle by cycle: both outputs always ready (the wire and
 /// the host take a frame as soon as it is whole), inputs offered as soon as queued.
@@ -127,8 +129,8 @@ pub struct HwNic<const W: usize, const K: usize, const N: usize, const TA: usize
     tx_beat: usize,
     rx_q: VecDeque<Vec<Beat>>,
     rx_beat: usize,
-    tx_buf: Vec<u8>,
-    rx_buf: Vec<u8>,
+    tx_out: AxisMonitor,
+    rx_out: AxisMonitor,
     /// Frames handed to TX / RX, and their outcomes so far.
     tx_in: usize,
     tx_done: usize,
@@ -162,8 +164,8 @@ impl<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: 
             tx_beat: 0,
             rx_q: VecDeque::new(),
             rx_beat: 0,
-            tx_buf: Vec::new(),
-            rx_buf: Vec::new(),
+            tx_out: AxisMonitor::default(),
+            rx_out: AxisMonitor::default(),
             tx_in: 0,
             tx_done: 0,
             rx_in: 0,
@@ -191,45 +193,29 @@ impl<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: 
             set_desc(&mut u.tx_desc, &j.desc);
         }
         let tx_beat = self.tx_q.front().map(|j| &j.beats[self.tx_beat]);
-        drive_beat::<W, K>(&mut u.tx_s_axis, tx_beat);
+        put_beat(&mut u.tx_s_axis, tx_beat, true);
         let rx_beat = self.rx_q.front().map(|b| &b[self.rx_beat]);
-        drive_beat::<W, K>(&mut u.rx_s_axis, rx_beat);
+        put_beat(&mut u.rx_s_axis, rx_beat, true);
         anyhow::ensure!(simulate(u, 400), "NIC: no convergence in cycle {}", self.cycles);
 
         // handshakes before the edge
         let desc_fire = desc.is_some() && u.tx_desc.ready.val();
         let tx_in_fire = tx_beat.is_some() && u.tx_s_axis.tready.val();
         let rx_in_fire = rx_beat.is_some() && u.rx_s_axis.tready.val();
-        if u.tx_m_axis.tvalid.val() {
-            collect(&mut self.tx_buf, &u.tx_m_axis.tdata.val(), u.tx_m_axis.tkeep.val().to_u64(), K);
-            if u.tx_m_axis.tlast.val() {
-                out.push(NicEvent::TxFrame(std::mem::take(&mut self.tx_buf)));
-                self.tx_done += 1;
-            }
+        // both outputs are always ready
+        if let Some(f) = self.tx_out.sample(&u.tx_m_axis, true)?.frame {
+            out.push(NicEvent::TxFrame(f));
+            self.tx_done += 1;
         }
-        if u.rx_m_axis.tvalid.val() {
-            collect(&mut self.rx_buf, &u.rx_m_axis.tdata.val(), u.rx_m_axis.tkeep.val().to_u64(), K);
-            if u.rx_m_axis.tlast.val() {
-                let meta = RxMeta {
-                    vni: u.rx_vni.val().to_u64() as u32,
-                    rco: u.rx_rco.val(),
-                    rco_applied: u.rx_rco_applied.val(),
-                    csum_start: u.rx_csum_start.val().to_u64() as u16,
-                    csum_offset: u.rx_csum_offset.val().to_u64() as u16,
-                    csum_complete: u.rx_csum_complete.val().to_u64() as u16,
-                    outer_csum_ok: u.rx_outer_csum_ok.val(),
-                };
-                out.push(NicEvent::RxFrame(std::mem::take(&mut self.rx_buf), meta));
-                self.rx_done += 1;
-            }
-        }
-        if u.rx_drop_valid.val() {
-            let code = u.rx_drop_reason.val().to_u64() as usize;
-            anyhow::ensure!(code < NUM_DROP_REASONS, "NIC: RX drop code {code}");
-            out.push(NicEvent::RxDrop(DropReason::ALL[code]));
+        if let Some(f) = self.rx_out.sample(&u.rx_m_axis, true)?.frame {
+            out.push(NicEvent::RxFrame(f, u.rx_meta()));
             self.rx_done += 1;
         }
-        let overflows = u.rx_drop_count[DROP_OVERFLOW as usize].val().to_u64();
+        if let Some(reason) = u.rx_drop().map_err(|e| anyhow::anyhow!("NIC: {e}"))? {
+            out.push(NicEvent::RxDrop(reason));
+            self.rx_done += 1;
+        }
+        let overflows = u.rx_counter(DROP_OVERFLOW as usize);
         for _ in self.rx_overflows..overflows {
             out.push(NicEvent::RxDrop(DropReason::Overflow));
             self.rx_done += 1;
@@ -259,13 +245,8 @@ impl<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: 
             }
         }
         // TX drops show as counter steps
-        let counts = [
-            u.tx_drop_truncated.val().to_u64(),
-            u.tx_drop_too_long.val().to_u64(),
-            u.tx_drop_bad_desc.val().to_u64(),
-            u.tx_drop_bad_keep.val().to_u64(),
-        ];
-        for (i, err) in crate::loopback_tb::TX_ERRORS.into_iter().enumerate() {
+        let counts = u.tx_drop_counts();
+        for (i, err) in TX_ERRORS.into_iter().enumerate() {
             for _ in self.tx_counts[i]..counts[i] {
                 out.push(NicEvent::TxDrop(err));
                 self.tx_done += 1;
@@ -284,36 +265,13 @@ impl<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: 
     }
 }
 
-/// Offer `beat` (or nothing) on an AXI4-Stream input.
-fn drive_beat<const W: usize, const K: usize>(s: &mut rco_hdl::stream::AxisSink<W, K>, beat: Option<&Beat>) {
-    s.tvalid.next = beat.is_some();
-    match beat {
-        Some(b) => {
-            s.tdata.next = tdata_from_lanes::<W>(&b.data);
-            s.tkeep.next = b.keep.into();
-            s.tlast.next = b.last;
-        }
-        None => {
-            s.tkeep.next = 0.into();
-            s.tlast.next = false;
-        }
-    }
-    s.tuser.next = false;
-}
-
-/// Append the kept lanes of a beat to `buf`.
-fn collect<const W: usize>(buf: &mut Vec<u8>, data: &Bits<W>, keep: u64, k: usize) {
-    let keep = keep & lane_mask(k);
-    let lanes = lanes_of::<W>(data);
-    buf.extend(lanes.iter().enumerate().filter(|(i, _)| keep >> i & 1 == 1).map(|(_, b)| *b));
-}
 
 impl<const W: usize, const K: usize, const N: usize, const TA: usize, const HB: usize, const RA: usize, const RB: usize, const RQ: usize> NicModel
     for HwNic<W, K, N, TA, HB, RA, RB, RQ>
 {
     fn push_tx(&mut self, frame: Vec<u8>, desc: TxDescriptor) {
         // an empty frame is one beat with no lane kept (TX counts it as truncated)
-        let beats = if frame.is_empty() { vec![Beat { data: vec![0; K], keep: 0, last: true }] } else { packet_beats(&frame, K) };
+        let beats = frame_beats(&frame, K);
         self.tx_q.push_back(TxJob { beats, desc });
         self.tx_in += 1;
     }

@@ -9,7 +9,8 @@ use rco_golden::rng::SplitMix64;
 use rco_golden::rx::rx_decap;
 use rco_golden::types::{RxConfig, RxMeta};
 use rco_hdl::rx::decide::RxDecide;
-use rco_hdl::stream::{packet_beats, tdata_from_lanes};
+use crate::tb::axis::AxisDriver;
+use rco_hdl::stream::packet_beats;
 use rust_hdl::prelude::*;
 
 /// One decision as the hardware gave it.
@@ -53,13 +54,7 @@ fn fold_le(x: u32) -> u16 {
 /// Run `jobs` through the front end at `width`; the configuration changes only with no frame in
 /// flight.
 pub fn run_width(jobs: &[(Vec<u8>, RxConfig)], width: usize) -> anyhow::Result<DecideRun> {
-    match width {
-        64 => run::<64, 8, 4, 11, 9>(jobs),
-        128 => run::<128, 16, 8, 10, 8>(jobs),
-        256 => run::<256, 32, 16, 9, 7>(jobs),
-        512 => run::<512, 64, 32, 8, 6>(jobs),
-        w => anyhow::bail!("width {w} is not built"),
-    }
+    with_width!(width, run::<W, K, N, RX_AW, RX_AB>(jobs), else anyhow::bail!("width {width} is not built"))
 }
 
 fn run<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: usize>(
@@ -67,19 +62,18 @@ fn run<const W: usize, const K: usize, const N: usize, const AW: usize, const AB
 ) -> anyhow::Result<DecideRun> {
     let mut uut = RxDecide::<W, K, N, AW, AB>::default();
     uut.connect_all();
-    let beats: Vec<_> = jobs.iter().map(|(f, _)| packet_beats(f, K)).collect();
+    let mut input = AxisDriver::new(jobs.iter().map(|(f, _)| packet_beats(f, K)).collect());
     let mut out = DecideRun::default();
-    let (mut pkt, mut beat) = (0usize, 0usize);
     let mut cur: Option<RxConfig> = None;
     let mut free: u64 = 0;
     let mut first_offer: Option<u64> = None;
-    let zero = vec![0u8; K];
     let mut c = 0u64;
     while out.decisions.len() < jobs.len() {
         anyhow::ensure!(c < 100_000 + 200 * jobs.len() as u64, "RxDecide: no decision for too long");
         let mut offer = false;
+        let pkt = input.frames_in();
         if pkt < jobs.len() {
-            if beat > 0 || cur.as_ref() == Some(&jobs[pkt].1) {
+            if input.mid_frame() || cur.as_ref() == Some(&jobs[pkt].1) {
                 offer = true;
             } else if out.decisions.len() == pkt {
                 cur = Some(jobs[pkt].1.clone());
@@ -98,31 +92,14 @@ fn run<const W: usize, const K: usize, const N: usize, const AW: usize, const AB
         uut.credit_next.next = true;
         uut.free_ptr.next = (free & 0xFFFF).into();
         uut.clock.next = false.into();
-        if offer {
-            let b = &beats[pkt][beat];
-            uut.s_axis.tdata.next = tdata_from_lanes::<W>(&b.data);
-            uut.s_axis.tkeep.next = b.keep.into();
-            uut.s_axis.tlast.next = b.last;
-        } else {
-            uut.s_axis.tdata.next = tdata_from_lanes::<W>(&zero);
-            uut.s_axis.tkeep.next = 0.into();
-            uut.s_axis.tlast.next = false;
-        }
-        uut.s_axis.tvalid.next = offer;
-        uut.s_axis.tuser.next = false;
-        anyhow::ensure!(simulate(&mut uut, 200), "RxDecide: no convergence in cycle {c}");
-        if offer {
+        if input.drive(&mut uut.s_axis, offer) {
             first_offer.get_or_insert(c);
-            if uut.s_axis.tready.val() {
-                out.beats += 1;
-                beat += 1;
-                if beat == beats[pkt].len() {
-                    pkt += 1;
-                    beat = 0;
-                    if pkt == jobs.len() {
-                        out.input_cycles = c + 1 - first_offer.unwrap();
-                    }
-                }
+        }
+        anyhow::ensure!(simulate(&mut uut, 200), "RxDecide: no convergence in cycle {c}");
+        if let Some(t) = input.take(&uut.s_axis) {
+            out.beats += 1;
+            if t.last && input.done() {
+                out.input_cycles = c + 1 - first_offer.unwrap();
             }
         }
         if uut.d_valid.val() {

@@ -12,20 +12,19 @@
 //! and only counted (`overflow`, no drop event): [`account`] attributes the frames missing
 //! from the results to it, exactly.
 
+use crate::tb::axis::{AxisDriver, AxisMonitor};
+use crate::tb::rx_ports::RxPorts;
+use crate::tb::vcd::Vcd;
 use rco_golden::rng::SplitMix64;
 use rco_golden::types::{DropReason, RxConfig, RxMeta};
-use rco_hdl::rx::{RxTop, DROP_OVERFLOW, NUM_DROP_REASONS};
-use rco_hdl::stream::{lanes_of, packet_beats, tdata_from_lanes, Beat};
+use rco_hdl::rx::{RxTop, DROP_OVERFLOW};
+use rco_hdl::stream::{packet_beats, Beat};
 use rust_hdl::prelude::*;
 use std::io::Write;
 
 /// Cycles without any input beat, output beat or drop, while work is pending, that
 /// count as a deadlock.
 pub const STALL_LIMIT: u64 = 20_000;
-/// Cycles of the VCD that a run writes at most.
-pub const VCD_MAX_CYCLES: u64 = 20_000;
-/// Simulated clock period in the VCD (ps): 156.25 MHz.
-const PERIOD_PS: u64 = 6400;
 /// Cycles the pipeline stays quiet, with every frame in and accounted for, before a run ends
 /// (so late counter updates are seen).
 const SETTLE: u64 = 4;
@@ -79,14 +78,11 @@ pub fn decap_batch(frames: &[Vec<u8>], cfg: &RxConfig, width: usize) -> anyhow::
 
 /// Bytes of the largest frame the RX buffer at `width` holds.
 pub fn capacity(width: usize) -> anyhow::Result<usize> {
-    use rco_hdl::rx::{RxTop128, RxTop256, RxTop512, RxTop64};
-    Ok(match width {
-        64 => RxTop64::capacity(),
-        128 => RxTop128::capacity(),
-        256 => RxTop256::capacity(),
-        512 => RxTop512::capacity(),
-        w => anyhow::bail!("RX hardware: width {w} is not built (64, 128, 256 or 512)"),
-    })
+    Ok(with_width!(
+        width,
+        RxTop::<W, K, N, RX_AW, RX_AB, RX_Q>::capacity(),
+        else anyhow::bail!("RX hardware: width {width} is not built (64, 128, 256 or 512)")
+    ))
 }
 
 /// Errors (one line) for a job the RX at `width` cannot take: a `max_frame` beyond its buffer, or
@@ -129,12 +125,22 @@ pub fn run_beats(
         "RX hardware: every packet needs beats of {} lanes",
         width / 8
     );
-    match width {
-        64 => run_rx::<64, 8, 4, 11, 9, 16>(packets, drive, vcd),
-        128 => run_rx::<128, 16, 8, 10, 8, 16>(packets, drive, vcd),
-        256 => run_rx::<256, 32, 16, 9, 7, 32>(packets, drive, vcd),
-        _ => run_rx::<512, 64, 32, 8, 6, 32>(packets, drive, vcd),
-    }
+    with_width!(width, run_rx::<W, K, N, RX_AW, RX_AB, RX_Q>(packets, drive, vcd), else unreachable!("capacity checked the width"))
+}
+
+/// [`run_beats`] with one configuration for every packet, AXI back-pressure at the input and
+/// `m_axis.tready` low with probability `backpressure`: the results in order and the
+/// per-reason counters.
+pub fn run_raw_beats(
+    packets: &[Vec<Beat>],
+    cfg: &RxConfig,
+    width: usize,
+    backpressure: f64,
+    seed: u64,
+) -> anyhow::Result<(Vec<RxResult>, Vec<u64>)> {
+    let jobs: Vec<_> = packets.iter().map(|b| (b.clone(), cfg.clone())).collect();
+    let run = run_beats(&jobs, width, &Drive { backpressure, seed, mac: false }, None)?;
+    Ok((run.results, run.counters))
 }
 
 fn apply_cfg<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: usize, const Q: usize>(
@@ -157,21 +163,18 @@ fn run_rx<const W: usize, const K: usize, const N: usize, const AW: usize, const
     // on the heap: the wide RX is larger than a test thread's stack
     let mut uut = Box::new(RxTop::<W, K, N, AW, AB, Q>::default());
     uut.connect_all();
-    let mut vcd = vcd_out.map(|w| write_vcd_dump(write_vcd_header(w, &*uut), &*uut));
+    let mut vcd = Vcd::new(vcd_out, &*uut);
     let mut rng = SplitMix64::new(drive.seed ^ 0x5258);
     let mut run = RxRun::default();
-    let beats: Vec<&Vec<Beat>> = jobs.iter().map(|(b, _)| b).collect();
-    let (mut pkt, mut beat) = (0usize, 0usize);
+    let mut input = AxisDriver::new(jobs.iter().map(|(b, _)| b.clone()).collect());
+    let mut output = AxisMonitor::default();
     let mut cur_cfg: Option<RxConfig> = None;
-    let mut frame_buf: Vec<u8> = Vec::new();
-    let zero = vec![0u8; K];
     let (mut c, mut idle_since, mut settled) = (0u64, 0u64, 0u64);
     let (mut first_offer, mut in_done) = (None, None);
-    // AXI4-Stream: a beat shown and not taken stays, unchanged, until it is taken
-    let mut stalled_beat: Option<(Bits<W>, u64, bool)> = None;
     loop {
-        let overflows = uut.drop_count[DROP_OVERFLOW as usize].val().to_u64();
+        let overflows = uut.rx_counter(DROP_OVERFLOW as usize);
         let accounted = run.results.len() as u64 + overflows;
+        let pkt = input.frames_in();
         if pkt == jobs.len() && accounted >= jobs.len() as u64 {
             settled += 1;
             if settled > SETTLE {
@@ -182,7 +185,7 @@ fn run_rx<const W: usize, const K: usize, const N: usize, const AW: usize, const
         let mut offer = false;
         if pkt < jobs.len() {
             let want = &jobs[pkt].1;
-            if beat > 0 || cur_cfg.as_ref() == Some(want) {
+            if input.mid_frame() || cur_cfg.as_ref() == Some(want) {
                 offer = true;
             } else if accounted == pkt as u64 {
                 cur_cfg = Some(want.clone());
@@ -194,106 +197,52 @@ fn run_rx<const W: usize, const K: usize, const N: usize, const AW: usize, const
         }
         uut.backpressure.next = !drive.mac;
         uut.clock.next = false.into();
-        if offer {
-            let b = &beats[pkt][beat];
-            uut.s_axis.tdata.next = tdata_from_lanes::<W>(&b.data);
-            uut.s_axis.tkeep.next = b.keep.into();
-            uut.s_axis.tlast.next = b.last;
-        } else {
-            uut.s_axis.tdata.next = tdata_from_lanes::<W>(&zero);
-            uut.s_axis.tkeep.next = 0.into();
-            uut.s_axis.tlast.next = false;
-        }
-        uut.s_axis.tvalid.next = offer;
-        uut.s_axis.tuser.next = false;
+        let offered = input.drive(&mut uut.s_axis, offer);
         let ready = !(drive.backpressure > 0.0 && rng.chance(drive.backpressure));
         uut.m_axis.tready.next = ready;
         anyhow::ensure!(simulate(&mut *uut, 200), "RX hardware: no convergence in cycle {c}");
         let mut progress = false;
-        if offer {
+        if offered {
             run.offered += 1;
             first_offer.get_or_insert(c);
-            if uut.s_axis.tready.val() {
-                run.accepted += 1;
-                progress = true;
-                beat += 1;
-                if beat == beats[pkt].len() {
-                    pkt += 1;
-                    beat = 0;
-                    if pkt == jobs.len() {
+            match input.take(&uut.s_axis) {
+                Some(t) => {
+                    run.accepted += 1;
+                    progress = true;
+                    if t.last && input.done() {
                         in_done = Some(c + 1);
                     }
                 }
-            } else {
-                run.ingress_stalled = true;
+                None => run.ingress_stalled = true,
             }
         }
-        if let Some((data, keep, last)) = stalled_beat.take() {
-            anyhow::ensure!(
-                uut.m_axis.tvalid.val()
-                    && uut.m_axis.tdata.val() == data
-                    && uut.m_axis.tkeep.val().to_u64() == keep
-                    && uut.m_axis.tlast.val() == last,
-                "RX hardware: m_axis beat withdrawn or changed while stalled at cycle {c}"
-            );
+        let seen = output.sample(&uut.m_axis, ready).map_err(|e| anyhow::anyhow!("RX hardware: {e} at cycle {c}"))?;
+        progress |= seen.fired;
+        if let Some(frame) = seen.frame {
+            run.results.push(Ok((frame, uut.rx_meta())));
+            run.finished.mark(c);
         }
-        if uut.m_axis.tvalid.val() && !ready {
-            stalled_beat = Some((uut.m_axis.tdata.val(), uut.m_axis.tkeep.val().to_u64(), uut.m_axis.tlast.val()));
-        }
-        if uut.m_axis.tvalid.val() && ready {
+        if let Some(reason) = uut.rx_drop().map_err(|e| anyhow::anyhow!("RX hardware: {e}"))? {
             progress = true;
-            let lanes = lanes_of::<W>(&uut.m_axis.tdata.val());
-            let keep = uut.m_axis.tkeep.val().to_u64();
-            frame_buf.extend(lanes.iter().enumerate().filter(|(i, _)| (keep >> i) & 1 == 1).map(|(_, b)| *b));
-            if uut.m_axis.tlast.val() {
-                let meta = RxMeta {
-                    vni: uut.m_vni.val().to_u64() as u32,
-                    rco: uut.m_rco.val(),
-                    rco_applied: uut.m_rco_applied.val(),
-                    csum_start: uut.m_csum_start.val().to_u64() as u16,
-                    csum_offset: uut.m_csum_offset.val().to_u64() as u16,
-                    csum_complete: uut.m_csum_complete.val().to_u64() as u16,
-                    outer_csum_ok: uut.m_outer_csum_ok.val(),
-                };
-                run.results.push(Ok((std::mem::take(&mut frame_buf), meta)));
-                run.finished.mark(c);
-            }
-        }
-        if uut.drop_valid.val() {
-            progress = true;
-            let code = uut.drop_reason.val().to_u64() as usize;
-            anyhow::ensure!(
-                code < NUM_DROP_REASONS && code != DROP_OVERFLOW as usize,
-                "RX hardware: drop event with code {code}"
-            );
-            run.results.push(Err(DropReason::ALL[code]));
+            run.results.push(Err(reason));
             run.finished.mark(c);
         }
         anyhow::ensure!(run.results.len() <= jobs.len(), "RX hardware: more results than frames");
-        if uut.drop_count[DROP_OVERFLOW as usize].val().to_u64() != overflows {
+        if uut.rx_counter(DROP_OVERFLOW as usize) != overflows {
             progress = true;
         }
-        if c < VCD_MAX_CYCLES {
-            if let Some(v) = vcd.as_mut() {
-                v.timestamp(c * PERIOD_PS)?;
-            }
-            vcd = vcd.map(|v| write_vcd_change(v, &*uut));
-        }
+        vcd.sample(c, false, &*uut)?;
         uut.clock.next = true.into();
         anyhow::ensure!(simulate(&mut *uut, 200), "RX hardware: no convergence in cycle {c}");
-        if c < VCD_MAX_CYCLES {
-            if let Some(v) = vcd.as_mut() {
-                v.timestamp(c * PERIOD_PS + PERIOD_PS / 2)?;
-            }
-            vcd = vcd.map(|v| write_vcd_change(v, &*uut));
-        }
+        vcd.sample(c, true, &*uut)?;
         c += 1;
         if progress {
             idle_since = c;
         }
         anyhow::ensure!(
             c - idle_since < STALL_LIMIT,
-            "RX hardware: no progress for {STALL_LIMIT} cycles at cycle {c} ({pkt} of {} frames in, {} results out): deadlock",
+            "RX hardware: no progress for {STALL_LIMIT} cycles at cycle {c} ({} of {} frames in, {} results out): deadlock",
+            input.frames_in(),
             jobs.len(),
             run.results.len()
         );
@@ -301,7 +250,7 @@ fn run_rx<const W: usize, const K: usize, const N: usize, const AW: usize, const
     // the cycles before the first check that found every frame accounted for
     run.cycles = c - (settled - 1);
     run.input_cycles = in_done.unwrap_or(c) - first_offer.unwrap_or(0);
-    run.counters = (0..NUM_DROP_REASONS).map(|i| uut.drop_count[i].val().to_u64()).collect();
+    run.counters = uut.rx_counters();
     Ok(run)
 }
 
@@ -336,14 +285,10 @@ pub fn account(expect: &[RxResult], run: &RxRun) -> (Vec<(usize, String)>, Vec<u
     if overflowed.len() != budget {
         errs.push((expect.len(), format!("{} frames missing, overflow counter {budget}", overflowed.len())));
     }
-    let mut want = vec![0u64; NUM_DROP_REASONS];
-    for (i, e) in expect.iter().enumerate() {
-        if overflowed.contains(&i) {
-            want[DROP_OVERFLOW as usize] += 1;
-        } else if let Err(e) = e {
-            want[e.code()] += 1;
-        }
-    }
+    // the frames that overflowed count as overflow, not as golden's verdict on them
+    let verdicts = expect.iter().enumerate().filter(|(i, _)| !overflowed.contains(i)).filter_map(|(_, e)| e.as_ref().err());
+    let mut want = DropReason::histogram(verdicts).to_vec();
+    want[DROP_OVERFLOW as usize] += overflowed.len() as u64;
     if run.counters != want {
         errs.push((expect.len(), format!("counters hw {:?} / expected {:?}", run.counters, want)));
     }
@@ -450,7 +395,7 @@ mod tests {
     fn account_catches_changed_and_unexplained_missing_frames() {
         let jobs = sized(100, false, 6, 3);
         let expect: Vec<RxResult> = jobs.iter().map(|(f, c)| rx_decap(f, c)).collect();
-        let mut run = RxRun { results: expect.clone(), counters: vec![0; NUM_DROP_REASONS], ..Default::default() };
+        let mut run = RxRun { results: expect.clone(), counters: vec![0; DropReason::ALL.len()], ..Default::default() };
         assert!(account(&expect, &run).0.is_empty());
         let _ = run.results.remove(2);
         assert!(!account(&expect, &run).0.is_empty(), "a missing frame with no overflow count");

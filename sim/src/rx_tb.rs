@@ -21,7 +21,7 @@ use rco_golden::rx::rx_decap;
 use rco_golden::tx::tx_encap;
 use rco_golden::types::{RxConfig, DEFAULT_MAX_FRAME};
 use rco_golden::vectors::{gen_descriptor, gen_host_frame, malform, RX_CASES};
-use std::io::Write;
+use crate::tb::vcd::with_vcd_file;
 
 /// `(frame, config)` jobs and golden's expected results.
 pub fn traffic(seed: u64, packets: usize) -> (Vec<(Vec<u8>, RxConfig)>, Vec<RxResult>) {
@@ -72,20 +72,10 @@ pub fn run_with(opts: &SimOpts, engine: crate::Engine) -> anyhow::Result<SimSumm
         None => traffic(opts.seed, opts.packets),
     };
     let drive = Drive { backpressure: opts.backpressure, seed: opts.seed, mac: !opts.rx_axi };
-    let mut vcd_file = match &opts.vcd {
-        Some(path) => {
-            write_gtkw(path, opts.width)?;
-            Some(std::io::BufWriter::new(std::fs::File::create(path)?))
-        }
-        None => None,
-    };
-    let run = match engine {
-        crate::Engine::RustHdl => run_width(&jobs, opts.width, &drive, vcd_file.as_mut().map(|w| w as &mut dyn Write))?,
-        crate::Engine::Verilator => crate::vl_model::rx_run(&jobs, opts.width, &drive)?,
-    };
-    if let Some(mut w) = vcd_file {
-        w.flush()?;
-    }
+    let run = with_vcd_file(opts.vcd.as_deref(), |p| write_gtkw(p, opts.width), |vcd| match engine {
+        crate::Engine::RustHdl => run_width(&jobs, opts.width, &drive, vcd),
+        crate::Engine::Verilator => crate::vl_model::rx_run(&jobs, opts.width, &drive),
+    })?;
     let (errs, _) = account(&expect, &run);
     for (i, what) in errs.iter().take(5) {
         eprintln!("rx packet {i}: {what}");

@@ -5,7 +5,7 @@
 //! it, the VXLAN flags and RCO byte, the beat layout, and the completed inner checksum at the
 //! position golden writes it.
 
-use crate::tx_model::set_desc;
+use crate::tb::desc::set_desc;
 use rco_golden::csum::{csum_fold, csum_partial, fold};
 use rco_golden::rng::SplitMix64;
 use rco_golden::tx::tx_encap;

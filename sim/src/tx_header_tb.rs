@@ -5,7 +5,7 @@
 //! of golden's frame at the RFC 791 / 8200 / 768 / 7348 offsets written here, so the bench
 //! checks the header table's placement of them as well as every descriptor field.
 
-use crate::tx_model::set_desc;
+use crate::tb::desc::set_desc;
 use rco_golden::rng::SplitMix64;
 use rco_golden::tx::tx_encap;
 use rco_golden::types::TxDescriptor;

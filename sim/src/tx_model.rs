@@ -3,16 +3,16 @@
 //! the `sim --block tx` testbench ([`crate::tx_tb`]) both run the design through [`drive`].
 //!
 //! The block is driven directly (inputs, `simulate`, clock edge, `simulate`), as in
-//! [`crate::csum_tb`]. The descriptor and the frame are offered on their own channels at
-//! the same time (the block takes the descriptor with the frame's first beat). A drop counter
-//! steps exactly [`DROP_LATENCY`] clocks after the dropped frame's last beat went in, which
-//! is how a drop is matched to its frame.
+//! [`crate::csum_tb`], on the [`crate::tb`] layer. The descriptor and the frame are offered
+//! on their own channels at the same time (the block takes the descriptor with the frame's
+//! first beat); drops are matched to their frames by [`TxDrops`].
 
+use crate::tb::axis::{frame_beats, AxisDriver, AxisMonitor};
+use crate::tb::desc::set_desc;
+use crate::tb::tx_drops::{TxDrops, TxPorts};
+use crate::tb::vcd::Vcd;
 use rco_golden::types::{TxDescriptor, TxError};
-use rco_golden::wire::IpAddrs;
-use rco_hdl::stream::{lane_mask, packet_beats, tdata_from_lanes, Beat};
-use rco_hdl::tx::ingress::DROP_LATENCY;
-use rco_hdl::tx::desc::TxDescSink;
+use rco_hdl::stream::Beat;
 use rco_hdl::tx::TxEncap;
 use rust_hdl::prelude::*;
 use std::io::Write;
@@ -79,13 +79,11 @@ pub fn run_width(
         "max_frame {} outside 14..={MAX_FRAME_LIMIT}",
         opts.max_frame
     );
-    match width {
-        64 => drive::<64, 8, 4, 12, 640>(cases, opts, vcd),
-        128 => drive::<128, 16, 8, 11, 640>(cases, opts, vcd),
-        256 => drive::<256, 32, 16, 10, 768>(cases, opts, vcd),
-        512 => drive::<512, 64, 32, 9, 1024>(cases, opts, vcd),
-        w => anyhow::bail!("tx hardware: width {w} is not built (64, 128, 256 or 512)"),
-    }
+    with_width!(
+        width,
+        drive::<W, K, N, TX_A, TX_HB>(cases, opts, vcd),
+        else anyhow::bail!("tx hardware: width {width} is not built (64, 128, 256 or 512)")
+    )
 }
 
 /// As [`run_width`] with the input beats given explicitly (any `tkeep`, e.g. holes that a
@@ -105,61 +103,13 @@ pub fn run_width_beats(
         "tx hardware: beats of {} lanes",
         width / 8
     );
-    match width {
-        64 => drive_beats::<64, 8, 4, 12, 640>(cases, opts, None),
-        128 => drive_beats::<128, 16, 8, 11, 640>(cases, opts, None),
-        256 => drive_beats::<256, 32, 16, 10, 768>(cases, opts, None),
-        512 => drive_beats::<512, 64, 32, 9, 1024>(cases, opts, None),
-        w => anyhow::bail!("tx hardware: width {w} is not built (64, 128, 256 or 512)"),
-    }
+    with_width!(
+        width,
+        drive_beats::<W, K, N, TX_A, TX_HB>(cases, opts, None),
+        else anyhow::bail!("tx hardware: width {width} is not built (64, 128, 256 or 512)")
+    )
 }
 
-/// Lane-order bits of a byte string (wire byte 0 in bits 7:0), zero-extended to `B` bits.
-fn lane_bits<const B: usize>(bytes: &[u8]) -> Bits<B> {
-    let mut v = bytes.to_vec();
-    v.resize(B / 8, 0);
-    tdata_from_lanes::<B>(&v)
-}
-
-/// Put descriptor `d` on a descriptor port (valid is driven separately).
-pub fn set_desc(s: &mut TxDescSink, d: &TxDescriptor) {
-    s.partial.next = d.partial;
-    s.csum_start.next = (d.csum_start as u64).into();
-    s.csum_offset.next = (d.csum_offset as u64).into();
-    s.vni.next = ((d.vni & 0xFF_FFFF) as u64).into();
-    s.dst_mac.next = lane_bits::<48>(&d.outer_dst_mac);
-    s.src_mac.next = lane_bits::<48>(&d.outer_src_mac);
-    s.vlan.next = d.outer_vlan.is_some();
-    s.vlan_tci.next = (d.outer_vlan.unwrap_or(0) as u64).into();
-    let (v6, src, dst): (bool, &[u8], &[u8]) = match &d.outer_ip {
-        IpAddrs::Ipv4 { src, dst } => (false, src, dst),
-        IpAddrs::Ipv6 { src, dst } => (true, src, dst),
-    };
-    s.ipv6.next = v6;
-    s.src_ip.next = lane_bits::<128>(src);
-    s.dst_ip.next = lane_bits::<128>(dst);
-    s.udp_sport.next = (d.udp_src_port as u64).into();
-    s.udp_dport.next = (d.udp_dst_port as u64).into();
-    s.ttl.next = (d.ttl as u64).into();
-    s.ip_id.next = (d.ip_id as u64).into();
-    s.flow_label.next = ((d.flow_label & 0xF_FFFF) as u64).into();
-    s.rco.next = d.rco;
-    s.udp_csum.next = d.udp_csum;
-}
-
-/// Beats of a host frame; an empty frame is one beat with no lanes kept.
-fn frame_beats(f: &[u8], k: usize) -> Vec<Beat> {
-    if f.is_empty() {
-        vec![Beat { data: vec![0; k], keep: 0, last: true }]
-    } else {
-        packet_beats(f, k)
-    }
-}
-
-/// Simulated time of one clock period in the VCD (ps): 156.25 MHz.
-const PERIOD_PS: u64 = 6400;
-/// Cycles of the VCD a run writes at most.
-pub const VCD_MAX_CYCLES: u64 = 20_000;
 /// Cycles without any handshake after which a run is declared deadlocked.
 const STALL_LIMIT: u64 = 20_000;
 
@@ -185,32 +135,29 @@ pub fn drive_beats<const W: usize, const K: usize, const N: usize, const A: usiz
     uut.connect_all();
     rust_hdl::core::check_error::check_all(&uut)
         .map_err(|e| anyhow::anyhow!("tx_encap check: {e:?}"))?;
-    let mut vcd = vcd_out.map(|w| write_vcd_dump(write_vcd_header(w, &uut), &uut));
+    let mut vcd = Vcd::new(vcd_out, &uut);
     let mut rng = rco_golden::rng::SplitMix64::new(opts.seed ^ 0x7458_656E_6361_7053);
 
-    let beats: Vec<&Vec<Beat>> = cases.iter().map(|(b, _)| b).collect();
-    let total_in: u64 = beats.iter().map(|b| b.len() as u64).sum();
+    let total_in: u64 = cases.iter().map(|(b, _)| b.len() as u64).sum();
     let bound = 10_000
         + (40 * cases.len() as u64 + 4 * total_in) * if opts.backpressure > 0.0 { (1.0 / (1.0 - opts.backpressure)).ceil() as u64 + 1 } else { 1 };
 
     let n = cases.len();
-    let (mut di, mut fi, mut bi) = (0usize, 0usize, 0usize); // next desc, frame, beat
+    let mut di = 0usize; // next descriptor
+    let mut input = AxisDriver::new(cases.iter().map(|(b, _)| b.clone()).collect());
+    let mut output = AxisMonitor::default();
+    let mut drops = TxDrops::default();
     let mut outcome: Vec<Option<Result<(), TxError>>> = vec![None; n];
     let mut frames: Vec<Vec<u8>> = Vec::new();
-    let mut cur: Vec<u8> = Vec::new();
     let mut run = TxRun::default();
-    let mut last_counts = [0u64; 4];
-    // the frame whose last beat went in at each cycle
-    let mut last_beat_at: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
     let (mut first_out, mut last_out) = (None::<u64>, 0u64);
     let mut ready_hist: Vec<bool> = Vec::new();
     let mut last_progress = 0u64;
     let mut idle_now = false;
-    let zero_w = tdata_from_lanes::<W>(&vec![0u8; K]);
 
     for c in 0..bound {
         let done_cases = outcome.iter().filter(|o| o.is_some()).count();
-        if done_cases == n && fi == n && cur.is_empty() {
+        if done_cases == n && input.done() && !output.mid_frame() {
             break;
         }
         // inputs for this cycle
@@ -219,97 +166,43 @@ pub fn drive_beats<const W: usize, const K: usize, const N: usize, const A: usiz
         if di < n {
             set_desc(&mut uut.desc, &cases[di].1);
         }
-        let offer = fi < n && !idle_now;
-        uut.s_axis.tvalid.next = offer;
-        if fi < n {
-            let b = &beats[fi][bi];
-            uut.s_axis.tdata.next = tdata_from_lanes::<W>(&b.data);
-            uut.s_axis.tkeep.next = b.keep.into();
-            uut.s_axis.tlast.next = b.last;
-        } else {
-            uut.s_axis.tdata.next = zero_w;
-            uut.s_axis.tkeep.next = 0.into();
-            uut.s_axis.tlast.next = false;
-        }
-        uut.s_axis.tuser.next = false;
+        input.drive(&mut uut.s_axis, !idle_now);
         let sink_ready = !(opts.backpressure > 0.0 && rng.chance(opts.backpressure));
         uut.m_axis.tready.next = sink_ready;
         anyhow::ensure!(simulate(&mut uut, 200), "tx_encap: no convergence in cycle {c}");
 
         // handshakes seen before the edge
         let desc_fire = di < n && uut.desc.ready.val();
-        let in_fire = offer && uut.s_axis.tready.val();
-        let out_fire = uut.m_axis.tvalid.val() && sink_ready;
-        if out_fire {
-            let keep = uut.m_axis.tkeep.val().to_u64() & lane_mask(K);
-            let data = uut.m_axis.tdata.val();
-            for lane in 0..K {
-                if keep >> lane & 1 == 1 {
-                    let mut byte = 0u8;
-                    for bit in 0..8 {
-                        byte |= (data.get_bit(8 * lane + bit) as u8) << bit;
-                    }
-                    cur.push(byte);
-                }
-            }
+        let taken = input.take(&uut.s_axis);
+        let seen = output.sample(&uut.m_axis, sink_ready).map_err(|e| anyhow::anyhow!("tx_encap: {e} at cycle {c}"))?;
+        if seen.fired {
             run.out_beats += 1;
             first_out.get_or_insert(c);
             last_out = c;
-            if uut.m_axis.tlast.val() {
-                frames.push(std::mem::take(&mut cur));
-                run.finished.mark(c);
-            }
+        }
+        if let Some(f) = seen.frame {
+            frames.push(f);
+            run.finished.mark(c);
         }
         ready_hist.push(sink_ready);
-        if c < VCD_MAX_CYCLES {
-            if let Some(v) = vcd.as_mut() {
-                v.timestamp(c * PERIOD_PS)?;
-            }
-            vcd = vcd.map(|v| write_vcd_change(v, &uut));
-        }
+        vcd.sample(c, false, &uut)?;
         uut.clock.next = true.into();
         anyhow::ensure!(simulate(&mut uut, 200), "tx_encap: no convergence in cycle {c}");
-        if c < VCD_MAX_CYCLES {
-            if let Some(v) = vcd.as_mut() {
-                v.timestamp(c * PERIOD_PS + PERIOD_PS / 2)?;
-            }
-            vcd = vcd.map(|v| write_vcd_change(v, &uut));
-        }
+        vcd.sample(c, true, &uut)?;
         run.cycles = c + 1;
 
         if desc_fire {
             di += 1;
         }
-        if in_fire {
-            bi += 1;
-            if bi == beats[fi].len() {
-                last_beat_at.insert(c, fi);
-                fi += 1;
-                bi = 0;
-            }
+        if let Some(t) = taken.filter(|t| t.last) {
+            drops.frame_in(c, t.frame);
         }
         idle_now = opts.idle > 0.0 && rng.chance(opts.idle);
-        // drops: the frame whose last beat went in DROP_LATENCY clocks ago
-        let counts = [
-            uut.drop_truncated.val().to_u64(),
-            uut.drop_too_long.val().to_u64(),
-            uut.drop_bad_desc.val().to_u64(),
-            uut.drop_bad_keep.val().to_u64(),
-        ];
-        for (i, err) in [TxError::Truncated, TxError::TooLong, TxError::BadDescriptor, TxError::BadKeep]
-            .into_iter()
-            .enumerate()
-        {
-            if counts[i] != last_counts[i] {
-                anyhow::ensure!(counts[i] == last_counts[i] + 1, "drop counter jumped");
-                let at = c.checked_sub(DROP_LATENCY as u64).and_then(|t| last_beat_at.get(&t).copied());
-                let Some(f) = at else { anyhow::bail!("a drop in cycle {c} with no frame ending {DROP_LATENCY} clocks before") };
-                anyhow::ensure!(outcome[f].is_none(), "two outcomes for case {f}");
-                outcome[f] = Some(Err(err));
-                run.drops += 1;
-            }
+        for (f, err) in drops.step(c, uut.tx_drop_counts())? {
+            anyhow::ensure!(outcome[f].is_none(), "two outcomes for case {f}");
+            outcome[f] = Some(Err(err));
+            run.drops += 1;
         }
-        last_counts = counts;
         // output frames belong, in order, to the cases that were not dropped
         while frames.len() > outcome.iter().filter(|o| matches!(o, Some(Ok(())))).count() {
             let next = outcome.iter().position(|o| o.is_none());
@@ -318,19 +211,20 @@ pub fn drive_beats<const W: usize, const K: usize, const N: usize, const A: usiz
                 _ => anyhow::bail!("tx_encap: an output frame that no accepted packet explains"),
             }
         }
-        if desc_fire || in_fire || out_fire {
+        if desc_fire || taken.is_some() || seen.fired {
             last_progress = c;
         }
         anyhow::ensure!(
             c - last_progress < STALL_LIMIT,
             "tx_encap deadlock: no handshake for {STALL_LIMIT} cycles at cycle {c} \
-             ({di} descriptors, {fi} frames in, {} out)",
+             ({di} descriptors, {} frames in, {} out)",
+            input.frames_in(),
             frames.len()
         );
     }
     let done_cases = outcome.iter().filter(|o| o.is_some()).count();
     anyhow::ensure!(
-        done_cases == n && cur.is_empty(),
+        done_cases == n && !output.mid_frame(),
         "tx_encap timeout after {} cycles: {} of {n} packets accounted for",
         run.cycles,
         done_cases
@@ -338,16 +232,22 @@ pub fn drive_beats<const W: usize, const K: usize, const N: usize, const A: usiz
     if let Some(f) = first_out {
         run.busy_ready_cycles = ready_hist[f as usize..=last_out as usize].iter().filter(|r| **r).count() as u64;
     }
+    run.results = results(outcome, frames);
+    Ok(run)
+}
+
+/// Each case's result: its drop, or the next output frame (every case has an outcome, and
+/// there is a frame for each one not dropped).
+pub(crate) fn results(outcome: Vec<Option<Result<(), TxError>>>, frames: Vec<Vec<u8>>) -> Vec<Result<Vec<u8>, TxError>> {
     let mut frames = frames.into_iter();
-    run.results = outcome
+    outcome
         .into_iter()
         .map(|o| match o {
-            Some(Ok(())) => Ok(frames.next().expect("counted above")),
+            Some(Ok(())) => Ok(frames.next().expect("a frame for each case not dropped")),
             Some(Err(e)) => Err(e),
-            None => unreachable!("checked above"),
+            None => unreachable!("every case has an outcome"),
         })
-        .collect();
-    Ok(run)
+        .collect()
 }
 
 #[cfg(test)]

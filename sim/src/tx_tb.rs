@@ -19,7 +19,7 @@ use rco_golden::rng::SplitMix64;
 use rco_golden::tx::tx_encap;
 use rco_golden::types::{TxDescriptor, DEFAULT_MAX_FRAME};
 use rco_golden::vectors::{gen_descriptor, gen_host_frame};
-use std::io::Write;
+use crate::tb::vcd::with_vcd_file;
 
 /// Buffer size the testbench builds the block with (smaller than the CLI's 9216 so that
 /// TooLong frames stay short to simulate).
@@ -62,20 +62,10 @@ pub fn run_with(opts: &SimOpts, engine: crate::Engine) -> anyhow::Result<SimSumm
         None => (cases(opts.seed, opts.packets), MAX_FRAME, 0.05),
     };
     let dopts = DriveOpts { max_frame, backpressure: opts.backpressure, idle, seed: opts.seed };
-    let mut vcd = match &opts.vcd {
-        Some(path) => {
-            write_gtkw(path, opts.width)?;
-            Some(std::io::BufWriter::new(std::fs::File::create(path)?))
-        }
-        None => None,
-    };
-    let run = match engine {
-        crate::Engine::RustHdl => run_width(&cases, &dopts, opts.width, vcd.as_mut().map(|w| w as &mut dyn Write))?,
-        crate::Engine::Verilator => crate::vl_model::tx_run(&cases, &dopts, opts.width)?,
-    };
-    if let Some(mut w) = vcd {
-        w.flush()?;
-    }
+    let run = with_vcd_file(opts.vcd.as_deref(), |p| write_gtkw(p, opts.width), |vcd| match engine {
+        crate::Engine::RustHdl => run_width(&cases, &dopts, opts.width, vcd),
+        crate::Engine::Verilator => crate::vl_model::tx_run(&cases, &dopts, opts.width),
+    })?;
     let mismatches = count_mismatches(&cases, &run.results, &|_, f, d| tx_encap(f, d, max_frame));
     Ok(SimSummary {
         block: "tx".into(),

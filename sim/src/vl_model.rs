@@ -6,6 +6,7 @@
 
 use crate::loopback_tb::{LoopDrive, LoopRun, Outcome, RxOut, TX_ERRORS};
 use crate::rx_model::{Drive, RxResult, RxRun};
+use crate::tb::tx_drops::TxDrops;
 use crate::tx_model::{DriveOpts, TxRun};
 use crate::verilator::{build, run, val, val_lanes, Event, Payload, Stimulus, Value, VlModel, VlRun};
 use rco_golden::types::{DropReason, RxConfig, RxMeta, TxDescriptor, TxError};
@@ -44,7 +45,7 @@ fn rx_config(prefix: &str, cfg: &RxConfig, mac: bool) -> Vec<Value> {
     ]
 }
 
-/// The TX descriptor channel's fields (`desc$...`) for `d`, as `tx_model::set_desc` drives them.
+/// The TX descriptor channel's fields (`desc$...`) for `d`, as `tb::desc::set_desc` drives them.
 fn tx_desc(d: &TxDescriptor) -> Vec<Value> {
     let (v6, src, dst): (bool, &[u8], &[u8]) = match &d.outer_ip {
         IpAddrs::Ipv4 { src, dst } => (false, src, dst),
@@ -161,7 +162,7 @@ pub fn rx_run_on(model: &VlModel, jobs: &[(Vec<u8>, RxConfig)], drive: &Drive) -
     Ok(RxRun { results, counters, cycles: r.cycles, offered: r.offered, accepted: r.accepted, ..Default::default() })
 }
 
-/// As `loopback_tb::rx_raw_beats` (explicit beats, one configuration), on the exported Verilog.
+/// As [`crate::rx_model::run_raw_beats`] (explicit beats, one configuration), on the exported Verilog.
 pub fn rx_run_beats(
     packets: &[Vec<Beat>],
     cfg: &RxConfig,
@@ -187,7 +188,7 @@ pub fn decap_batch(frames: &[Vec<u8>], cfg: &RxConfig, width: usize) -> anyhow::
 }
 
 /// Payload of a host frame: an empty one is a single beat with no lane kept (as
-/// `tx_model`'s `frame_beats`).
+/// [`crate::tb::axis::frame_beats`]).
 fn host_payload<'a>(f: &'a [u8], null: &'a [Beat]) -> Payload<'a> {
     if f.is_empty() {
         Payload::Beats(null)
@@ -226,10 +227,9 @@ pub fn tx_run(cases: &[(Vec<u8>, TxDescriptor)], opts: &DriveOpts, width: usize)
         ..Default::default()
     };
     let r = run(&model, &s)?;
-    // attribution as in tx_model::drive_beats: a drop belongs to the frame whose last beat
-    // went in DROP_LATENCY clocks before, output frames in order to the cases that were not
-    // dropped
-    let last_beat_at: std::collections::HashMap<u64, usize> = r.ends.iter().enumerate().map(|(f, c)| (*c, f)).collect();
+    // attribution as in tx_model::drive_beats: a drop as TxDrops finds it, output frames in
+    // order to the cases that were not dropped
+    let tx_drops = TxDrops::from_ends(&r.ends);
     let n = cases.len();
     let mut outcome: Vec<Option<Result<(), TxError>>> = vec![None; n];
     let mut frames = Vec::new();
@@ -238,8 +238,7 @@ pub fn tx_run(cases: &[(Vec<u8>, TxDescriptor)], opts: &DriveOpts, width: usize)
         match e {
             Event::Count { cycle, index, delta, .. } => {
                 anyhow::ensure!(delta == 1, "drop counter jumped");
-                let at = cycle.checked_sub(rco_hdl::tx::ingress::DROP_LATENCY as u64).and_then(|t| last_beat_at.get(&t));
-                let Some(&i) = at else { anyhow::bail!("a drop in cycle {cycle} with no frame ending before it") };
+                let i = tx_drops.frame_of(cycle)?;
                 anyhow::ensure!(outcome[i].is_none(), "two outcomes for case {i}");
                 outcome[i] = Some(Err(TX_ERRORS[index]));
                 drops += 1;
@@ -255,15 +254,7 @@ pub fn tx_run(cases: &[(Vec<u8>, TxDescriptor)], opts: &DriveOpts, width: usize)
         }
     }
     anyhow::ensure!(outcome.iter().all(|o| o.is_some()), "tx_encap: a case without an outcome");
-    let mut frames = frames.into_iter();
-    let results = outcome
-        .into_iter()
-        .map(|o| match o {
-            Some(Ok(())) => Ok(frames.next().expect("one frame per Ok")),
-            Some(Err(e)) => Err(e),
-            None => unreachable!("checked above"),
-        })
-        .collect();
+    let results = crate::tx_model::results(outcome, frames);
     Ok(TxRun { results, cycles: r.cycles, out_beats: r.out_beats, busy_ready_cycles: r.busy_ready, drops, ..Default::default() })
 }
 
@@ -343,9 +334,9 @@ pub fn loop_run(cases: &[(Vec<u8>, TxDescriptor)], width: usize, drive: &LoopDri
     let p = drive.backpressure;
     let total_in: u64 = cases.iter().map(|(f, _)| f.len().div_ceil(k) as u64).sum();
     let slow = (2.0 / ((1.0 - p) * (1.0 - drive.idle)).max(0.01)).ceil() as u64;
-    // run_loop's configuration: TX honours each descriptor's rco, RX waits (AXI back-pressure)
+    // run_loop's configuration: RX waits (AXI back-pressure)
     let nic_cfg = vec![
-        val("cfg_rco_tx", 1),
+        val("cfg_rco_tx", drive.rco_tx as u64),
         val("cfg_rco_rx", cfg.remcsum_rx as u64),
         val("cfg_nopartial", cfg.nopartial as u64),
         val("cfg_vxlan_port", cfg.port as u64),
@@ -374,9 +365,9 @@ pub fn loop_run(cases: &[(Vec<u8>, TxDescriptor)], width: usize, drive: &LoopDri
         end_inputs: false,
     };
     let r = run(&model, &s)?;
-    // attribution as in loopback_tb::run_loop: a TX drop belongs to the frame whose last
-    // beat went in DROP_LATENCY clocks before, RX results in order to the cases TX did not drop
-    let last_beat_at: std::collections::HashMap<u64, usize> = r.ends.iter().enumerate().map(|(f, c)| (*c, f)).collect();
+    // attribution as in loopback_tb::run_loop: a TX drop as TxDrops finds it, RX results in
+    // order to the cases TX did not drop
+    let tx_drops = TxDrops::from_ends(&r.ends);
     let n = cases.len();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
     let mut out_cycles = vec![0u64; n];
@@ -384,8 +375,7 @@ pub fn loop_run(cases: &[(Vec<u8>, TxDescriptor)], width: usize, drive: &LoopDri
         let (o, chan, cycle) = match e {
             Event::Count { cycle, index, delta, .. } => {
                 anyhow::ensure!(*delta == 1, "loopback: TX drop counter jumped");
-                let at = cycle.checked_sub(rco_hdl::tx::ingress::DROP_LATENCY as u64).and_then(|t| last_beat_at.get(&t));
-                let Some(&i) = at else { anyhow::bail!("loopback: a TX drop in cycle {cycle} with no frame ending before it") };
+                let i = tx_drops.frame_of(*cycle).map_err(|e| anyhow::anyhow!("loopback: {e}"))?;
                 anyhow::ensure!(outcomes[i].is_none(), "loopback: two outcomes for case {i}");
                 outcomes[i] = Some(Outcome::Tx(TX_ERRORS[*index]));
                 out_cycles[i] = *cycle;

@@ -5,12 +5,13 @@
 //! several exported designs can be compiled together.
 
 use rco_hdl::csum_engine::CsumEngine;
-use rco_hdl::rx::{RxTop128, RxTop256, RxTop512, RxTop64};
 use rco_hdl::gtkw::{axis_traces, save_file, Fmt, Group};
-use rco_hdl::rco_nic::{RcoNic128, RcoNic256, RcoNic64};
-use rco_hdl::nic_top::{
-    NicTop128, NicTop128Std, NicTop256, NicTop64, NicTop64Std, MAX_FRAME_JUMBO, MAX_FRAME_STD,
-};
+use rco_hdl::nic_top::{NicTop, MAX_FRAME_JUMBO, MAX_FRAME_STD};
+use rco_hdl::rco_nic::RcoNic;
+use rco_hdl::rx::RxTop;
+use rco_hdl::tx::egress::TxEgress;
+use rco_hdl::tx::TxEncap;
+use rco_hdl::with_width;
 use rust_hdl::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -100,28 +101,33 @@ impl Design {
 
     /// rust-hdl's Verilog for the design (top module still called `top`) and its top ports.
     fn raw(self, width: usize) -> anyhow::Result<Raw> {
-        Ok(match (self, width) {
-            (Design::CsumEngine, 64) => gen_raw(CsumEngine::<64, 8, 4>::new()),
-            (Design::CsumEngine, 128) => gen_raw(CsumEngine::<128, 16, 8>::new()),
-            (Design::CsumEngine, 256) => gen_raw(CsumEngine::<256, 32, 16>::new()),
-            (Design::CsumEngine, 512) => gen_raw(CsumEngine::<512, 64, 32>::new()),
-            (Design::Ip, 64) => gen_raw(RcoNic64::new(MAX_FRAME_JUMBO)),
-            (Design::Ip, 128) => gen_raw(RcoNic128::new(MAX_FRAME_JUMBO)),
-            (Design::Ip, 256) => gen_raw(RcoNic256::new(MAX_FRAME_JUMBO)),
-            (Design::Nic, 64) => gen_raw(NicTop64::new(MAX_FRAME_JUMBO)),
-            (Design::Nic, 128) => gen_raw(NicTop128::new(MAX_FRAME_JUMBO)),
-            (Design::Nic, 256) => gen_raw(NicTop256::new(MAX_FRAME_JUMBO)),
-            (Design::NicStd, 64) => gen_raw(NicTop64Std::new(MAX_FRAME_STD)),
-            (Design::NicStd, 128) => gen_raw(NicTop128Std::new(MAX_FRAME_STD)),
-            (Design::Rx, 64) => gen_raw(RxTop64::default()),
-            (Design::Rx, 128) => gen_raw(RxTop128::default()),
-            (Design::Rx, 256) => gen_raw(RxTop256::default()),
-            (Design::Rx, 512) => gen_raw(RxTop512::default()),
-            (Design::TxEncap, w) => raw_tx_encap(w, 9216)?,
-            // TxEncap64's ring address width and header register
-            (Design::TxEgress, 64) => gen_raw(rco_hdl::tx::egress::TxEgress::<64, 8, 12, 640>::default()),
-            (Design::AxilRegs, _) => gen_raw(rco_hdl::axil_regs::AxilRegs8::default()),
-            (_, w) => anyhow::bail!("export: width {w} is not built (one of {WIDTHS:?})"),
+        let not_built = || anyhow::anyhow!("export: width {width} is not built (one of {WIDTHS:?})");
+        Ok(match self {
+            Design::CsumEngine => with_width!(width, gen_raw(CsumEngine::<W, K, N>::new()), else return Err(not_built())),
+            Design::Ip => with_width!(
+                width,
+                [64, 128, 256],
+                gen_raw(RcoNic::<W, K, N, TX_A, TX_HB, RX_AW, RX_AB, RX_Q>::new(MAX_FRAME_JUMBO)),
+                else return Err(not_built())
+            ),
+            Design::Nic => with_width!(
+                width,
+                [64, 128, 256],
+                gen_raw(NicTop::<W, K, N, TX_A, TX_HB, RX_AW, RX_AB, RX_Q>::new(MAX_FRAME_JUMBO)),
+                else return Err(not_built())
+            ),
+            Design::NicStd => with_width!(
+                width,
+                [64, 128],
+                gen_raw(NicTop::<W, K, N, TX_A_STD, TX_HB, RX_AW_STD, RX_AB_STD, RX_Q>::new(MAX_FRAME_STD)),
+                else return Err(not_built())
+            ),
+            Design::Rx => with_width!(width, gen_raw(RxTop::<W, K, N, RX_AW, RX_AB, RX_Q>::default()), else return Err(not_built())),
+            Design::TxEncap => raw_tx_encap(width, 9216)?,
+            Design::TxEgress => {
+                with_width!(width, [64], gen_raw(TxEgress::<W, K, TX_A, TX_HB>::default()), else return Err(not_built()))
+            }
+            Design::AxilRegs => gen_raw(rco_hdl::axil_regs::AxilRegs8::default()),
         })
     }
 
@@ -300,14 +306,11 @@ fn gen_block<B: Block>(uut: B) -> String {
 
 /// rust-hdl's Verilog of the TX block built for `max_frame`-byte host frames.
 fn raw_tx_encap(width: usize, max_frame: usize) -> anyhow::Result<Raw> {
-    use rco_hdl::tx::{TxEncap128, TxEncap256, TxEncap512, TxEncap64};
-    Ok(match width {
-        64 => gen_raw(TxEncap64::new(max_frame)),
-        128 => gen_raw(TxEncap128::new(max_frame)),
-        256 => gen_raw(TxEncap256::new(max_frame)),
-        512 => gen_raw(TxEncap512::new(max_frame)),
-        w => anyhow::bail!("export: width {w} is not built (one of {WIDTHS:?})"),
-    })
+    Ok(with_width!(
+        width,
+        gen_raw(TxEncap::<W, K, N, TX_A, TX_HB>::new(max_frame)),
+        else anyhow::bail!("export: width {width} is not built (one of {WIDTHS:?})")
+    ))
 }
 
 /// Module name of the TX block for `max_frame` (the exported `tx` design is 9216 bytes).
@@ -339,20 +342,17 @@ pub fn nic_module(width: usize, max_frame: usize) -> String {
 /// module [`nic_module`].
 pub fn nic_verilog(width: usize, max_frame: usize) -> anyhow::Result<String> {
     use rco_hdl::nic_top::MAX_OUTER_HEADER;
-    use rco_hdl::rx::RxTop;
-    // NicTop::new asserts this; an error here instead of a panic
-    let cap = match width {
-        64 => RxTop::<64, 8, 4, 11, 9, 16>::capacity(),
-        128 => RxTop::<128, 16, 8, 10, 8, 16>::capacity(),
-        256 => RxTop::<256, 32, 16, 9, 7, 32>::capacity(),
-        w => anyhow::bail!("export: NIC width {w} is not built (64, 128 or 256)"),
-    };
-    anyhow::ensure!(max_frame + MAX_OUTER_HEADER <= cap, "NIC: max_frame {max_frame} + outer header > RX ring {cap} bytes");
-    let raw = match width {
-        64 => gen_block(NicTop64::new(max_frame)),
-        128 => gen_block(NicTop128::new(max_frame)),
-        _ => gen_block(NicTop256::new(max_frame)),
-    };
+    let raw = with_width!(
+        width,
+        [64, 128, 256],
+        {
+            // NicTop::new asserts this; an error here instead of a panic
+            let cap = RxTop::<W, K, N, RX_AW, RX_AB, RX_Q>::capacity();
+            anyhow::ensure!(max_frame + MAX_OUTER_HEADER <= cap, "NIC: max_frame {max_frame} + outer header > RX ring {cap} bytes");
+            gen_block(NicTop::<W, K, N, TX_A, TX_HB, RX_AW, RX_AB, RX_Q>::new(max_frame))
+        },
+        else anyhow::bail!("export: NIC width {width} is not built (64, 128 or 256)")
+    );
     Ok(rename_top(&raw, &nic_module(width, max_frame)))
 }
 

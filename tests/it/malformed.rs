@@ -7,7 +7,7 @@
 //! recomputed where the case must get past them. Each case also states the verdict the
 //! spec (Linux, spec/rco.md) gives, and the test checks golden against it.
 //!
-//! `tkeep` holes (outside golden's model) are driven through `loopback_tb::rx_raw_beats`:
+//! `tkeep` holes (outside golden's model) are driven through `rx_model::run_raw_beats`:
 //! every one is a `bad_keep` drop, and the good frame after it comes out as golden says.
 
 use rco_golden::csum::{csum_ipv6_magic, csum_partial, csum_tcpudp_magic, ip_fast_csum, put_sum16};
@@ -18,7 +18,8 @@ use rco_golden::types::{DropReason, RxConfig, TxDescriptor, DEFAULT_MAX_FRAME};
 use rco_golden::vectors::gen_host_frame;
 use rco_golden::wire::IpAddrs;
 use rco_hdl::stream::lane_mask;
-use rco_sim::loopback_tb::{packet_beats, rx_raw_beats, Beat};
+use rco_hdl::stream::{packet_beats, Beat};
+use rco_sim::rx_model::run_raw_beats;
 use rco_sim::rx_model::{run_width, Drive, RxResult};
 use DropReason::*;
 
@@ -602,7 +603,7 @@ fn run_tkeep(width: usize, backpressure: f64, seed: u64) {
     let k = width / 8;
     let cases = tkeep_cases(k);
     let beats: Vec<Vec<Beat>> = cases.iter().map(|(_, b, _)| b.clone()).collect();
-    let (got, counters) = rx_raw_beats(&beats, &RxConfig::default(), width, backpressure, seed).unwrap();
+    let (got, counters) = run_raw_beats(&beats, &RxConfig::default(), width, backpressure, seed).unwrap();
     assert_eq!(got.len(), cases.len(), "W={width}: one result per frame");
     let mut bad = Vec::new();
     let mut counts = vec![0u64; DropReason::ALL.len()];
@@ -658,7 +659,7 @@ fn corpus_and_tkeep_verilator_equal_hw() {
         assert_eq!((hw.cycles, hw.offered, hw.accepted), (vl.cycles, vl.offered, vl.accepted), "W={width}: cycles");
         let k = width / 8;
         let beats: Vec<Vec<Beat>> = tkeep_cases(k).into_iter().map(|(_, b, _)| b).collect();
-        let hw = rx_raw_beats(&beats, &RxConfig::default(), width, backpressure, seed).unwrap();
+        let hw = run_raw_beats(&beats, &RxConfig::default(), width, backpressure, seed).unwrap();
         let vl = rco_sim::vl_model::rx_run_beats(&beats, &RxConfig::default(), width, backpressure, seed).unwrap();
         assert_eq!(hw, vl, "W={width}: tkeep cases");
         eprintln!("W={width}: {} corpus jobs and {} tkeep frames identical on both models", jobs.len(), beats.len());

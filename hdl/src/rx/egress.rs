@@ -234,10 +234,10 @@ pub struct RxEgress<const W: usize, const K: usize, const N: usize, const AW: us
 }
 
 /// 64-bit datapath, ring of 2048 beats.
-pub type RxEgress64 = RxEgress<64, 8, 4, 11>;
-pub type RxEgress128 = RxEgress<128, 16, 8, 10>;
-pub type RxEgress256 = RxEgress<256, 32, 16, 9>;
-pub type RxEgress512 = RxEgress<512, 64, 32, 8>;
+pub type RxEgress64 = at_width!(RxEgress, w64; W, K, N, RX_AW);
+pub type RxEgress128 = at_width!(RxEgress, w128; W, K, N, RX_AW);
+pub type RxEgress256 = at_width!(RxEgress, w256; W, K, N, RX_AW);
+pub type RxEgress512 = at_width!(RxEgress, w512; W, K, N, RX_AW);
 
 impl<const W: usize, const K: usize, const N: usize, const AW: usize> RxEgress<W, K, N, AW> {
     pub fn new() -> Self {

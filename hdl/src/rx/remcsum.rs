@@ -147,10 +147,10 @@ pub struct Remcsum<const W: usize, const K: usize, const N: usize, const U: usiz
 }
 
 /// 64-bit datapath, 64-bit user tag.
-pub type Remcsum64 = Remcsum<64, 8, 4, 64>;
-pub type Remcsum128 = Remcsum<128, 16, 8, 64>;
-pub type Remcsum256 = Remcsum<256, 32, 16, 64>;
-pub type Remcsum512 = Remcsum<512, 64, 32, 64>;
+pub type Remcsum64 = at_width!(Remcsum, w64; W, K, N; 64);
+pub type Remcsum128 = at_width!(Remcsum, w128; W, K, N; 64);
+pub type Remcsum256 = at_width!(Remcsum, w256; W, K, N; 64);
+pub type Remcsum512 = at_width!(Remcsum, w512; W, K, N; 64);
 
 impl<const W: usize, const K: usize, const N: usize, const U: usize> Remcsum<W, K, N, U> {
     pub fn new() -> Self {

@@ -96,17 +96,17 @@ pub struct RxTop<const W: usize, const K: usize, const N: usize, const AW: usize
 }
 
 /// 64 bits (10G), a ring of 2048 beats: jumbo frames.
-pub type RxTop64 = RxTop<64, 8, 4, 11, 9, 16>;
+pub type RxTop64 = at_width!(RxTop, w64; W, K, N, RX_AW, RX_AB, RX_Q);
 /// 128 bits (25G), 1024 beats.
-pub type RxTop128 = RxTop<128, 16, 8, 10, 8, 16>;
+pub type RxTop128 = at_width!(RxTop, w128; W, K, N, RX_AW, RX_AB, RX_Q);
 /// 256 bits, 512 beats.
-pub type RxTop256 = RxTop<256, 32, 16, 9, 7, 32>;
+pub type RxTop256 = at_width!(RxTop, w256; W, K, N, RX_AW, RX_AB, RX_Q);
 /// 512 bits (100G), 256 beats.
-pub type RxTop512 = RxTop<512, 64, 32, 8, 6, 32>;
+pub type RxTop512 = at_width!(RxTop, w512; W, K, N, RX_AW, RX_AB, RX_Q);
 /// 64 bits, 1518-byte frames (iCE40): 256 beats.
-pub type RxTop64Std = RxTop<64, 8, 4, 8, 6, 16>;
+pub type RxTop64Std = at_width!(RxTop, w64; W, K, N, RX_AW_STD, RX_AB_STD, RX_Q);
 /// 128 bits, 1518-byte frames: 128 beats.
-pub type RxTop128Std = RxTop<128, 16, 8, 7, 5, 16>;
+pub type RxTop128Std = at_width!(RxTop, w128; W, K, N, RX_AW_STD, RX_AB_STD, RX_Q);
 
 impl<const W: usize, const K: usize, const N: usize, const AW: usize, const AB: usize, const Q: usize> Default
     for RxTop<W, K, N, AW, AB, Q>

@@ -71,13 +71,13 @@ pub struct TxEncap<const W: usize, const K: usize, const N: usize, const A: usiz
 }
 
 /// 64-bit datapath, ring of 4096 words (32 KiB: three 9216-byte frames), header register 640 bits.
-pub type TxEncap64 = TxEncap<64, 8, 4, 12, 640>;
+pub type TxEncap64 = at_width!(TxEncap, w64; W, K, N, TX_A, TX_HB);
 /// 128-bit datapath.
-pub type TxEncap128 = TxEncap<128, 16, 8, 11, 640>;
+pub type TxEncap128 = at_width!(TxEncap, w128; W, K, N, TX_A, TX_HB);
 /// 256-bit datapath.
-pub type TxEncap256 = TxEncap<256, 32, 16, 10, 768>;
+pub type TxEncap256 = at_width!(TxEncap, w256; W, K, N, TX_A, TX_HB);
 /// 512-bit datapath.
-pub type TxEncap512 = TxEncap<512, 64, 32, 9, 1024>;
+pub type TxEncap512 = at_width!(TxEncap, w512; W, K, N, TX_A, TX_HB);
 
 impl<const W: usize, const K: usize, const N: usize, const A: usize, const HB: usize> TxEncap<W, K, N, A, HB> {
     /// `max_frame`: longest inner frame accepted (bytes); longer ones are counted drops.
