@@ -26,13 +26,7 @@ pub fn raw_verilog(width: usize, max_frame: usize) -> anyhow::Result<String> {
         uut.connect_all();
         generate_verilog(&uut)
     }
-    Ok(match width {
-        64 => gen(TxEncap::<64, 8, 4, 12, 640>::new(max_frame)),
-        128 => gen(TxEncap::<128, 16, 8, 11, 640>::new(max_frame)),
-        256 => gen(TxEncap::<256, 32, 16, 10, 768>::new(max_frame)),
-        512 => gen(TxEncap::<512, 64, 32, 9, 1024>::new(max_frame)),
-        w => anyhow::bail!("tx cosim: width {w} is not built"),
-    })
+    Ok(rco_hdl::with_width!(width, gen(TxEncap::<W, K, N, TX_A, TX_HB>::new(max_frame)), else anyhow::bail!("tx cosim: width {width} is not built")))
 }
 
 /// Bits of one packed descriptor line.
@@ -76,14 +70,6 @@ pub fn desc_word(d: &TxDescriptor) -> String {
     format!("{s:0>width$}", width = DESC_BITS / 4)
 }
 
-fn frame_beats(f: &[u8], k: usize) -> Vec<Beat> {
-    if f.is_empty() {
-        vec![Beat { data: vec![0; k], keep: 0, last: true }]
-    } else {
-        packet_beats(f, k)
-    }
-}
-
 /// Write vectors, testbench and design into `dir`. `bp` is the back-pressure probability.
 pub fn prepare(
     dir: &Path,
@@ -94,7 +80,7 @@ pub fn prepare(
     bp: f64,
 ) -> anyhow::Result<()> {
     let k = width / 8;
-    let cases: Vec<(Vec<Beat>, TxDescriptor)> = cases.iter().map(|(f, d)| (frame_beats(f, k), d.clone())).collect();
+    let cases: Vec<(Vec<Beat>, TxDescriptor)> = cases.iter().map(|(f, d)| (crate::tb::axis::frame_beats(f, k), d.clone())).collect();
     prepare_beats(dir, verilog, top, width, &cases, bp)
 }
 
