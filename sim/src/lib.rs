@@ -9,6 +9,7 @@ pub mod bench;
 pub mod csum_cosim;
 pub mod csum_tb;
 pub mod loopback_tb;
+pub mod nic_cosim;
 pub mod port_vcd;
 pub mod nic_model;
 pub mod rx_cosim;

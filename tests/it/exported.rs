@@ -88,6 +88,7 @@ fn every_export_lints_clean_with_its_waivers() {
         (Design::CsumEngine, "csum_tb.v", rco_sim::csum_cosim::CSUM_TB),
         (Design::Rx, "rx_tb.v", rco_sim::rx_cosim::RX_TB),
         (Design::TxEncap, "tx_tb.v", rco_sim::tx_cosim::TX_TB),
+        (Design::Nic, "nic_tb.v", rco_sim::nic_cosim::NIC_TB),
     ];
     for (design, file, tb) in tbs {
         for e in exports.iter().filter(|e| e.design == design) {

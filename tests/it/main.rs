@@ -18,6 +18,7 @@ mod kernel_interop;
 mod loopback;
 mod main_job;
 mod malformed;
+mod nic_cosim;
 mod pcap_fuzz;
 mod rx_cosim;
 mod rx_fuzz;
