@@ -13,7 +13,7 @@
 
 use rco_golden::types::{TxDescriptor, TxError};
 use rco_golden::wire::IpAddrs;
-use rco_hdl::stream::{packet_beats, tdata_hex, Beat};
+use rco_hdl::stream::{tdata_hex, Beat};
 use rco_hdl::tx::ingress::DROP_LATENCY;
 use rco_hdl::tx::TxEncap;
 use rust_hdl::prelude::*;
