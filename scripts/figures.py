@@ -77,6 +77,7 @@ def seed_of(report):
 
 def short(cell):
     cell = re.sub(r"^dut\.", "", cell)
+    cell = re.sub(r"(\.q|\$q)?_SB_.*$", "", cell)  # iCE40 cell suffixes
     return re.sub(r"(\.q)?_TRELLIS_FF_Q(_\d+)?(\.\w+)?$|\$?_?TRELLIS_FF_Q.*$", "", cell)
 
 
