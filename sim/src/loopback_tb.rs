@@ -52,7 +52,7 @@ const DROP_REASON_BITS: usize = 4;
 /// Clock edges before the first packet: the NIC's configuration registers take two.
 pub const WARM_UP: u64 = 2;
 /// Clock edges after the last outcome before the counters are read.
-const SETTLE: u64 = 4;
+pub const SETTLE: u64 = 4;
 /// Largest host payload the traffic generator makes (an inner frame fits a 1500 MTU).
 pub const MAX_PAYLOAD: usize = 1400;
 

@@ -282,6 +282,9 @@ pub struct Stimulus<'a> {
     pub bound: u64,
     /// The run also waits for every input beat to be accepted (the TX driver's end rule).
     pub end_inputs: bool,
+    /// Clock edges after the last result, inputs idle, before the final outputs are read
+    /// (counters that step a few clocks after their event); not counted in the cycles.
+    pub settle: u64,
 }
 
 /// A result, in the order the rust-hdl drivers see them within a cycle; `cycle` is the
@@ -402,7 +405,7 @@ fn write_stimulus(model: &VlModel, s: &Stimulus, dir: &Path) -> anyhow::Result<(
         (None, None) => {}
     }
     spec.push_str(&format!(
-        "bp {:016x}\nidle {:016x}\nseed {}\nstall {}\nbound {}\nend_inputs {}\nwarmup {}\nstarts {}\n",
+        "bp {:016x}\nidle {:016x}\nseed {}\nstall {}\nbound {}\nend_inputs {}\nwarmup {}\nstarts {}\nsettle {}\n",
         s.backpressure.to_bits(),
         s.idle.to_bits(),
         s.seed,
@@ -410,7 +413,8 @@ fn write_stimulus(model: &VlModel, s: &Stimulus, dir: &Path) -> anyhow::Result<(
         s.bound,
         s.end_inputs as u8,
         s.warmup,
-        s.starts as u8
+        s.starts as u8,
+        s.settle
     ));
     std::fs::write(dir.join("spec.txt"), spec)?;
 

@@ -180,7 +180,7 @@ int main(int argc, char** argv) {
     bool has_in = false, has_out = false, end_inputs = false, starts = false;
     std::vector<int> meta, watch, cfg, fields, tie_low;
     double bp = 0, idle = 0;
-    uint64_t seed = 0, stall = 20000, bound = ~0ull, warmup = 0;
+    uint64_t seed = 0, stall = 20000, bound = ~0ull, warmup = 0, settle = 0;
     {
         FILE* f = fopen((dir + "/spec.txt").c_str(), "r");
         if (!f) fail("cannot open " + dir + "/spec.txt");
@@ -219,6 +219,7 @@ int main(int argc, char** argv) {
             else if (t[0] == "end_inputs") end_inputs = t[1] == "1";
             else if (t[0] == "warmup") warmup = strtoull(t[1].c_str(), 0, 10);
             else if (t[0] == "starts") starts = t[1] == "1";
+            else if (t[0] == "settle") settle = strtoull(t[1].c_str(), 0, 10);
             else fail("spec.txt: unknown line " + s);
         }
         fclose(f);
@@ -420,6 +421,16 @@ int main(int argc, char** argv) {
             fail("no progress for " + std::to_string(stall) + " cycles at cycle " + std::to_string(c) + " (" +
                  std::to_string(pkt) + " of " + std::to_string(npkts) + " packets in, " + std::to_string(di) +
                  " descriptors, " + std::to_string(results) + " results out): deadlock");
+    }
+    // a counter may step a few clocks after the event that was the last result
+    for (uint64_t i = 0; i < settle; i++) {
+        set_u64(clk, 0);
+        if (chan_valid >= 0) set_u64(g_ports[chan_valid], 0);
+        set_u64(tvalid, 0);
+        set_u64(m_tready, 1);
+        top->eval();
+        set_u64(clk, 1);
+        top->eval();
     }
     w.u8('E');
     for (uint64_t v : {c, offered, accepted, out_beats, wire_beats, ready_through_last - ready_before_first}) w.u64(v);

@@ -223,6 +223,7 @@ pub fn tx_run(cases: &[(Vec<u8>, TxDescriptor)], opts: &DriveOpts, width: usize)
         stall: 20_000,
         bound: 10_000 + (40 * cases.len() as u64 + 4 * total_in) * slow,
         end_inputs: true,
+        settle: 0,
         starts: true,
         ..Default::default()
     };
@@ -325,7 +326,7 @@ pub fn loopback_verilog(width: usize, max_frame: usize) -> anyhow::Result<(Strin
 /// As [`crate::loopback_tb::run_width`] (no VCD), on the exported Verilog of the same NIC
 /// top: the same outcomes, counters, cycles, beats, wire frames and per-case cycles.
 pub fn loop_run(cases: &[(Vec<u8>, TxDescriptor)], width: usize, drive: &LoopDrive) -> anyhow::Result<LoopRun> {
-    use crate::loopback_tb::{STALL_LIMIT, WARM_UP};
+    use crate::loopback_tb::{SETTLE, STALL_LIMIT, WARM_UP};
     let cfg = &drive.cfg;
     anyhow::ensure!(cases.iter().all(|(f, _)| !f.is_empty()), "loopback: empty host frame");
     let (verilog, module) = loopback_verilog(width, cfg.max_frame)?;
@@ -363,6 +364,7 @@ pub fn loop_run(cases: &[(Vec<u8>, TxDescriptor)], width: usize, drive: &LoopDri
         stall: STALL_LIMIT,
         bound: WARM_UP + 10 * STALL_LIMIT + (80 * cases.len() as u64 + 4 * total_in).saturating_mul(slow),
         end_inputs: false,
+        settle: SETTLE,
     };
     let r = run(&model, &s)?;
     // attribution as in loopback_tb::run_loop: a TX drop as TxDrops finds it, RX results in
