@@ -25,7 +25,7 @@
 use crate::port_vcd::PortVcd;
 use crate::tb::axis::{AxisDriver, AxisMonitor};
 use crate::tb::desc::set_desc;
-use crate::tb::rx_ports::RxPorts;
+use crate::tb::rx_ports::{RxCounters, RxPorts};
 use crate::tb::tx_drops::{tx_histogram, TxDrops, TxPorts};
 pub use crate::tb::tx_drops::TX_ERRORS;
 use crate::tb::vcd::{time_ps, with_vcd_file, VCD_MAX_CYCLES};

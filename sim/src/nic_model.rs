@@ -12,7 +12,7 @@
 
 use crate::tb::axis::{frame_beats, put_beat, AxisMonitor};
 use crate::tb::desc::set_desc;
-use crate::tb::rx_ports::RxPorts;
+use crate::tb::rx_ports::{RxCounters, RxPorts};
 use crate::tb::tx_drops::{TxPorts, TX_ERRORS};
 use rco_golden::rx::rx_decap;
 use rco_golden::tx::tx_encap;

@@ -13,7 +13,7 @@
 //! from the results to it, exactly.
 
 use crate::tb::axis::{AxisDriver, AxisMonitor};
-use crate::tb::rx_ports::RxPorts;
+use crate::tb::rx_ports::{RxCounters, RxPorts};
 use crate::tb::vcd::Vcd;
 use rco_golden::rng::SplitMix64;
 use rco_golden::types::{DropReason, RxConfig, RxMeta};
