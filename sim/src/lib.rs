@@ -8,6 +8,7 @@ extern crate rco_hdl;
 pub mod bench;
 pub mod csum_cosim;
 pub mod csum_tb;
+pub mod ip_core_tb;
 pub mod loopback_tb;
 pub mod nic_cosim;
 pub mod port_vcd;

@@ -1,0 +1,461 @@
+//! Drives the IP core (`RcoNic64Std`) in loopback, its TX output wired to its RX input, with
+//! golden host frames and descriptors, configured and read back over its AXI4-Lite port only.
+//! Checks the frames on the wire, the inner frames with their metadata and the RX drops, in
+//! order, and every counter register against what golden makes of the frames sent.
+
+use crate::loopback_tb::{golden_wire_and_outcome, Outcome, RxOut};
+use crate::tb::axis::{frame_beats, AxisDriver, AxisMonitor};
+use crate::tb::desc::set_desc;
+use crate::tb::rx_ports::RxPorts;
+use crate::tb::tx_drops::TX_ERRORS;
+use rco_golden::rng::SplitMix64;
+use rco_golden::types::{DropReason, RxConfig, TxDescriptor};
+use rco_hdl::axil_regs::{AxilSlave, Kind, Reg, REGS, RESP_OKAY};
+use rco_hdl::nic_top::MAX_FRAME_STD;
+use rco_hdl::rco_nic::{RcoNic64Std, AXIL_ADDR_BITS};
+use rust_hdl::prelude::*;
+
+/// Lanes of the core's streams.
+const K: usize = rco_hdl::width::w64::K;
+/// Clocks without an AXI-Lite response, or without the traffic draining, that count as a hang.
+const HANG: u64 = 20_000;
+
+/// Byte offset of register `name` in the register map.
+pub fn offset(name: &str) -> u32 {
+    reg(name).offset
+}
+
+fn reg(name: &str) -> &'static Reg {
+    REGS.iter().find(|r| r.name == name).unwrap_or_else(|| panic!("no register {name}"))
+}
+
+/// The highest word of the AXI-Lite address space no register covers.
+pub fn unmapped() -> u32 {
+    (0..1u32 << AXIL_ADDR_BITS)
+        .step_by(4)
+        .rev()
+        .find(|a| !REGS.iter().any(|r| (r.offset..r.offset + r.size()).contains(a)))
+        .expect("a free word in the register space")
+}
+
+/// The TX drop counter registers, in [`TX_ERRORS`] order.
+const TX_DROP_REGS: [&str; TX_ERRORS.len()] = ["tx_drop_truncated", "tx_drop_too_long", "tx_drop_bad_desc", "tx_drop_bad_keep"];
+
+/// The bench: the core, its host-side drivers and monitors, and an AXI4-Lite master.
+pub struct IpBench {
+    pub u: Box<RcoNic64Std>,
+    rng: SplitMix64,
+    host: AxisDriver,
+    descs: Vec<TxDescriptor>,
+    /// next descriptor to hand over
+    di: usize,
+    wire_mon: AxisMonitor,
+    out_mon: AxisMonitor,
+    /// Frames across the TX -> RX wire, in order.
+    pub wire: Vec<Vec<u8>>,
+    /// RX results (deliveries with their metadata, drop events), in order.
+    pub rx: Vec<RxOut>,
+    /// the host idles the next clock
+    idle_next: bool,
+    cycles: u64,
+}
+
+impl IpBench {
+    pub fn new(seed: u64) -> Self {
+        // on the heap: the core is larger than a test thread's stack
+        let mut u = Box::new(RcoNic64Std::new(MAX_FRAME_STD));
+        u.connect_all();
+        IpBench {
+            u,
+            rng: SplitMix64::new(seed),
+            host: AxisDriver::default(),
+            descs: vec![],
+            di: 0,
+            wire_mon: AxisMonitor::default(),
+            out_mon: AxisMonitor::default(),
+            wire: vec![],
+            rx: vec![],
+            idle_next: false,
+            cycles: 0,
+        }
+    }
+
+    /// Queue host frames with their descriptors (after the previous ones have gone in).
+    pub fn send(&mut self, cases: &[(Vec<u8>, TxDescriptor)]) {
+        assert!(self.host.done() && self.di == self.descs.len(), "bench: send before the last frames went in");
+        self.host = AxisDriver::new(cases.iter().map(|(f, _)| frame_beats(f, K)).collect());
+        self.descs = cases.iter().map(|(_, d)| d.clone()).collect();
+        self.di = 0;
+    }
+
+    /// One clock: host frames offered with 20 % idles, 30 % back-pressure on rx_m_axis, TX
+    /// out wired to RX in, the AXI-Lite inputs as `axil` sets them before the edge
+    /// (`edge` false) and its outputs for it to sample (`edge` true).
+    fn tick(&mut self, axil: &mut dyn FnMut(&mut AxilSlave<AXIL_ADDR_BITS>, bool)) {
+        self.cycles += 1;
+        assert!(self.cycles < 10 * HANG, "bench: cycle bound reached");
+        let u = &mut *self.u;
+        u.clock.next = false.into();
+        let desc_valid = self.di < self.descs.len();
+        u.tx_desc.valid.next = desc_valid;
+        if desc_valid {
+            set_desc(&mut u.tx_desc, &self.descs[self.di]);
+        }
+        self.host.drive(&mut u.tx_s_axis, !self.idle_next);
+        let ready = !self.rng.chance(0.3);
+        u.rx_m_axis.tready.next = ready;
+        axil(&mut u.s_axil, false);
+        assert!(simulate(u, 1000));
+        // the wire: valid and data forward, then ready back
+        u.rx_s_axis.tdata.next = u.tx_m_axis.tdata.val();
+        u.rx_s_axis.tkeep.next = u.tx_m_axis.tkeep.val();
+        u.rx_s_axis.tvalid.next = u.tx_m_axis.tvalid.val();
+        u.rx_s_axis.tlast.next = u.tx_m_axis.tlast.val();
+        u.rx_s_axis.tuser.next = false;
+        assert!(simulate(u, 1000));
+        u.tx_m_axis.tready.next = u.rx_s_axis.tready.val();
+        assert!(simulate(u, 1000));
+        // handshakes at this edge
+        if desc_valid && u.tx_desc.ready.val() {
+            self.di += 1;
+        }
+        self.host.take(&u.tx_s_axis);
+        let c = self.cycles;
+        let on_wire = self.wire_mon.sample(&u.tx_m_axis, u.rx_s_axis.tready.val()).unwrap_or_else(|e| panic!("cycle {c}: TX {e}"));
+        self.wire.extend(on_wire.frame);
+        if let Some(f) = self.out_mon.sample(&u.rx_m_axis, ready).unwrap_or_else(|e| panic!("cycle {c}: RX {e}")).frame {
+            self.rx.push(Ok((f, u.rx_meta())));
+        }
+        self.rx.extend(u.rx_drop().unwrap_or_else(|e| panic!("cycle {c}: {e}")).map(Err));
+        axil(&mut u.s_axil, true);
+        u.clock.next = true.into();
+        assert!(simulate(u, 1000));
+        self.idle_next = self.rng.chance(0.2);
+    }
+
+    /// An AXI-Lite write with AW and W offered together: the B response.
+    pub fn write(&mut self, addr: u32, data: u32) -> u64 {
+        let (mut aw, mut w, mut resp) = (true, true, None);
+        let start = self.cycles;
+        while resp.is_none() {
+            assert!(self.cycles - start < HANG, "bench: no B response to a write of {addr:#x}");
+            self.tick(&mut |s, edge| {
+                if !edge {
+                    s.awaddr.next = (addr as u64).into();
+                    s.awvalid.next = aw;
+                    s.wdata.next = (data as u64).into();
+                    s.wstrb.next = 0xF.into();
+                    s.wvalid.next = w;
+                    s.bready.next = true;
+                    s.arvalid.next = false;
+                    s.rready.next = false;
+                } else {
+                    aw &= !s.awready.val();
+                    w &= !s.wready.val();
+                    if s.bvalid.val() {
+                        resp = Some(s.bresp.val().to_u64());
+                    }
+                }
+            });
+        }
+        resp.unwrap()
+    }
+
+    /// An AXI-Lite read: (rresp, rdata).
+    pub fn read(&mut self, addr: u32) -> (u64, u32) {
+        let (mut ar, mut got) = (true, None);
+        let start = self.cycles;
+        while got.is_none() {
+            assert!(self.cycles - start < HANG, "bench: no R response to a read of {addr:#x}");
+            self.tick(&mut |s, edge| {
+                if !edge {
+                    s.araddr.next = (addr as u64).into();
+                    s.arvalid.next = ar;
+                    s.rready.next = true;
+                    s.awvalid.next = false;
+                    s.wvalid.next = false;
+                    s.bready.next = false;
+                } else {
+                    ar &= !s.arready.val();
+                    if s.rvalid.val() {
+                        got = Some((s.rresp.val().to_u64(), s.rdata.val().to_u64() as u32));
+                    }
+                }
+            });
+        }
+        got.unwrap()
+    }
+
+    /// Write configuration register `name` and read it back.
+    pub fn set(&mut self, name: &str, value: u32) {
+        assert_eq!(self.write(offset(name), value), RESP_OKAY, "write {name}");
+        assert_eq!(self.read(offset(name)), (RESP_OKAY, value), "{name} read back");
+    }
+
+    /// The core's configuration, written over AXI-Lite: RX as `cfg` (its `max_frame` is the
+    /// core's), TX honouring RCO requests if `rco_tx`, RX back-pressuring TX (so the loop
+    /// drops nothing for room).
+    pub fn configure(&mut self, cfg: &RxConfig, rco_tx: bool) {
+        assert_eq!(cfg.max_frame, MAX_FRAME_STD, "the core's buffers are built for {MAX_FRAME_STD}-byte frames");
+        self.set("rco_tx", rco_tx as u32);
+        self.set("rco_rx", cfg.remcsum_rx as u32);
+        self.set("nopartial", cfg.nopartial as u32);
+        self.set("vxlan_port", cfg.port as u32);
+        self.set("udp6_zero_csum_rx", cfg.udp_zero_csum6_rx as u32);
+        self.set("rx_backpressure", 1);
+    }
+
+    /// A counter register, 64-bit ones read low word then high word.
+    pub fn counter(&mut self, name: &str) -> u64 {
+        let r = reg(name);
+        let (resp, lo) = self.read(r.offset);
+        assert_eq!(resp, RESP_OKAY, "{name}");
+        match r.kind {
+            Kind::Counter => lo as u64,
+            Kind::Counter64 => {
+                let (resp, hi) = self.read(r.offset + 4);
+                assert_eq!(resp, RESP_OKAY, "{name} high");
+                (hi as u64) << 32 | lo as u64
+            }
+            k => panic!("{name} is not a counter ({k:?})"),
+        }
+    }
+
+    /// Clocks with the AXI-Lite master idle.
+    pub fn idle(&mut self, clocks: usize) {
+        for _ in 0..clocks {
+            self.tick(&mut |s, edge| {
+                if !edge {
+                    s.awvalid.next = false;
+                    s.wvalid.next = false;
+                    s.arvalid.next = false;
+                    s.bready.next = true;
+                    s.rready.next = true;
+                }
+            });
+        }
+    }
+
+    /// Until every queued frame and descriptor has gone in and `rx` RX results have been
+    /// seen in all, then a margin for the counters (they lag their events by a few clocks).
+    pub fn drain(&mut self, rx: usize) {
+        let start = self.cycles;
+        while !self.host.done() || self.di < self.descs.len() || self.rx.len() < rx {
+            assert!(self.cycles - start < HANG, "bench: traffic does not drain ({} of {rx} RX results)", self.rx.len());
+            self.idle(1);
+        }
+        self.idle(200);
+    }
+}
+
+/// What the counter registers should read, counted from golden's wire frames and outcomes of
+/// the frames sent.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Expected {
+    /// (name, value) of every counter register
+    pub counters: Vec<(&'static str, u64)>,
+}
+
+/// Golden's wire frames, outcomes and counts for `cases` sent under `cfg`, added to `acc`
+/// (the counters count from the last reset). Returns the RX results golden expects.
+pub fn expect(cases: &[(Vec<u8>, TxDescriptor)], cfg: &RxConfig, acc: &mut Expected) -> (Vec<Vec<u8>>, Vec<RxOut>) {
+    let (mut wires, mut rx) = (vec![], vec![]);
+    let mut add = |name: &'static str, n: u64| match acc.counters.iter_mut().find(|(k, _)| *k == name) {
+        Some((_, v)) => *v += n,
+        None => acc.counters.push((name, n)),
+    };
+    for (f, d) in cases {
+        let (wire, outcome) = golden_wire_and_outcome(f, d, cfg);
+        add("tx_frames_in", 1);
+        add("tx_bytes_in", f.len() as u64);
+        if let Some(w) = &wire {
+            for dir in ["tx_frames_out", "rx_frames_in"] {
+                add(dir, 1);
+            }
+            for dir in ["tx_bytes_out", "rx_bytes_in"] {
+                add(dir, w.len() as u64);
+            }
+        }
+        wires.extend(wire);
+        match outcome {
+            Outcome::Tx(e) => add(TX_DROP_REGS[TX_ERRORS.iter().position(|x| *x == e).expect("TX_ERRORS lists every error")], 1),
+            Outcome::Rx(r) => {
+                match &r {
+                    Ok((inner, _)) => {
+                        add("rx_frames_out", 1);
+                        add("rx_bytes_out", inner.len() as u64);
+                    }
+                    Err(reason) => add(rx_drop_reg(*reason), 1),
+                }
+                rx.push(r);
+            }
+        }
+    }
+    // every counter register has an expected value, 0 when nothing counted it
+    for r in REGS.iter().filter(|r| matches!(r.kind, Kind::Counter | Kind::Counter64)) {
+        add(r.name, 0);
+    }
+    (wires, rx)
+}
+
+/// The drop counter register of RX drop reason `r`.
+pub fn rx_drop_reg(r: DropReason) -> &'static str {
+    let name = format!("rx_drop_{}", r.name());
+    reg(&name).name
+}
+
+/// Read every counter register and compare with `want`; the differences.
+pub fn counter_diffs(b: &mut IpBench, want: &Expected) -> Vec<String> {
+    let mut diffs = vec![];
+    for (name, v) in &want.counters {
+        let got = b.counter(name);
+        if got != *v {
+            diffs.push(format!("{name}: hw {got} / golden {v}"));
+        }
+    }
+    diffs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::loopback_tb::against_host;
+    use rco_golden::vectors::{gen_sized_frame, sized_descriptor};
+    use rco_hdl::axil_regs::RESP_SLVERR;
+
+    /// Golden host frames of the given lengths (TCP and UDP in turn, CHECKSUM_PARTIAL) with
+    /// RCO descriptors, outer IPv4 and IPv6, tagged and not.
+    fn cases(seed: u64, lens: &[usize]) -> Vec<(Vec<u8>, TxDescriptor)> {
+        let mut rng = SplitMix64::new(seed);
+        lens.iter()
+            .enumerate()
+            .map(|(i, &len)| {
+                let (f, partial) = gen_sized_frame(&mut rng, len, i % 2 == 0).expect("a sized frame");
+                let d = sized_descriptor(&mut rng, partial, i % 3 == 1, i % 4 == 2);
+                (f, d)
+            })
+            .collect()
+    }
+
+    /// The `id` register's value in the register map.
+    fn id_value() -> u32 {
+        match reg("id").kind {
+            Kind::Const(v) => v,
+            k => panic!("id is {k:?}"),
+        }
+    }
+
+    /// RX as Linux's defaults with `udp6zerocsumrx`, for the core's frame size.
+    fn rx_config() -> RxConfig {
+        RxConfig { udp_zero_csum6_rx: true, max_frame: MAX_FRAME_STD, ..RxConfig::default() }
+    }
+
+    /// The frames that crossed the wire and the RX results since the last check are golden's.
+    fn check_traffic(b: &mut IpBench, wires: &[Vec<u8>], rx: &[RxOut]) {
+        assert_eq!(b.wire.len(), wires.len(), "frames on the wire");
+        for (i, (got, want)) in b.wire.iter().zip(wires).enumerate() {
+            assert!(got == want, "wire frame {i} ({} bytes) is not golden's ({} bytes)", got.len(), want.len());
+        }
+        assert_eq!(b.rx.len(), rx.len(), "RX results");
+        for (i, (got, want)) in b.rx.iter().zip(rx).enumerate() {
+            assert!(got == want, "RX result {i} is not golden's: {:?}", got.as_ref().map(|(f, m)| (f.len(), m)));
+        }
+        b.wire.clear();
+        b.rx.clear();
+    }
+
+    /// Configuration only over AXI-Lite; refused accesses answer SLVERR and change nothing;
+    /// wire frames, delivered frames with their metadata and drops are golden's; every counter
+    /// register reads golden's count; with `rco_rx` off the RCO frames are counted drops; RX
+    /// conserves frames (in = out + drops).
+    #[test]
+    fn loopback_configured_and_counted_over_axil() {
+        let mut b = IpBench::new(0x5EED_0001);
+        let (resp, id) = b.read(offset("id"));
+        assert_eq!((resp, id), (RESP_OKAY, id_value()));
+        assert_eq!(&id.to_be_bytes()[..3], b"RCO");
+        let cfg = rx_config();
+        b.configure(&cfg, true);
+        // a read-only register and an unmapped word refuse, and change nothing
+        assert_eq!(b.write(offset("id"), 0), RESP_SLVERR);
+        assert_eq!(b.write(offset("tx_drop_truncated"), 5), RESP_SLVERR);
+        assert_eq!(b.write(unmapped(), 1), RESP_SLVERR);
+        assert_eq!(b.read(unmapped()), (RESP_SLVERR, 0));
+        assert_eq!(b.read(offset("id")), (RESP_OKAY, id_value()));
+        assert_eq!(b.counter("tx_drop_truncated"), 0);
+
+        // frame lengths from the Ethernet minimum to the core's largest, and a runt TX drops
+        let mut sent = cases(1, &[60, 61, 333, 1000, MAX_FRAME_STD, 64, 127, 200]);
+        sent.insert(4, (vec![0x5A; 10], sent[0].1.clone()));
+        let mut want = Expected::default();
+        let (wires, rx) = expect(&sent, &cfg, &mut want);
+        assert_eq!(rx.iter().filter(|r| r.is_ok()).count(), sent.len() - 1, "golden delivers all but the runt");
+        b.send(&sent);
+        b.drain(rx.len());
+        // the end-to-end property (RFC 1071, no golden code): delivered = host frame, checksum done
+        for ((host, d), r) in sent.iter().filter(|(f, _)| f.len() > 14).zip(&b.rx) {
+            let Ok((got, _)) = r else { panic!("{r:?}") };
+            assert_eq!(against_host(host, d, got), None);
+        }
+        check_traffic(&mut b, &wires, &rx);
+        assert_eq!(counter_diffs(&mut b, &want), Vec::<String>::new());
+
+        // the receiver opts out of RCO: the same frames become counted drops
+        let off = RxConfig { remcsum_rx: false, ..cfg };
+        b.configure(&off, true);
+        let again = &sent[..3];
+        let (wires, rx) = expect(again, &off, &mut want);
+        assert!(rx.iter().all(|r| *r == Err(DropReason::RcoNotEnabled)), "golden: {rx:?}");
+        b.send(again);
+        b.drain(rx.len());
+        assert!(b.rx.iter().all(|r| r.is_err()), "a frame came out with rco_rx off");
+        check_traffic(&mut b, &wires, &rx);
+        assert_eq!(counter_diffs(&mut b, &want), Vec::<String>::new());
+        assert_eq!(b.counter(rx_drop_reg(DropReason::RcoNotEnabled)), 3);
+        let rx_in = b.counter("rx_frames_in");
+        let rx_out = b.counter("rx_frames_out");
+        let drops: u64 = DropReason::ALL.iter().map(|r| b.counter(rx_drop_reg(*r))).sum();
+        assert_eq!(rx_in, rx_out + drops, "RX frames in != out + drops");
+        assert_eq!(rx_in, (sent.len() - 1 + again.len()) as u64);
+    }
+
+    /// `rst` brings every configuration register back to its reset value and every counter to 0.
+    #[test]
+    fn rst_clears_registers_and_counters() {
+        let mut b = IpBench::new(0x5EED_0002);
+        let cfg = rx_config();
+        b.configure(&cfg, true);
+        let mut sent: Vec<_> = cases(2, &[142]).into_iter().map(|(f, d)| (f, TxDescriptor { rco: false, ..d })).collect();
+        sent.push((vec![1; 10], sent[0].1.clone()));
+        let mut want = Expected::default();
+        let (wires, rx) = expect(&sent, &cfg, &mut want);
+        b.send(&sent);
+        b.drain(rx.len());
+        check_traffic(&mut b, &wires, &rx);
+        assert_eq!(counter_diffs(&mut b, &want), Vec::<String>::new());
+        // so that rst has something to clear
+        let counted = |name: &str| want.counters.iter().any(|(k, v)| *k == name && *v > 0);
+        assert!(REGS.iter().filter(|r| r.kind == Kind::Counter64).all(|r| counted(r.name)) && counted("tx_drop_truncated"), "{want:?}");
+        // every configuration register away from its reset value
+        let config: Vec<(&str, u32, u32)> = REGS
+            .iter()
+            .filter_map(|r| match r.kind {
+                Kind::Config { width, reset } => Some((r.name, width, reset)),
+                _ => None,
+            })
+            .collect();
+        for &(name, width, reset) in &config {
+            b.set(name, reset ^ ((1u64 << width) - 1) as u32);
+        }
+        b.u.rst.next = true;
+        b.idle(2);
+        b.u.rst.next = false;
+        b.idle(2);
+        for &(name, _, reset) in &config {
+            assert_eq!(b.read(offset(name)), (RESP_OKAY, reset), "{name} after rst");
+        }
+        for r in REGS.iter().filter(|r| matches!(r.kind, Kind::Counter | Kind::Counter64)) {
+            assert_eq!(b.counter(r.name), 0, "{} after rst", r.name);
+        }
+    }
+}
