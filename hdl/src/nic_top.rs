@@ -274,70 +274,11 @@ impl<
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     //! The structure only: the NIC top's behaviour (TX output wired to RX input, host frames
     //! in, inner frames out, against golden) is the loopback bench's, `rco_sim::loopback_tb`,
-    //! whose tests run this block's 1518-byte build too. Here: the host frames the IP core's
-    //! tests send, with their checksums computed here (RFC 1071 over the UDP pseudo-header).
+    //! whose tests run this block's 1518-byte build too.
     use super::*;
-
-    /// RFC 1071 sum of big-endian 16-bit words, not folded.
-    fn sum16(b: &[u8]) -> u32 {
-        b.chunks(2)
-            .map(|c| ((c[0] as u32) << 8) | *c.get(1).unwrap_or(&0) as u32)
-            .sum()
-    }
-
-    fn fold(mut s: u32) -> u16 {
-        while s >> 16 != 0 {
-            s = (s & 0xFFFF) + (s >> 16);
-        }
-        s as u16
-    }
-
-    /// Ethernet / IPv4 / UDP host frame with `len` payload bytes, as a host stack hands it
-    /// to a NIC for CHECKSUM_PARTIAL: the UDP checksum field holds the folded pseudo-header
-    /// sum. Returns the frame and the same frame with the checksum completed.
-    pub(crate) fn host_frame(len: usize, seed: u8) -> (Vec<u8>, Vec<u8>) {
-        let udp_len = 8 + len;
-        let mut f = vec![0x02, 0, 0, 0, 0, 0x0B, 0x02, 0, 0, 0, 0, 0x0A, 0x08, 0x00];
-        let ip_len = 20 + udp_len;
-        let mut ip = vec![
-            0x45,
-            0,
-            (ip_len >> 8) as u8,
-            ip_len as u8,
-            0,
-            1,
-            0x40,
-            0,
-            64,
-            17,
-            0,
-            0,
-        ];
-        ip.extend_from_slice(&[10, 0, 0, 1, 10, 0, 0, 2]);
-        let c = !fold(sum16(&ip));
-        ip[10..12].copy_from_slice(&c.to_be_bytes());
-        f.extend_from_slice(&ip);
-        f.extend_from_slice(&[
-            0x30,
-            0x39,
-            0x00,
-            0x35,
-            (udp_len >> 8) as u8,
-            udp_len as u8,
-            0,
-            0,
-        ]);
-        f.extend((0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)));
-        let pseudo = sum16(&f[26..34]) + 17 + udp_len as u32;
-        let mut done = f.clone();
-        let full = !fold(pseudo + sum16(&f[34..]));
-        done[40..42].copy_from_slice(&if full == 0 { 0xFFFF } else { full }.to_be_bytes());
-        f[40..42].copy_from_slice(&fold(pseudo).to_be_bytes());
-        (f, done)
-    }
 
     #[test]
     fn verilog_generates() {
