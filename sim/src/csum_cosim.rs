@@ -75,10 +75,26 @@ pub fn write_vectors(dir: &Path, sched: &Schedule) -> anyhow::Result<usize> {
 /// `REPEAT`, `DUMP`; the design module is the define `DUT`.
 pub const CSUM_TB: &str = include_str!("../tb/csum_tb.v");
 
-/// Write the testbench `tb` as `tb.v` and, for the runners, `params.txt`: the design module
-/// `dut` (the define `DUT`) and the testbench parameters, one `NAME VALUE` a line.
+/// The files the testbenches `` `include `` (sim/tb/*.vh), by name.
+pub const TB_INCLUDES: [(&str, &str); 1] = [("desc_ports.vh", include_str!("../tb/desc_ports.vh"))];
+/// The include path of every tool that reads a testbench: the work directory, where
+/// [`write_includes`] puts [`TB_INCLUDES`].
+pub const INCLUDE_ARG: &str = "-I.";
+
+/// Write [`TB_INCLUDES`] into `dir`.
+pub fn write_includes(dir: &Path) -> anyhow::Result<()> {
+    for (name, text) in TB_INCLUDES {
+        std::fs::write(dir.join(name), text)?;
+    }
+    Ok(())
+}
+
+/// Write the testbench `tb` as `tb.v`, with [`TB_INCLUDES`], and, for the runners,
+/// `params.txt`: the design module `dut` (the define `DUT`) and the testbench parameters,
+/// one `NAME VALUE` a line.
 pub fn write_tb(dir: &Path, tb: &str, dut: &str, params: &[(&str, u64)]) -> anyhow::Result<()> {
     std::fs::write(dir.join("tb.v"), tb)?;
+    write_includes(dir)?;
     let mut p = format!("DUT {dut}\n");
     for (n, v) in params {
         p.push_str(&format!("{n} {v}\n"));
@@ -171,7 +187,7 @@ pub fn run_iverilog(dir: &Path) -> anyhow::Result<CosimRun> {
     run(
         Command::new("iverilog")
             .current_dir(dir)
-            .args(["-g2005", "-s", "tb", "-o", "tb.vvp"])
+            .args(["-g2005", "-s", "tb", "-o", "tb.vvp", INCLUDE_ARG])
             .args(tb_args(dir, "iverilog")?)
             .args(["tb.v", "dut.v"]),
         "iverilog",
@@ -199,6 +215,7 @@ pub fn run_verilator(dir: &Path) -> anyhow::Result<CosimRun> {
             "obj_dir",
             "-o",
             "Vtb",
+            INCLUDE_ARG,
         ]).args(tb_args(dir, "verilator")?).args(["tb.v", "dut.v"]),
         "verilator --binary",
     )?;

@@ -3,7 +3,7 @@
 //!
 //! Files in the work directory: `desc.hex` (one descriptor per line, fields packed as in
 //! [`desc_word`]), `beats.hex` (every input beat of every frame: `{7'b0 last, tkeep, tdata}`),
-//! `tb.v` (sim/tb/tx_tb.v as it is, with `params.txt`), `dut.v`. The testbench drives a descriptor and a beat on every falling edge
+//! `tb.v` (sim/tb/tx_tb.v as it is, with `params.txt` and the `desc_ports.vh` it includes), `dut.v`. The testbench drives a descriptor and a beat on every falling edge
 //! (valid until accepted), holds `m_axis.tready` low with probability `BP/256`, writes
 //! each output beat (`B last keep data`), each frame's last input beat (`L cycle`) and each
 //! drop-counter step (`D kind cycle`) to `out.txt`, and ends with the `COSIM cycles=.. pulses=..

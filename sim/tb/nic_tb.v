@@ -8,6 +8,7 @@
 // serve: out.txt as tx_tb.v's (wire beats, last host beats, TX drop-counter steps),
 // events.txt as rx_tb.v's (delivered beats with metadata, drops, RX counters), and
 // counters.txt the TX counters at the end.
+`include "desc_ports.vh"
 `ifndef DUT
 `define DUT rco_nic_w64
 `endif
@@ -65,14 +66,7 @@ module tb #(
         .rst(1'b0), // the synchronous reset, not asserted here
         .tx_s_axis$tdata(bw[W-1:0]), .tx_s_axis$tkeep(bw[K+W-1:W]), .tx_s_axis$tvalid(svalid),
         .tx_s_axis$tready(s_tready), .tx_s_axis$tlast(bw[K+W]), .tx_s_axis$tuser(1'b0),
-        .tx_desc$valid(dvalid), .tx_desc$ready(desc_ready),
-        .tx_desc$partial(dw[508]), .tx_desc$rco(dw[507]), .tx_desc$udp_csum(dw[506]),
-        .tx_desc$vlan(dw[505]), .tx_desc$ipv6(dw[504]),
-        .tx_desc$csum_start(dw[503:488]), .tx_desc$csum_offset(dw[487:472]), .tx_desc$vni(dw[471:448]),
-        .tx_desc$dst_mac(dw[447:400]), .tx_desc$src_mac(dw[399:352]), .tx_desc$vlan_tci(dw[351:336]),
-        .tx_desc$src_ip(dw[335:208]), .tx_desc$dst_ip(dw[207:80]),
-        .tx_desc$udp_sport(dw[79:64]), .tx_desc$udp_dport(dw[63:48]), .tx_desc$ttl(dw[47:40]),
-        .tx_desc$ip_id(dw[39:24]), .tx_desc$flow_label(dw[19:0]),
+        `DESC_PORTS(tx_desc),
         .tx_m_axis$tdata(l_tdata), .tx_m_axis$tkeep(l_tkeep), .tx_m_axis$tvalid(l_tvalid),
         .tx_m_axis$tready(l_tready), .tx_m_axis$tlast(l_tlast), .tx_m_axis$tuser(l_tuser),
         .rx_s_axis$tdata(l_tdata), .rx_s_axis$tkeep(l_tkeep), .rx_s_axis$tvalid(l_tvalid),

@@ -3,6 +3,7 @@
 // DUT; desc.hex has one 512-bit descriptor a line (tx_cosim::desc_word), beats.hex every input
 // beat {7'b0 last, tkeep, tdata}. BP/256 is the probability of m_axis.tready low, BOUND the
 // cycle bound. Output beats, last input beats and drop-counter steps go to out.txt.
+`include "desc_ports.vh"
 `ifndef DUT
 `define DUT rco_tx_encap_w64
 `endif
@@ -41,14 +42,7 @@ module tb #(
         .rst(1'b0), // the synchronous reset, not asserted here
         .s_axis$tdata(bw[W-1:0]), .s_axis$tkeep(bw[K+W-1:W]), .s_axis$tvalid(svalid),
         .s_axis$tready(s_tready), .s_axis$tlast(bw[K+W]), .s_axis$tuser(1'b0),
-        .desc$valid(dvalid), .desc$ready(desc_ready),
-        .desc$partial(dw[508]), .desc$rco(dw[507]), .desc$udp_csum(dw[506]),
-        .desc$vlan(dw[505]), .desc$ipv6(dw[504]),
-        .desc$csum_start(dw[503:488]), .desc$csum_offset(dw[487:472]), .desc$vni(dw[471:448]),
-        .desc$dst_mac(dw[447:400]), .desc$src_mac(dw[399:352]), .desc$vlan_tci(dw[351:336]),
-        .desc$src_ip(dw[335:208]), .desc$dst_ip(dw[207:80]),
-        .desc$udp_sport(dw[79:64]), .desc$udp_dport(dw[63:48]), .desc$ttl(dw[47:40]),
-        .desc$ip_id(dw[39:24]), .desc$flow_label(dw[19:0]),
+        `DESC_PORTS(desc),
         .m_axis$tdata(m_tdata), .m_axis$tkeep(m_tkeep), .m_axis$tvalid(m_tvalid),
         .m_axis$tready(mready), .m_axis$tlast(m_tlast), .m_axis$tuser(m_tuser),
         .drop_truncated(d_trunc), .drop_too_long(d_long), .drop_bad_desc(d_desc),

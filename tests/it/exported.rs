@@ -94,9 +94,11 @@ fn every_export_lints_clean_with_its_waivers() {
         for e in exports.iter().filter(|e| e.design == design) {
             let module = e.design.module_name(e.width);
             std::fs::write(e.dir.join(file), tb).unwrap();
+            rco_sim::csum_cosim::write_includes(&e.dir).unwrap();
             let (dut, w) = (format!("-DDUT={module}"), format!("-GW={}", e.width));
             let v = format!("{module}.v");
-            let (ok, text) = lint(&e.dir, "tb", &["--timing", &dut, &w, LINT_WAIVER_FILE, file, &v]);
+            let inc = rco_sim::csum_cosim::INCLUDE_ARG;
+            let (ok, text) = lint(&e.dir, "tb", &["--timing", inc, &dut, &w, LINT_WAIVER_FILE, file, &v]);
             if !(ok && text.trim().is_empty()) {
                 bad.push(format!("{file} with {module}:\n{text}"));
             }
