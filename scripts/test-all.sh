@@ -44,10 +44,10 @@ export RUST_MIN_STACK=$((256 * 1024 * 1024))
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 
-# One build of everything: the binaries (formal/run.sh and the synthesis tests run rco-nic) and
-# every test executable. The JSON messages name the integration test executable, run directly
-# below.
-cargo test --workspace --release --locked --no-run --message-format=json-render-diagnostics >"$logs/build.json"
+# Build in two steps so that the long single-threaded jobs start as early as they can: first
+# the CLI binary (formal/run.sh and the synthesis tests run rco-nic) and the integration test
+# executable, whose JSON message names it; then, beside those jobs, every other test executable.
+cargo test --release --locked --no-run --test it --message-format=json-render-diagnostics >"$logs/build.json"
 it_exe=$(python3 -c '
 import json, sys
 for line in open(sys.argv[1]):
@@ -57,8 +57,8 @@ for line in open(sys.argv[1]):
 [ -x "$it_exe" ] || { echo "test-all: no integration test executable in the build output"; exit 1; }
 
 # The longest tests (place and route of the NIC top, Yosys on the iCE40 NIC) and the formal
-# proofs are single-threaded: they run beside the other tests from the start instead of last,
-# so neither core idles at the end. Their output is printed when they are done.
+# proofs are single-threaded: they run beside the rest of the build and the other tests
+# instead of last, so neither core idles. Their output is printed when they are done.
 long=(synth_flow::ecp5_85k_nic_top_fits synth_flow::ice40_hx8k_nic_reports_that_it_does_not_fit)
 skips=()
 for t in "${long[@]}"; do skips+=(--skip "$t"); done
@@ -68,6 +68,10 @@ formal_pid=$!
 # and must not lose their share of the cores to the place and route
 (nice -n 5 "$it_exe" --include-ignored --exact --test-threads 1 "${long[@]}" >"$logs/long.log" 2>&1; echo $? >"$logs/long.rc") &
 long_pid=$!
+if ! cargo test --workspace --release --locked --no-run; then
+  pkill -P "$formal_pid"; pkill -P "$long_pid"
+  exit 1
+fi
 
 set +e
 cargo test --workspace --release --locked --no-fail-fast -- --include-ignored "${skips[@]}" 2>&1 | tee "$logs/tests.log"
