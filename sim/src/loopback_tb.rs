@@ -37,9 +37,7 @@ use rco_golden::types::{DropReason, RxConfig, RxMeta, TxDescriptor, TxError};
 use rco_golden::vectors::{gen_descriptor, gen_host_frame};
 use rco_hdl::nic_top::{NicTop, MAX_OUTER_HEADER};
 use rco_hdl::rx::{RxTop, NUM_DROP_REASONS};
-use rco_hdl::stream::{AxisSink, AxisSource};
-/// Re-exported for the integration tests that build beats (crates without an rco-hdl dependency).
-pub use rco_hdl::stream::{packet_beats, Beat};
+use rco_hdl::stream::{packet_beats, AxisSink, AxisSource, Beat};
 use rco_hdl::tx::desc::TxDescSink;
 use rust_hdl::prelude::*;
 use std::io::Write;

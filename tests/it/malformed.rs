@@ -17,10 +17,10 @@ use rco_golden::tx::tx_encap;
 use rco_golden::types::{DropReason, RxConfig, TxDescriptor, DEFAULT_MAX_FRAME};
 use rco_golden::vectors::gen_host_frame;
 use rco_golden::wire::IpAddrs;
-use rco_hdl::stream::lane_mask;
 use rco_hdl::stream::{packet_beats, Beat};
 use rco_sim::rx_model::run_raw_beats;
 use rco_sim::rx_model::{run_width, Drive, RxResult};
+use rco_sim::tb::keep_faults::{self, breaks_contract, JUNK, KEEP_FAULTS};
 use DropReason::*;
 
 /// What the spec says a case must give.
@@ -525,8 +525,10 @@ fn corpus_is_well_formed() {
 // counted once; the frame after it is judged on its own. The expectations come from what
 // each case mangled: `bad_keep` for a mangled frame, golden `rx_decap` for the good ones.
 
-/// The tkeep cases at `k` lanes: (name, beats, what the test expects). Each mangled frame
-/// is followed by a good one (they cycle through `good_frames`).
+/// The tkeep cases at `k` lanes: (name, beats, what the test expects): the shared faults
+/// (`rco_sim::tb::keep_faults`) and a hole in a frame whose outer checksum is zero (junk in
+/// its null lanes could pass the checks, and did before `bad_keep`). Each mangled frame is
+/// followed by a good one (they cycle through `good_frames`).
 fn tkeep_cases(k: usize) -> Vec<(String, Vec<Beat>, RxResult)> {
     let cfg = RxConfig::default();
     let good = base(false, false, true, false).f;
@@ -535,62 +537,27 @@ fn tkeep_cases(k: usize) -> Vec<(String, Vec<Beat>, RxResult)> {
     assert!(rx_decap(&zero_csum, &cfg).is_ok(), "zero outer checksum (IPv4) is accepted");
     let mut long = base(true, false, true, false).f;
     long.resize(cfg.max_frame + 3 * k, 0x3C);
-    type Edit = Box<dyn Fn(&mut Vec<Beat>)>;
-    let mid = |b: &Vec<Beat>| b.len() / 2;
-    let cases: Vec<(&str, &[u8], Edit)> = vec![
-        // a hole in a beat before the last, bytes still there or junk
-        ("hole_mid_data_intact", &good, Box::new(move |b| { let m = mid(b); b[m].null_lanes(k / 2, k, None) })),
-        ("hole_mid_junk", &good, Box::new(move |b| { let m = mid(b); b[m].null_lanes(k / 2, k, Some(0xA5)) })),
-        // junk in low null lanes, zero outer checksum: before bad_keep this was delivered
-        ("hole_mid_junk_zero_csum", &zero_csum, Box::new(move |b| { let m = mid(b); b[m].null_lanes(0, k / 2, Some(0xA5)) })),
-        ("hole_mid_top_lane", &good, Box::new(move |b| { let m = mid(b); b[m].null_lanes(k - 1, k, Some(0xA5)) })),
-        ("mid_keep_zero", &good, Box::new(move |b| { let m = mid(b); b[m].null_lanes(0, k, Some(0xA5)) })),
-        ("header_beat_keep_zero", &good, Box::new(move |b| b[1].null_lanes(0, k, None))),
-        ("first_beat_hole", &good, Box::new(move |b| b[0].null_lanes(3, 4, None))),
-        // the last beat: a kept lane above a null one, lane 0 null, nothing kept
-        ("last_keep_noncontiguous", &good, Box::new(move |b| {
-            let n = b.len() - 1;
-            b[n].keep = 1 | 1 << (k - 1);
-        })),
-        ("last_keep_no_lane0", &good, Box::new(move |b| {
-            let n = b.len() - 1;
-            b[n].keep &= !1;
-            b[n].keep |= 2;
-        })),
-        ("last_keep_zero_in_place", &good, Box::new(move |b| {
-            let n = b.len() - 1;
-            b[n].keep = 0;
-        })),
-        ("last_keep_zero_extra_beat", &good, Box::new(move |b| {
-            // the frame's bytes whole, then a null beat that only carries tlast
-            let n = b.len() - 1;
-            b[n].last = false;
-            b.push(Beat { data: vec![0x77; k], keep: 0, last: true });
-        })),
-        ("lone_null_beat", &good[..1], Box::new(move |b| {
-            b[0].keep = 0;
-        })),
-        // a frame short enough to be truncated, and one too long: bad_keep goes first
-        ("short_and_last_keep_gap", &good[..10], Box::new(move |b| {
-            let n = b.len() - 1;
-            b[n].keep = 0b101;
-        })),
-        ("too_long_and_hole", &long, Box::new(move |b| b[2].null_lanes(1, 2, None))),
-        ("too_long_and_last_keep_zero", &long, Box::new(move |b| {
-            let n = b.len() - 1;
-            b[n].keep = 0;
-        })),
-    ];
+    let mut faults: Vec<(String, Vec<Beat>)> = KEEP_FAULTS
+        .iter()
+        .map(|f| {
+            let frame = match f.base {
+                keep_faults::Base::Good => &good[..],
+                keep_faults::Base::Short => &good[..10],
+                keep_faults::Base::FirstByte => &good[..1],
+                keep_faults::Base::TooLong => &long[..],
+            };
+            (f.name.to_string(), f.beats(frame, k))
+        })
+        .collect();
+    let mut zero_hole = packet_beats(&zero_csum, k);
+    let m = zero_hole.len() / 2;
+    zero_hole[m].null_lanes(0, k / 2, Some(JUNK));
+    faults.push(("hole_mid_junk_zero_csum".into(), zero_hole));
     let goods = good_frames();
     let mut v = Vec::new();
-    for (i, (name, f, edit)) in cases.into_iter().enumerate() {
-        let mut b = packet_beats(f, k);
-        edit(&mut b);
-        assert!(
-            b.iter().enumerate().any(|(j, x)| if j + 1 < b.len() { x.keep != lane_mask(k) } else { x.keep == 0 || x.keep & (x.keep + 1) != 0 }),
-            "{name}: the edit breaks the contract"
-        );
-        v.push((name.to_string(), b, Err(BadKeep)));
+    for (i, (name, b)) in faults.into_iter().enumerate() {
+        assert!(breaks_contract(&b, k), "{name}: the edit breaks the contract");
+        v.push((name.clone(), b, Err(BadKeep)));
         let g = &goods[i % goods.len()];
         v.push((format!("good after {name}"), packet_beats(g, k), rx_decap(g, &cfg)));
     }

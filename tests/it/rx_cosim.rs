@@ -12,7 +12,7 @@ use rco_golden::rx::rx_decap;
 use rco_golden::types::{DropReason, RxConfig};
 use rco_golden::vectors::RxVector;
 use rco_sim::csum_cosim::{run_iverilog, run_verilator, scratch_dir, CosimRun};
-use rco_sim::loopback_tb::{packet_beats, Beat};
+use rco_hdl::stream::{packet_beats, Beat};
 use rco_sim::rx_cosim::{prepare_beats, read_events};
 use rco_sim::rx_model::RxResult;
 use rco_synth::Design;

@@ -9,7 +9,7 @@ use rco_golden::types::{TxDescriptor, DEFAULT_MAX_FRAME};
 use rco_golden::vectors::TxVector;
 use rco_sim::csum_cosim::{run_iverilog, run_verilator, scratch_dir, CosimRun};
 use rco_golden::types::TxError;
-use rco_sim::loopback_tb::{packet_beats, Beat};
+use rco_hdl::stream::{packet_beats, Beat};
 use rco_sim::tx_cosim::{collect, mismatches, prepare_beats, raw_verilog};
 use rco_synth::Design;
 

@@ -11,7 +11,8 @@ use rco_golden::tx::tx_encap;
 use rco_golden::types::{TxDescriptor, TxError};
 use rco_golden::vectors::{gen_descriptor, gen_host_frame};
 use rco_hdl::stream::lane_mask;
-use rco_sim::loopback_tb::{packet_beats, Beat};
+use rco_hdl::stream::{packet_beats, Beat};
+use rco_sim::tb::keep_faults::{breaks_contract, Base, JUNK, KEEP_FAULTS};
 use rco_sim::tx_model::{run_width_beats, DriveOpts};
 
 /// Buffer size of the runs (short too-long frames).
@@ -44,38 +45,31 @@ fn cases(k: usize) -> Vec<(String, Vec<Beat>, TxDescriptor, Expect)> {
     bad_desc.csum_start = f0.len() as u16 - 4;
     bad_desc.csum_offset = 6;
     assert_eq!(tx_encap(&f0, &bad_desc, MAX_FRAME), Err(TxError::BadDescriptor));
-    type Edit = Box<dyn Fn(&mut Vec<Beat>)>;
-    let mid = |b: &Vec<Beat>| b.len() / 2;
-    let last = |b: &Vec<Beat>| b.len() - 1;
-    let bk = Err(TxError::BadKeep);
-    let list: Vec<(&str, Vec<u8>, TxDescriptor, Edit, Expect)> = vec![
-        ("hole_mid_data_intact", f0.clone(), d0.clone(), Box::new(move |b| { let m = mid(b); b[m].null_lanes(k / 2, k, None) }), bk.clone()),
-        ("hole_mid_junk", f0.clone(), d0.clone(), Box::new(move |b| { let m = mid(b); b[m].null_lanes(0, k / 2, Some(0x5A)) }), bk.clone()),
-        ("hole_mid_top_lane", f0.clone(), d0.clone(), Box::new(move |b| { let m = mid(b); b[m].null_lanes(k - 1, k, Some(0x5A)) }), bk.clone()),
-        ("mid_keep_zero", f0.clone(), d0.clone(), Box::new(move |b| { let m = mid(b); b[m].null_lanes(0, k, Some(0x5A)) }), bk.clone()),
-        ("first_beat_hole", f0.clone(), d0.clone(), Box::new(move |b| b[0].null_lanes(2, 3, None)), bk.clone()),
-        ("last_keep_noncontiguous", f0.clone(), d0.clone(), Box::new(move |b| { let n = last(b); b[n].keep = 1 | 1 << (k - 1) }), bk.clone()),
-        ("last_keep_no_lane0", f0.clone(), d0.clone(), Box::new(move |b| { let n = last(b); b[n].keep = (b[n].keep & !1) | 2 }), bk.clone()),
-        ("last_keep_zero_in_place", f0.clone(), d0.clone(), Box::new(move |b| { let n = last(b); b[n].keep = 0 }), bk.clone()),
-        ("last_keep_zero_extra_beat", f0.clone(), d0.clone(), Box::new(move |b| {
-            let n = last(b);
-            b[n].last = false;
-            b.push(Beat { data: vec![0x11; k], keep: 0, last: true });
-        }), bk.clone()),
-        // bad_keep before truncated, too_long and bad_descriptor
-        ("short_and_last_keep_gap", f0[..10].to_vec(), d0.clone(), Box::new(move |b| { let n = last(b); b[n].keep = 0b1001 }), bk.clone()),
-        ("too_long_and_hole", long.clone(), d0.clone(), Box::new(move |b| b[1].null_lanes(0, 1, None)), bk.clone()),
-        ("too_long_and_last_keep_zero", long.clone(), d0.clone(), Box::new(move |b| { let n = last(b); b[n].keep = 0 }), bk.clone()),
-        ("bad_desc_and_hole", f0.clone(), bad_desc.clone(), Box::new(move |b| { let m = mid(b); b[m].null_lanes(1, 2, Some(0x5A)) }), bk.clone()),
-        // the empty frame (one beat, nothing kept) is legal framing: golden's verdict
-        ("lone_null_beat", f0[..1].to_vec(), d0.clone(), Box::new(move |b| b[0].keep = 0), tx_encap(&[], &d0, MAX_FRAME)),
-    ];
+    // the shared faults (`rco_sim::tb::keep_faults`), then a hole in a frame whose descriptor
+    // is bad too: bad_keep before bad_descriptor
+    let mut faults: Vec<(String, Vec<Beat>, TxDescriptor)> = KEEP_FAULTS
+        .iter()
+        .map(|f| {
+            let frame = match f.base {
+                Base::Good => &f0[..],
+                Base::Short => &f0[..10],
+                Base::FirstByte => &f0[..1],
+                Base::TooLong => &long[..],
+            };
+            (f.name.to_string(), f.beats(frame, k), d0.clone())
+        })
+        .collect();
+    let mut hole = packet_beats(&f0, k);
+    let m = hole.len() / 2;
+    hole[m].null_lanes(1, 2, Some(JUNK));
+    faults.push(("bad_desc_and_hole".into(), hole, bad_desc));
+    // the empty frame (one beat, nothing kept) is legal framing: golden's verdict
     assert_eq!(tx_encap(&[], &d0, MAX_FRAME), Err(TxError::Truncated));
     let mut v = Vec::new();
-    for (i, (name, f, d, edit, want)) in list.into_iter().enumerate() {
-        let mut b = packet_beats(&f, k);
-        edit(&mut b);
-        v.push((name.to_string(), b, d, want));
+    for (i, (name, b, d)) in faults.into_iter().enumerate() {
+        assert!(breaks_contract(&b, k), "{name}: the edit breaks the contract");
+        let want = if name == "lone_null_beat" { tx_encap(&[], &d, MAX_FRAME) } else { Err(TxError::BadKeep) };
+        v.push((name.clone(), b, d, want));
         let (g, gd) = &goods[1 + i % (goods.len() - 1)];
         v.push((format!("good after {name}"), packet_beats(g, k), gd.clone(), tx_encap(g, gd, MAX_FRAME)));
     }
