@@ -56,10 +56,12 @@ for line in open(sys.argv[1]):
         print(m["executable"])' "$logs/build.json" | tail -1)
 [ -x "$it_exe" ] || { echo "test-all: no integration test executable in the build output"; exit 1; }
 
-# The longest tests (place and route of the NIC top, Yosys on the iCE40 NIC) and the formal
-# proofs are single-threaded: they run beside the rest of the build and the other tests
-# instead of last, so neither core idles. Their output is printed when they are done.
-long=(synth_flow::ecp5_85k_nic_top_fits synth_flow::ice40_hx8k_nic_reports_that_it_does_not_fit)
+# A second lane beside `cargo test`, one test at a time from the `it` executable: the longest
+# tests (place and route of the NIC top, Yosys on the iCE40 NIC, the main job under both
+# models, the RX fuzz run), so that no long test starts late and runs alone at the end. The
+# formal proofs run beside both from the start. Their output is printed when they are done.
+long=(synth_flow::ecp5_85k_nic_top_fits synth_flow::ice40_hx8k_nic_reports_that_it_does_not_fit
+      verilator_model::main_job_outputs_identical rx_fuzz::rx_hardware_agrees_with_golden_on_mangled_frames)
 skips=()
 for t in "${long[@]}"; do skips+=(--skip "$t"); done
 (bash formal/run.sh target/release/rco-nic >"$logs/formal.log" 2>&1; echo $? >"$logs/formal.rc") &
