@@ -42,6 +42,7 @@ declare -A module=(
   [rx]=rco_rx_w64
   [tx]=rco_tx_encap_w64
   [tx_egress]=rco_tx_egress_w64
+  [rx_egress]=rco_rx_egress_w64
 )
 export_design() {
   local d=$1
@@ -69,6 +70,11 @@ jobs=(
   "rx_cover_drop|rx.sby|cover_drop|rx|PASS|"
   "rx_cover_reasons|rx.sby|cover_reasons|rx|PASS||slow"
   "rx_mut_mac_tready|rx.sby|prove|rx|FAIL|rx_mac_tready"
+  "rx_egress_prove|rx_egress.sby|prove|rx_egress|PASS|"
+  "rx_egress_bmc|rx_egress.sby|bmc|rx_egress|PASS|"
+  "rx_egress_cover|rx_egress.sby|cover|rx_egress|PASS|"
+  "rx_egress_mut_last_keep|rx_egress.sby|mutant|rx_egress|FAIL|rx_egress_last_keep"
+  "rx_egress_mut_skid_overwrite|rx_egress.sby|bmc|rx_egress|FAIL|rx_egress_skid_overwrite"
 )
 
 failed=0

@@ -8,6 +8,7 @@ use rco_hdl::csum_engine::CsumEngine;
 use rco_hdl::gtkw::{axis_traces, save_file, Fmt, Group};
 use rco_hdl::nic_top::{NicTop, MAX_FRAME_JUMBO, MAX_FRAME_STD};
 use rco_hdl::rco_nic::RcoNic;
+use rco_hdl::rx::egress::RxEgress;
 use rco_hdl::rx::RxTop;
 use rco_hdl::tx::egress::TxEgress;
 use rco_hdl::tx::TxEncap;
@@ -21,7 +22,7 @@ pub mod shell;
 pub mod wrapper;
 
 /// `--design` names of the designs the synthesis flow builds.
-pub const DESIGN_NAMES: &[(&str, Design)] = &[("ip", Design::Ip), ("csum", Design::CsumEngine), ("nic", Design::Nic), ("nic1518", Design::NicStd), ("rx", Design::Rx), ("tx", Design::TxEncap), ("tx_egress", Design::TxEgress), ("axil_regs", Design::AxilRegs)];
+pub const DESIGN_NAMES: &[(&str, Design)] = &[("ip", Design::Ip), ("csum", Design::CsumEngine), ("nic", Design::Nic), ("nic1518", Design::NicStd), ("rx", Design::Rx), ("tx", Design::TxEncap), ("tx_egress", Design::TxEgress), ("rx_egress", Design::RxEgress), ("axil_regs", Design::AxilRegs)];
 
 /// The design `rco-nic export` writes when `--design` is not given: the IP core.
 pub const DEFAULT_DESIGN: Design = Design::Ip;
@@ -50,6 +51,10 @@ pub enum Design {
     /// `m_axis`, with its queue heads and ring read data as ports, for the formal per-block
     /// jobs (`formal/tx_egress.sv`); not a synthesis target of its own.
     TxEgress,
+    /// `rco_hdl::rx::egress::RxEgress` alone (64 bits only, the `RxTop` parameters): the RX
+    /// block that drives `m_axis`, with its decision port and ring read data as ports, for the
+    /// formal per-block jobs (`formal/rx_egress.sv`); not a synthesis target of its own.
+    RxEgress,
     /// `rco_hdl::axil_regs::AxilRegs8`: the AXI4-Lite register block alone (no data width;
     /// `--width` is ignored).
     AxilRegs,
@@ -82,6 +87,7 @@ impl Design {
             Design::Rx => format!("rco_rx_w{width}"),
             Design::TxEncap => format!("rco_tx_encap_w{width}"),
             Design::TxEgress => format!("rco_tx_egress_w{width}"),
+            Design::RxEgress => format!("rco_rx_egress_w{width}"),
             Design::AxilRegs => "rco_axil_regs".to_string(),
         }
     }
@@ -126,6 +132,9 @@ impl Design {
             Design::TxEncap => raw_tx_encap(width, 9216)?,
             Design::TxEgress => {
                 with_width!(width, [64], gen_raw(TxEgress::<W, K, TX_A, TX_HB>::default()), else return Err(not_built()))
+            }
+            Design::RxEgress => {
+                with_width!(width, [64], gen_raw(RxEgress::<W, K, N, RX_AW>::new()), else return Err(not_built()))
             }
             Design::AxilRegs => gen_raw(rco_hdl::axil_regs::AxilRegs8::default()),
         })
@@ -192,6 +201,28 @@ impl Design {
                     ],
                 },
                 axis_group("out", "m_axis", width, &[("frames_out[31:0]", Fmt::Dec)]),
+            ],
+            Design::RxEgress => vec![
+                clock,
+                Group {
+                    name: "decision",
+                    traces: vec![
+                        (dut("dec_valid"), Fmt::Bin),
+                        (dut("dec_ready"), Fmt::Bin),
+                        (dut("dec_deliver"), Fmt::Bin),
+                        (dut("dec_beats[15:0]"), Fmt::Dec),
+                        (dut("dec_inner_off[15:0]"), Fmt::Dec),
+                        (dut("dec_inner_len[15:0]"), Fmt::Dec),
+                        (dut("ram_raddr[10:0]"), Fmt::Dec),
+                        (dut("free_ptr[15:0]"), Fmt::Dec),
+                    ],
+                },
+                axis_group(
+                    "out",
+                    "m_axis",
+                    width,
+                    &[("m_vni[23:0]", Fmt::Hex), ("m_csum_complete[15:0]", Fmt::Hex), ("drop_valid", Fmt::Bin), ("drop_reason[3:0]", Fmt::Dec)],
+                ),
             ],
             Design::AxilRegs => {
                 let mut g = vec![clock];
@@ -447,6 +478,17 @@ mod tests {
             assert!(v.contains(p), "{p}");
         }
         assert!(Design::TxEgress.verilog(128).is_err());
+    }
+
+    /// formal/rx_egress.sv connects these ports by name
+    #[test]
+    fn rx_egress_exports_its_ports() {
+        let v = Design::RxEgress.verilog(64).unwrap();
+        assert!(v.contains("module rco_rx_egress_w64("));
+        for p in ["dec_valid", "dec_inner_len", "dec_csum", "ram_raddr", "ram_rdata", "m_axis$tkeep", "m_csum_complete", "free_ptr"] {
+            assert!(v.contains(p), "{p}");
+        }
+        assert!(Design::RxEgress.verilog(128).is_err());
     }
 
     #[test]
