@@ -439,10 +439,10 @@ fn run(cli: Cli) -> Result<()> {
         Cmd::Export { width, out, design } => {
             check_width(width)?;
             let design = match design {
-                Some(name) => rco_synth::Design::from_cli_name(&name)?,
-                None => rco_synth::DEFAULT_DESIGN,
+                Some(name) => rco_export::Design::from_cli_name(&name)?,
+                None => rco_export::DEFAULT_DESIGN,
             };
-            for f in rco_synth::export_design(design, width, &out)? {
+            for f in rco_export::export_design(design, width, &out)? {
                 println!("wrote {}", f.display());
             }
             Ok(())
@@ -451,7 +451,7 @@ fn run(cli: Cli) -> Result<()> {
             check_width(width)?;
             let target = rco_synth::flow::Target::parse(&target)?;
             let design = match design {
-                Some(name) => rco_synth::Design::from_cli_name(&name)?,
+                Some(name) => rco_export::Design::from_cli_name(&name)?,
                 None => rco_synth::flow::default_design(target),
             };
             let mut opts = rco_synth::flow::SynthOpts::new(target, design, width);

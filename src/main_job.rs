@@ -104,7 +104,7 @@ pub fn run(packets: usize, seed: u64, out: &Path, engine: Engine, progress: bool
     for (name, frames) in pcaps {
         write_frames_nanos(&out.join(name), frames)?;
     }
-    let verilog = rco_synth::export_verilog(WIDTH, &out.join("verilog"))?;
+    let verilog = rco_export::export_verilog(WIDTH, &out.join("verilog"))?;
 
     let per_cycle = |beats: u64| if run.cycles == 0 { 0.0 } else { beats as f64 / run.cycles as f64 };
     let (tx_bpc, rx_bpc) = (per_cycle(run.wire_beats), per_cycle(run.out_beats));

@@ -8,7 +8,7 @@
 
 use rco_sim::csum_cosim::{prepare, run_iverilog, run_verilator, scratch_dir};
 use rco_sim::csum_tb::{drive, schedule};
-use rco_synth::Design;
+use rco_export::Design;
 use std::time::Instant;
 
 const PACKETS: usize = 300;

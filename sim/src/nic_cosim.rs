@@ -20,7 +20,7 @@ pub const NIC_TB: &str = include_str!("../tb/nic_tb.v");
 
 /// The NIC top's Verilog for `cfg.max_frame` and its module name.
 pub fn nic_verilog(width: usize, cfg: &RxConfig) -> anyhow::Result<(String, String)> {
-    Ok((rco_synth::nic_verilog(width, cfg.max_frame)?, rco_synth::nic_module(width, cfg.max_frame)))
+    Ok((rco_export::nic_verilog(width, cfg.max_frame)?, rco_export::nic_module(width, cfg.max_frame)))
 }
 
 /// Write stimulus, testbench and design into `dir`: `cases` through the NIC whose RX runs

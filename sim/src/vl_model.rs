@@ -13,7 +13,7 @@ use rco_golden::types::{DropReason, RxConfig, RxMeta, TxDescriptor, TxError};
 use rco_golden::wire::IpAddrs;
 use rco_hdl::rx::{DROP_OVERFLOW, NUM_DROP_REASONS};
 use rco_hdl::stream::Beat;
-use rco_synth::Design;
+use rco_export::Design;
 
 /// RX metadata ports, in [`RxMeta`] field order.
 const RX_META: [&str; 7] =
@@ -29,7 +29,7 @@ pub fn rx_model(width: usize) -> anyhow::Result<VlModel> {
 
 /// The TX block for `max_frame`-byte host frames at `width`, built (or cached).
 pub fn tx_model(width: usize, max_frame: usize) -> anyhow::Result<VlModel> {
-    build(&rco_synth::tx_encap_verilog(width, max_frame)?, &rco_synth::tx_encap_module(width, max_frame))
+    build(&rco_export::tx_encap_verilog(width, max_frame)?, &rco_export::tx_encap_module(width, max_frame))
 }
 
 /// The RX configuration inputs (`prefix` before each name) for `cfg`, the ingress in AXI
@@ -280,8 +280,8 @@ const NIC_META: [&str; 7] =
 /// port keeps its name. Returns (Verilog, module name).
 pub fn loopback_verilog(width: usize, max_frame: usize) -> anyhow::Result<(String, String)> {
     use crate::verilator::top_ports;
-    let nic_mod = rco_synth::nic_module(width, max_frame);
-    let nic_v = rco_synth::nic_verilog(width, max_frame)?;
+    let nic_mod = rco_export::nic_module(width, max_frame);
+    let nic_v = rco_export::nic_verilog(width, max_frame)?;
     let ports = top_ports(&nic_v, &nic_mod)?;
     let module = format!("rco_loopback_w{width}_mf{max_frame}");
     let range = |w: usize| if w > 1 { format!("[{}:0] ", w - 1) } else { String::new() };

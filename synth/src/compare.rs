@@ -6,7 +6,7 @@
 //! synth-compare`, `scripts/csum-compare.sh`).
 
 use crate::flow::{synth, CriticalPath, External, SynthOpts, SynthReport, Target};
-use crate::Design;
+use rco_export::Design;
 use anyhow::Result;
 use serde::Serialize;
 use std::path::PathBuf;

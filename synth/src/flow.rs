@@ -10,7 +10,7 @@
 //! so every command runs inside the work folder with relative file names.
 
 use crate::shell::{self, ShellSize};
-use crate::Design;
+use rco_export::Design;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -7,7 +7,7 @@
 
 use rco_sim::csum_cosim::{mutate_expected_sum, prepare, rerun, run_iverilog, run_verilator, scratch_dir, CosimRun};
 use rco_sim::csum_tb::schedule;
-use rco_synth::Design;
+use rco_export::Design;
 
 /// 200 packets, mostly short (cosim tools are slower than the rust-hdl model), random
 /// starts/cuts/idles, at `width` bits.

@@ -1,11 +1,13 @@
 //! Every design `rco-nic export` offers, at every width it builds: `verilator --lint-only
 //! -Wall` with the waiver file the exporter writes beside it (`rco_nic.vlt`, the one waiver
-//! set, synth/lint/rco_nic.vlt) reports nothing, nor on each cosimulation testbench (sim/tb/)
-//! with its design, and every trace of its `.gtkw` is a variable
-//! of a VCD of that design. Ignored by default (external tools).
+//! set, synth/export/lint/rco_nic.vlt) reports nothing, nor on each cosimulation testbench
+//! (sim/tb/) with its design, and every trace of its `.gtkw` is a variable of a VCD of that
+//! design; those two are ignored by default (external tools). And the exporter's own rules:
+//! modules renamed after the product, widths a design is not built at refused, the ports the
+//! formal wrappers connect (rco-export has no unit-test harness of its own; see its Cargo.toml).
 
 use crate::common::*;
-use rco_synth::{Design, DESIGN_NAMES, LINT_WAIVER_FILE, WIDTHS};
+use rco_export::{Design, DESIGN_NAMES, LINT_WAIVER_FILE, WIDTHS};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -155,4 +157,39 @@ fn every_exported_gtkw_names_variables_of_its_vcd() {
     }
     assert!(bad.is_empty(), "gtkw traces not in the VCD:\n{}", bad.join("\n"));
     std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn renamed_modules_leave_no_top() {
+    for w in WIDTHS {
+        let v = Design::CsumEngine.verilog(w).unwrap();
+        let name = format!("rco_csum_engine_w{w}");
+        assert!(v.contains(&format!("module {name}(")));
+        assert!(v.contains(&format!("module {name}$acc(")));
+        assert!(!v.contains("module top"));
+        assert!(!v.lines().any(|l| l.trim_start().starts_with("top$")));
+    }
+}
+
+/// formal/tx_egress.sv and formal/rx_egress.sv connect these ports by name; the blocks are
+/// exported at 64 bits only
+#[test]
+fn formal_blocks_export_their_ports() {
+    let blocks = [
+        (Design::TxEgress, "rco_tx_egress_w64", &["plan$valid", "plan$last_keep", "fields$ipv6", "commit", "rd_data", "m_axis$tkeep"][..]),
+        (Design::RxEgress, "rco_rx_egress_w64", &["dec_valid", "dec_inner_len", "dec_csum", "ram_raddr", "ram_rdata", "m_axis$tkeep", "m_csum_complete", "free_ptr"][..]),
+    ];
+    for (design, module, ports) in blocks {
+        let v = design.verilog(64).unwrap();
+        assert!(v.contains(&format!("module {module}(")), "{module}");
+        for p in ports {
+            assert!(v.contains(p), "{module}: {p}");
+        }
+        assert!(design.verilog(128).is_err(), "{module} at 128 bits");
+    }
+}
+
+#[test]
+fn bad_width_is_an_error() {
+    assert!(rco_export::export_verilog(48, &std::env::temp_dir()).is_err());
 }

@@ -331,3 +331,25 @@ fn golden_tx_frame_through_the_wrapper() {
     assert!(d[0].starts_with("case 0: "), "{d:?}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// The exporter's name rules (`rco_export::wrapper`), beside the independent check above
+#[test]
+fn flat_names() {
+    use rco_export::wrapper::{flat_name, is_flat_name};
+    assert_eq!(flat_name("clock"), "clk");
+    assert_eq!(flat_name("tx_s_axis$tdata"), "tx_s_axis_tdata");
+    assert_eq!(flat_name("rx_drop_count$13"), "rx_drop_count_13");
+    assert!(is_flat_name("rx_drop_count_13"));
+    for bad in ["", "_a", "1a", "a$b", "Tx", "a-b"] {
+        assert!(!is_flat_name(bad), "{bad}");
+    }
+}
+
+#[test]
+fn colliding_names_are_an_error() {
+    use rco_export::wrapper::{wrapper_verilog, Dir, Port};
+    let p = |n: &str| Port { name: n.to_string(), dir: Dir::In, bits: 1 };
+    assert!(wrapper_verilog("w", "c", &[p("a$b"), p("a_b")]).is_err());
+    assert!(wrapper_verilog("w", "c", &[p("a$b"), p("c")]).is_ok());
+    assert!(wrapper_verilog("w", "c", &[p("Upper")]).is_err());
+}

@@ -15,7 +15,7 @@ use rco_sim::csum_cosim::{run_iverilog, run_verilator, scratch_dir, CosimRun};
 use rco_hdl::stream::{packet_beats, Beat};
 use rco_sim::rx_cosim::{prepare_beats, read_events};
 use rco_sim::rx_model::RxResult;
-use rco_synth::Design;
+use rco_export::Design;
 
 fn jobs() -> (Vec<(Vec<u8>, RxConfig)>, Vec<RxResult>) {
     let mut jobs = Vec::new();

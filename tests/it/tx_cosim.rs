@@ -11,7 +11,7 @@ use rco_sim::csum_cosim::{run_iverilog, run_verilator, scratch_dir, CosimRun};
 use rco_golden::types::TxError;
 use rco_hdl::stream::{packet_beats, Beat};
 use rco_sim::tx_cosim::{collect, mismatches, prepare_beats, raw_verilog};
-use rco_synth::Design;
+use rco_export::Design;
 
 fn cases(extra: usize) -> Vec<(Vec<u8>, TxDescriptor)> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/vectors/tx.jsonl");
@@ -43,7 +43,7 @@ fn check(width: usize, bp: f64, tool: fn(&std::path::Path) -> anyhow::Result<Cos
     let dir = scratch_dir(tag);
     let top = Design::TxEncap.module_name(width);
     let v = Design::TxEncap.verilog(width).unwrap();
-    assert_eq!(v, rco_synth::rename_top(&raw_verilog(width, DEFAULT_MAX_FRAME).unwrap(), &top));
+    assert_eq!(v, rco_export::rename_top(&raw_verilog(width, DEFAULT_MAX_FRAME).unwrap(), &top));
     // beats; frames 12.. 15 get a tkeep that breaks the stream contract (bad_keep)
     let k = width / 8;
     let mut beats: Vec<(Vec<Beat>, TxDescriptor)> = cases.iter().map(|(f, d)| {

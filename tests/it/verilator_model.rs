@@ -94,7 +94,7 @@ fn rx_comparison_fails_when_the_models_differ() {
         .flat_map(|i| (i + 1..hw.counters.len()).map(move |j| (i, j)))
         .find(|&(i, j)| hw.counters[i] != hw.counters[j])
         .expect("traffic with two drop counts");
-    let design = rco_synth::Design::Rx;
+    let design = rco_export::Design::Rx;
     let v = design.verilog(64).unwrap();
     let module = design.module_name(64);
     let (a, b) = (format!("drop_count${i} = counters$count${i};"), format!("drop_count${j} = counters$count${j};"));

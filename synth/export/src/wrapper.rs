@@ -142,27 +142,3 @@ pub fn wrapper_verilog(wrapper: &str, core: &str, ports: &[Port]) -> anyhow::Res
     writeln!(v, "`default_nettype wire")?;
     Ok(v)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn flat_names() {
-        assert_eq!(flat_name("clock"), "clk");
-        assert_eq!(flat_name("tx_s_axis$tdata"), "tx_s_axis_tdata");
-        assert_eq!(flat_name("rx_drop_count$13"), "rx_drop_count_13");
-        assert!(is_flat_name("rx_drop_count_13"));
-        for bad in ["", "_a", "1a", "a$b", "Tx", "a-b"] {
-            assert!(!is_flat_name(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn colliding_names_are_an_error() {
-        let p = |n: &str| Port { name: n.to_string(), dir: Dir::In, bits: 1 };
-        assert!(wrapper_verilog("w", "c", &[p("a$b"), p("a_b")]).is_err());
-        assert!(wrapper_verilog("w", "c", &[p("a$b"), p("c")]).is_ok());
-        assert!(wrapper_verilog("w", "c", &[p("Upper")]).is_err());
-    }
-}
