@@ -8,7 +8,8 @@
 // to back; with LAYOUT (the covers) the plan is laid out as the finish stage does for an
 // inner frame of f_len bytes (at least an Ethernet header), so the covered frames are real.
 // With LEMMAS (the induction): the invariants that make the tkeep rule inductive, on the
-// flattened egress's registers (probes pr_*, connected in formal/tx_egress.sby).
+// flattened egress's registers (probes pr_*, connected in formal/tx_egress.sby). With LIVE:
+// conservation and the deadlock bound (see there).
 `ifndef DUT
 `define DUT rco_tx_egress_w64
 `endif
@@ -132,6 +133,46 @@ module tx_egress_props (
         if (pr_e_send) assert (packed_keep(pr_e_lastkeep));
         if (pr_o_valid) assert (pr_o_last ? packed_keep(pr_o_keep) : &pr_o_keep);
         if (pr_k_valid) assert (pr_k_last ? packed_keep(pr_k_keep) : &pr_k_keep);
+    end
+`endif
+
+`ifdef LIVE
+    // Conservation and the deadlock bound (task live, a bounded run, with LAYOUT): every frame
+    // taken from the queues leaves as exactly one frame on m_axis (one tlast beat), and
+    // frames_out counts them; with the sink always ready, the ring's words always committed
+    // (commit far ahead of rd_ptr: an ingress that is never late) and inner frames of at most
+    // MAX_LEN bytes, BOUND clocks after the last frame taken every frame is out. BOUND is the
+    // smallest that holds: with TIGHT (task live_tight) it is one clock shorter, which must end
+    // in a counterexample.
+    localparam MAX_LEN = 40;
+`ifdef TIGHT
+`define BOUND 29
+`else
+`define BOUND 30
+`endif
+    always @* begin
+        assume (m_tready);
+        assume (commit == rd_ptr + 16'h4000);
+        // the two queues move together (TxEncap pushes a frame's descriptor and plan at once)
+        assume (f_valid == p_valid);
+        if (p_valid) assume (f_len <= MAX_LEN);
+    end
+    reg [5:0] frames_in = 0, frames_sent = 0;
+    reg [5:0] quiet = 0;        // clocks since the last frame was taken
+    always @(posedge clock) begin
+        if (taken) begin
+            quiet <= 0;
+            frames_in <= frames_in + 1;
+        end else if (quiet != 63) quiet <= quiet + 1;
+        if (m_tvalid && m_tready && m_tlast) frames_sent <= frames_sent + 1;
+    end
+    always @* begin
+        assert (frames_out[5:0] == frames_sent && frames_out[31:6] == 0);
+        // no frame out that was not taken
+        if (m_tvalid && m_tlast) assert (frames_sent < frames_in);
+        // nothing left behind
+        if (quiet >= `BOUND) assert (frames_sent == frames_in);
+        cover (quiet >= `BOUND && frames_in >= 2);
     end
 `endif
 
