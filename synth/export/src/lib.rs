@@ -445,7 +445,7 @@ pub fn export_design(design: Design, width: usize, out_dir: &Path) -> anyhow::Re
 }
 
 /// Write the Verilog (and a GTKWave save file) for the design at `width` bits into `out_dir`.
-/// The design is [`DEFAULT_DESIGN`]: the NIC top once it exists, until then the checksum engine.
+/// The design is [`DEFAULT_DESIGN`] (the IP core).
 pub fn export_verilog(width: usize, out_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     export_design(DEFAULT_DESIGN, width, out_dir)
 }
