@@ -14,7 +14,8 @@
 //!
 //! Builds are cached under `target/verilator/<module>-<hash>/`, keyed by a hash of the
 //! Verilog, the harness, the build flags and the Verilator version: a changed design is
-//! rebuilt, an unchanged one starts at once.
+//! rebuilt, an unchanged one starts at once. A lock file per key makes threads and processes
+//! that want the same model at once build it once.
 
 use rco_hdl::stream::Beat;
 use std::collections::BTreeMap;
@@ -167,6 +168,11 @@ impl VlModel {
 
 /// Verilate `verilog` (top module `module`) with the harness, or take it from the cache.
 pub fn build(verilog: &str, module: &str) -> anyhow::Result<VlModel> {
+    build_in(&cache_root(), verilog, module)
+}
+
+/// [`build`] with the cache in `root`.
+pub fn build_in(root: &Path, verilog: &str, module: &str) -> anyhow::Result<VlModel> {
     let version = verilator_version()?;
     let ports = top_ports(verilog, module)?;
     let header = ports_header(&ports);
@@ -178,15 +184,24 @@ pub fn build(verilog: &str, module: &str) -> anyhow::Result<VlModel> {
         MAKE_FLAGS.join(" ").as_bytes(),
         version.as_bytes(),
     ]);
-    let root = cache_root();
     let dir = root.join(format!("{module}-{key:016x}"));
     let exe = dir.join("vmodel");
     if exe.is_file() {
         return Ok(VlModel { module: module.into(), exe, ports, build_secs: 0.0 });
     }
+    // One build per key at a time, across test threads and processes (CI runs two test
+    // processes that want the same models): the others wait here and then take the cache.
+    std::fs::create_dir_all(root).map_err(|e| anyhow::anyhow!("verilator model: cannot create {}: {e}", root.display()))?;
+    let lock_path = root.join(format!("{module}-{key:016x}.lock"));
+    let lock = std::fs::File::create(&lock_path)
+        .map_err(|e| anyhow::anyhow!("verilator model: cannot create {}: {e}", lock_path.display()))?;
+    lock.lock().map_err(|e| anyhow::anyhow!("verilator model: cannot lock {}: {e}", lock_path.display()))?;
+    if exe.is_file() {
+        return Ok(VlModel { module: module.into(), exe, ports, build_secs: 0.0 });
+    }
     let t0 = std::time::Instant::now();
-    // built aside and renamed into place, so a concurrent run never sees half a build
-    // unique per build, not only per process: test threads build the same design at once
+    // built aside and renamed into place, so a reader that does not lock (or a build that
+    // was killed) never leaves half a model under the cache's name
     static BUILDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let tmp = root.join(format!("tmp-{module}-{}-{n}-{key:016x}", std::process::id()));

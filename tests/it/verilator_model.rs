@@ -340,3 +340,32 @@ fn missing_verilator_is_one_line_naming_the_package() {
 }
 
 use std::path::Path;
+
+/// Two threads that want the same model at once build it once: the second waits on the
+/// cache key's lock and takes the first one's build (its `build_secs` is 0). Without the
+/// lock both would verilate, since a build takes seconds and both start together.
+#[test]
+#[ignore = "needs verilator"]
+fn one_build_per_model_when_asked_twice_at_once() {
+    let root = scratch("vl-lock");
+    let _ = std::fs::remove_dir_all(&root);
+    // port declarations in the body, as rust-hdl emits them (what `top_ports` reads)
+    let verilog = "module pass8(clk, a, y);\n  input wire clk;\n  input wire [7:0] a;\n  output reg [7:0] y;\n  always @(posedge clk) y <= a;\nendmodule\n";
+    let start = std::sync::Barrier::new(2);
+    let models: Vec<rco_sim::verilator::VlModel> = std::thread::scope(|s| {
+        let threads: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    start.wait();
+                    rco_sim::verilator::build_in(&root, verilog, "pass8").unwrap()
+                })
+            })
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    let built: Vec<bool> = models.iter().map(|m| m.build_secs > 0.0).collect();
+    assert_eq!(built.iter().filter(|&&b| b).count(), 1, "builds: {built:?}");
+    assert_eq!(models[0].exe, models[1].exe);
+    assert!(models[0].exe.is_file());
+    let _ = std::fs::remove_dir_all(&root);
+}
