@@ -20,10 +20,6 @@ pub mod rx_tb;
 pub mod sized;
 pub mod tb;
 pub mod tx_cosim;
-#[cfg(test)]
-mod tx_finish_tb;
-#[cfg(test)]
-mod tx_header_tb;
 pub mod tx_model;
 pub mod tx_tb;
 pub mod verilator;

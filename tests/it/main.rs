@@ -3,6 +3,8 @@
 //! what used to be its own binary `tests/<name>.rs`; select one by its module path, e.g.
 //! `cargo test --release --test it -- cli::` (a filter is a substring of `module::test`, so
 //! `malformed::` also selects `tx_malformed::`; add `--skip tx_malformed::` to leave it out).
+//! `sim` holds rco-sim's tests, once unit tests in its sources (`sim/mod.rs`); `sim::` also
+//! selects `csum_cosim::`, `rx_cosim::`, ...: add `--skip cosim::`.
 //! `tests/cocotb/` (the Python testbench run by `cocotb`) stays outside this directory.
 
 mod common;
@@ -24,6 +26,7 @@ mod rx_cosim;
 mod rx_fuzz;
 mod rx_hw;
 mod sdp_ram_netlist;
+mod sim;
 mod sized;
 mod synth_flow;
 mod tap_loop;

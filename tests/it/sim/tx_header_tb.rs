@@ -5,7 +5,6 @@
 //! of golden's frame at the RFC 791 / 8200 / 768 / 7348 offsets written here, so the bench
 //! checks the header table's placement of them as well as every descriptor field.
 
-use crate::tb::desc::set_desc;
 use rco_golden::rng::SplitMix64;
 use rco_golden::tx::tx_encap;
 use rco_golden::types::TxDescriptor;
@@ -14,6 +13,7 @@ use rco_golden::wire::IpAddrs;
 use rco_hdl::stream::lanes_of;
 use rco_hdl::tx::desc::TxDescSink;
 use rco_hdl::tx::header::TxHeader;
+use rco_sim::tb::desc::set_desc;
 use rust_hdl::prelude::*;
 
 /// The header register of the 64- and 128-bit TX.

@@ -5,13 +5,13 @@
 //! it, the VXLAN flags and RCO byte, the beat layout, and the completed inner checksum at the
 //! position golden writes it.
 
-use crate::tb::desc::set_desc;
 use rco_golden::csum::{csum_fold, csum_partial, fold};
 use rco_golden::rng::SplitMix64;
 use rco_golden::tx::tx_encap;
 use rco_golden::types::TxDescriptor;
 use rco_golden::vectors::{gen_descriptor, gen_host_frame};
 use rco_hdl::tx::finish::{TxFinish, LATENCY};
+use rco_sim::tb::desc::set_desc;
 use rust_hdl::prelude::*;
 
 const K: usize = 8;
