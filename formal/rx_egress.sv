@@ -9,7 +9,8 @@
 // a frame delivered, a drop event, two frames delivered back to back.
 // With LEMMAS (the induction, and the mutant task): the invariants that make the tkeep rule
 // inductive, on the flattened egress's registers (probes pr_*, connected in
-// formal/rx_egress.sby).
+// formal/rx_egress.sby). With LIVE: conservation and the deadlock bound (see there); the data
+// inputs are then constants.
 `ifndef DUT
 `define DUT rco_rx_egress_w64
 `endif
@@ -45,6 +46,27 @@ module rx_egress_props (
     wire [15:0] m_csum_start, m_csum_offset, m_csum_complete, free_ptr;
     wire [3:0] drop_reason;
 
+`ifdef LIVE
+    // The data held at 0 (ring words, the inner sum, the metadata, the remcsum request) and
+    // the sink always ready: no control decision of the egress reads the data, and as
+    // constants (not assumptions) they let Yosys remove the datapath before the solver runs.
+    wire [63:0] i_ram_rdata = 0;
+    wire [31:0] i_dec_csum = 0;
+    wire [23:0] i_dec_vni = 0;
+    wire [15:0] i_dec_csum_start = 0, i_dec_csum_offset = 0, i_dec_start = 0, i_dec_offset = 0;
+    wire i_dec_rco = 0, i_dec_rco_applied = 0, i_dec_outer_csum_ok = 0, i_dec_apply = 0;
+    wire i_m_tready = 1;
+`else
+    wire [63:0] i_ram_rdata = ram_rdata;
+    wire [31:0] i_dec_csum = dec_csum;
+    wire [23:0] i_dec_vni = dec_vni;
+    wire [15:0] i_dec_csum_start = dec_csum_start, i_dec_csum_offset = dec_csum_offset;
+    wire [15:0] i_dec_start = dec_start, i_dec_offset = dec_offset;
+    wire i_dec_rco = dec_rco, i_dec_rco_applied = dec_rco_applied;
+    wire i_dec_outer_csum_ok = dec_outer_csum_ok, i_dec_apply = dec_apply;
+    wire i_m_tready = m_tready;
+`endif
+
     `DUT dut (
         .clock(clock),
         // the synchronous reset held low: reset-aware properties (behaviour after `rst`) are
@@ -52,14 +74,14 @@ module rx_egress_props (
         .rst(1'b0),
         .dec_valid(dec_valid), .dec_ready(dec_ready), .dec_deliver(dec_deliver),
         .dec_reason(dec_reason), .dec_base(dec_base), .dec_beats(dec_beats),
-        .dec_inner_off(dec_inner_off), .dec_inner_len(dec_inner_len), .dec_vni(dec_vni),
-        .dec_rco(dec_rco), .dec_rco_applied(dec_rco_applied), .dec_csum_start(dec_csum_start),
-        .dec_csum_offset(dec_csum_offset), .dec_outer_csum_ok(dec_outer_csum_ok),
-        .dec_apply(dec_apply), .dec_start(dec_start), .dec_offset(dec_offset),
-        .dec_csum(dec_csum),
-        .ram_raddr(ram_raddr), .ram_rdata(ram_rdata),
+        .dec_inner_off(dec_inner_off), .dec_inner_len(dec_inner_len), .dec_vni(i_dec_vni),
+        .dec_rco(i_dec_rco), .dec_rco_applied(i_dec_rco_applied),
+        .dec_csum_start(i_dec_csum_start), .dec_csum_offset(i_dec_csum_offset),
+        .dec_outer_csum_ok(i_dec_outer_csum_ok), .dec_apply(i_dec_apply),
+        .dec_start(i_dec_start), .dec_offset(i_dec_offset), .dec_csum(i_dec_csum),
+        .ram_raddr(ram_raddr), .ram_rdata(i_ram_rdata),
         .m_axis$tdata(m_tdata), .m_axis$tkeep(m_tkeep), .m_axis$tvalid(m_tvalid),
-        .m_axis$tready(m_tready), .m_axis$tlast(m_tlast), .m_axis$tuser(m_tuser),
+        .m_axis$tready(i_m_tready), .m_axis$tlast(m_tlast), .m_axis$tuser(m_tuser),
         .m_vni(m_vni), .m_rco(m_rco), .m_rco_applied(m_rco_applied),
         .m_csum_start(m_csum_start), .m_csum_offset(m_csum_offset),
         .m_csum_complete(m_csum_complete), .m_outer_csum_ok(m_outer_csum_ok),
@@ -73,7 +95,7 @@ module rx_egress_props (
     end
 
     axis_check #(.K(8), .S(24 + 3 + 48)) out (
-        .clock(clock), .tdata(m_tdata), .tkeep(m_tkeep), .tvalid(m_tvalid), .tready(m_tready),
+        .clock(clock), .tdata(m_tdata), .tkeep(m_tkeep), .tvalid(m_tvalid), .tready(i_m_tready),
         .tlast(m_tlast), .tuser(m_tuser),
         .side({m_vni, m_rco, m_rco_applied, m_outer_csum_ok, m_csum_start, m_csum_offset,
                m_csum_complete})
@@ -143,16 +165,58 @@ module rx_egress_props (
     end
 `endif
 
+`ifdef LIVE
+    // Conservation and the deadlock bound (task live, a bounded run): every decision taken
+    // has exactly one outcome, a frame out (its tlast beat) for a delivered one, a drop pulse
+    // with the decision's reason for a dropped one, in decision order among the drops; with
+    // the sink always ready and frames of at most MAX_BEATS ring beats, BOUND clocks after the
+    // last decision taken every outcome is out. BOUND is the smallest that holds: with TIGHT
+    // (task live_tight) it is one clock shorter, which must end in a counterexample.
+    localparam MAX_BEATS = 4;
+`ifdef TIGHT
+`define BOUND 29
+`else
+`define BOUND 30
+`endif
+    always @* if (dec_valid) assume (dec_beats <= MAX_BEATS);
+    reg [5:0] delivers = 0, drops = 0, frames_out = 0, drops_out = 0;
+    reg [3:0] reasons [0:7];    // the reasons of the drops taken and not yet out, in order
+    reg [5:0] quiet = 0;        // clocks since the last decision was taken
+    always @(posedge clock) begin
+        if (dec_valid && dec_ready) begin
+            quiet <= 0;
+            if (dec_deliver) delivers <= delivers + 1;
+            else begin
+                reasons[drops[2:0]] <= dec_reason;
+                drops <= drops + 1;
+            end
+        end else if (quiet != 63) quiet <= quiet + 1;
+        if (m_tvalid && i_m_tready && m_tlast) frames_out <= frames_out + 1;
+        if (drop_valid) drops_out <= drops_out + 1;
+    end
+    always @* begin
+        // no outcome without its decision
+        if (m_tvalid && m_tlast) assert (frames_out < delivers);
+        assert (drops - drops_out <= 8);   // so the reason queue holds every drop in flight
+        if (drop_valid) begin
+            assert (drops_out < drops);
+            assert (drop_reason == reasons[drops_out[2:0]]);
+        end
+        // nothing left behind
+        if (quiet >= `BOUND) assert (frames_out == delivers && drops_out == drops);
+    end
+`endif
+
     reg [1:0] frames = 0;
     reg gap = 0;   // a clock without an output beat since the last frame went out
     always @(posedge clock) begin
-        if (m_tvalid && m_tready && m_tlast && frames != 3) frames <= frames + 1;
-        if (m_tvalid && m_tready && m_tlast) gap <= 0;
-        else if (!(m_tvalid && m_tready)) gap <= 1;
+        if (m_tvalid && i_m_tready && m_tlast && frames != 3) frames <= frames + 1;
+        if (m_tvalid && i_m_tready && m_tlast) gap <= 0;
+        else if (!(m_tvalid && i_m_tready)) gap <= 1;
     end
     always @* begin
-        cover (m_tvalid && m_tready && m_tlast);
+        cover (m_tvalid && i_m_tready && m_tlast);
         cover (drop_valid);
-        cover (m_tvalid && m_tready && m_tlast && frames == 1 && !gap);
+        cover (m_tvalid && i_m_tready && m_tlast && frames == 1 && !gap);
     end
 endmodule
