@@ -44,29 +44,34 @@ export RUST_MIN_STACK=$((256 * 1024 * 1024))
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 
-# Build in two steps so that the long single-threaded jobs start as early as they can: first
-# the CLI binary (formal/run.sh and the synthesis tests run rco-nic) and the integration test
-# executable, whose JSON message names it; then, beside those jobs, every other test executable.
-cargo test --release --locked --no-run --test it --message-format=json-render-diagnostics >"$logs/build.json"
+# Build in steps so that the long single-threaded jobs start as early as they can: first the
+# CLI binary, then, beside the formal proofs (which need only that binary), the integration
+# test executable, whose JSON message names it; then, beside those and the long tests below,
+# every other test executable.
+cargo build --release --locked --bin rco-nic
+(bash formal/run.sh target/release/rco-nic >"$logs/formal.log" 2>&1; echo $? >"$logs/formal.rc") &
+formal_pid=$!
+if ! cargo test --release --locked --no-run --test it --message-format=json-render-diagnostics >"$logs/build.json"; then
+  pkill -P "$formal_pid"
+  exit 1
+fi
 it_exe=$(python3 -c '
 import json, sys
 for line in open(sys.argv[1]):
     m = json.loads(line)
     if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "it" and m.get("executable"):
         print(m["executable"])' "$logs/build.json" | tail -1)
-[ -x "$it_exe" ] || { echo "test-all: no integration test executable in the build output"; exit 1; }
+[ -x "$it_exe" ] || { echo "test-all: no integration test executable in the build output"; pkill -P "$formal_pid"; exit 1; }
 
 # A second lane beside `cargo test`, one test at a time from the `it` executable: the longest
 # tests (place and route of the NIC top, Yosys on the iCE40 NIC, the main job under both
 # models, which alphabetical order would start last), so that no long test starts late and
-# runs alone at the end, and about as much work as leaves both lanes ending together. The
-# formal proofs run beside both from the start. Their output is printed when they are done.
+# runs alone at the end, and about as much work as leaves both lanes ending together. Their
+# output, and the formal proofs', is printed when they are done.
 long=(synth_flow::ecp5_85k_nic_top_fits synth_flow::ice40_hx8k_nic_reports_that_it_does_not_fit
       verilator_model::main_job_outputs_identical)
 skips=()
 for t in "${long[@]}"; do skips+=(--skip "$t"); done
-(bash formal/run.sh target/release/rco-nic >"$logs/formal.log" 2>&1; echo $? >"$logs/formal.rc") &
-formal_pid=$!
 # niced: the tap_loop tests drive real Linux TCP through the simulated NIC under time limits,
 # and must not lose their share of the cores to the place and route
 (nice -n 5 "$it_exe" --include-ignored --exact --test-threads 1 "${long[@]}" >"$logs/long.log" 2>&1; echo $? >"$logs/long.rc") &
