@@ -64,12 +64,11 @@ for line in open(sys.argv[1]):
 [ -x "$it_exe" ] || { echo "test-all: no integration test executable in the build output"; pkill -P "$formal_pid"; exit 1; }
 
 # A second lane beside `cargo test`, one test at a time from the `it` executable: the longest
-# tests (place and route of the NIC top, Yosys on the iCE40 NIC, the main job under both
-# models, which alphabetical order would start last), so that no long test starts late and
-# runs alone at the end, and about as much work as leaves both lanes ending together. Their
-# output, and the formal proofs', is printed when they are done.
-long=(synth_flow::ecp5_85k_nic_top_fits synth_flow::ice40_hx8k_nic_reports_that_it_does_not_fit
-      verilator_model::main_job_outputs_identical)
+# tests that would otherwise start late and run alone at the end (place and route of the NIC
+# top; the main job under both models, which alphabetical order starts last), about as much
+# work as leaves both lanes ending together. Their output, and the formal proofs', is printed
+# when they are done.
+long=(synth_flow::ecp5_85k_nic_top_fits verilator_model::main_job_outputs_identical)
 skips=()
 for t in "${long[@]}"; do skips+=(--skip "$t"); done
 # niced: the tap_loop tests drive real Linux TCP through the simulated NIC under time limits,
