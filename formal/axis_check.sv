@@ -2,11 +2,14 @@
 // once tvalid is high it stays high, with tdata/tkeep/tlast/tuser/side unchanged, until a
 // clock with tready; every beat obeys the packed-stream contract (all lanes kept before
 // tlast, the last beat's kept lanes non-empty and contiguous from lane 0).
+// With ASSUME the same rules are assumptions: the proved guarantee of a block that a job cuts
+// out (its outputs free, constrained only by what its own job proved), assume-guarantee style.
 module axis_check #(
     parameter K = 8,
     parameter S = 1,
     parameter STABLE = 1,   // check the handshake rules
-    parameter PACKED = 1    // check tkeep
+    parameter PACKED = 1,   // check tkeep
+    parameter ASSUME = 0    // assume the rules instead of asserting them
 ) (
     input wire clock,
     input wire [8*K-1:0] tdata,
@@ -30,13 +33,18 @@ module axis_check #(
         p_user <= tuser;
         p_side <= side;
     end
-    always @* begin
-        if (STABLE && stalled) begin
-            assert (tvalid);
-            assert (tdata == p_data && tkeep == p_keep && tlast == p_last && tuser == p_user);
-            assert (side == p_side);
+    wire held = tvalid && tdata == p_data && tkeep == p_keep && tlast == p_last && tuser == p_user
+                && side == p_side;
+    wire keep_packed = tlast ? tkeep[0] && ((tkeep & (tkeep + 1'b1)) == 0) : &tkeep;
+    generate if (ASSUME) begin : rules_assumed
+        always @* begin
+            if (STABLE && stalled) assume (held);
+            if (PACKED && tvalid) assume (keep_packed);
         end
-        if (PACKED && tvalid && !tlast) assert (&tkeep);
-        if (PACKED && tvalid && tlast) assert (tkeep[0] && ((tkeep & (tkeep + 1'b1)) == 0));
-    end
+    end else begin : rules_asserted
+        always @* begin
+            if (STABLE && stalled) assert (held);
+            if (PACKED && tvalid) assert (keep_packed);
+        end
+    end endgenerate
 endmodule

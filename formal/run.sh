@@ -80,6 +80,8 @@ jobs=(
   "tx_egress_live_tight|tx_egress.sby|live_tight|tx_egress|FAIL|"
   "tx_egress_mut_take_mid|tx_egress.sby|live_mutant|tx_egress|FAIL|tx_egress_take_mid"
   "rx_prove|rx.sby|prove|rx|PASS|"
+  "rx_top_prove|rx.sby|prove_top|rx|PASS|"
+  "rx_top_mut_hold_shown|rx.sby|prove_top|rx|FAIL|rx_top_hold_shown"
   "rx_cover_drop|rx.sby|cover_drop|rx|PASS|"
   "rx_cover_reasons|rx.sby|cover_reasons|rx|PASS||slow"
   "rx_mut_mac_tready|rx.sby|prove|rx|FAIL|rx_mac_tready"
