@@ -53,6 +53,7 @@ declare -A module=(
   [tx]=rco_tx_encap_w64
   [tx_egress]=rco_tx_egress_w64
   [rx_egress]=rco_rx_egress_w64
+  [nic]=rco_nic_w64
 )
 export_design() {
   local d=$1
@@ -94,6 +95,8 @@ jobs=(
   "rx_egress_live_tight|rx_egress.sby|live_tight|rx_egress|FAIL||slow"
   "rx_egress_mut_drop_lost|rx_egress.sby|live_mutant|rx_egress|FAIL|rx_egress_drop_lost"
   "rx_egress_mut_stuck_last|rx_egress.sby|live_mutant|rx_egress|FAIL|rx_egress_stuck_last"
+  "nic_prove|nic.sby|prove|nic|PASS|"
+  "nic_mut_mac_tready|nic.sby|prove|nic|FAIL|rx_mac_tready"
 )
 
 failed=0
