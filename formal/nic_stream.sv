@@ -12,6 +12,8 @@
 
 module nic_props (
     input wire clock,
+    // the synchronous reset: free, so every property holds across resets too
+    input wire rst,
     input wire [63:0] tx_s_tdata,
     input wire [7:0] tx_s_tkeep,
     input wire tx_s_tvalid,
@@ -61,11 +63,11 @@ module nic_props (
     wire [15:0] rx_csum_start, rx_csum_offset, rx_csum_complete;
     wire [3:0] rx_drop_reason;
 
+    wire i_rst = rst;
+
     `DUT dut (
         .clock(clock),
-        // the synchronous reset held low: reset-aware properties (behaviour after `rst`) are
-        // future work
-        .rst(1'b0),
+        .rst(i_rst),
         .tx_s_axis$tdata(tx_s_tdata), .tx_s_axis$tkeep(tx_s_tkeep), .tx_s_axis$tvalid(tx_s_tvalid),
         .tx_s_axis$tready(tx_s_tready), .tx_s_axis$tlast(tx_s_tlast), .tx_s_axis$tuser(tx_s_tuser),
         .tx_desc$valid(d_valid), .tx_desc$ready(d_ready), .tx_desc$partial(d_partial),
@@ -91,21 +93,21 @@ module nic_props (
     );
 
     axis_check #(.K(8), .S(1), .PACKED(0)) tx_out (
-        .clock(clock), .tdata(tx_m_tdata), .tkeep(tx_m_tkeep), .tvalid(tx_m_tvalid),
+        .clock(clock), .rst(i_rst), .tdata(tx_m_tdata), .tkeep(tx_m_tkeep), .tvalid(tx_m_tvalid),
         .tready(tx_m_tready), .tlast(tx_m_tlast), .tuser(tx_m_tuser), .side(1'b0)
     );
 
     wire [24+3+48-1:0] rx_meta = {rx_vni, rx_rco, rx_rco_applied, rx_outer_csum_ok, rx_csum_start,
                                   rx_csum_offset, rx_csum_complete};
     axis_check #(.K(8), .S(24 + 3 + 48)) rx_out (
-        .clock(clock), .tdata(rx_m_tdata), .tkeep(rx_m_tkeep), .tvalid(rx_m_tvalid),
+        .clock(clock), .rst(i_rst), .tdata(rx_m_tdata), .tkeep(rx_m_tkeep), .tvalid(rx_m_tvalid),
         .tready(rx_m_tready), .tlast(rx_m_tlast), .tuser(rx_m_tuser), .side(rx_meta)
     );
 
     // the RX egress's proved guarantee
     wire pr_e_tvalid, pr_e_tready;
     axis_check #(.K(8), .S(24 + 3 + 48), .ASSUME(1)) rx_egress_out (
-        .clock(clock), .tdata(rx_m_tdata), .tkeep(rx_m_tkeep), .tvalid(pr_e_tvalid),
+        .clock(clock), .rst(i_rst), .tdata(rx_m_tdata), .tkeep(rx_m_tkeep), .tvalid(pr_e_tvalid),
         .tready(pr_e_tready), .tlast(rx_m_tlast), .tuser(rx_m_tuser), .side(rx_meta)
     );
 

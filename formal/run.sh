@@ -77,6 +77,7 @@ jobs=(
   "tx_egress_cover|tx_egress.sby|cover|tx_egress|PASS|"
   "tx_egress_mut_skid_overwrite|tx_egress.sby|bmc|tx_egress|FAIL|tx_egress_skid_overwrite"
   "tx_egress_mut_last_keep|tx_egress.sby|bmc|tx_egress|FAIL|tx_egress_last_keep"
+  "tx_egress_mut_reset_keeps_beat|tx_egress.sby|bmc|tx_egress|FAIL|slice_reset_keeps_beat"
   "tx_egress_live|tx_egress.sby|live|tx_egress|PASS|"
   "tx_egress_live_tight|tx_egress.sby|live_tight|tx_egress|FAIL|"
   "tx_egress_mut_take_mid|tx_egress.sby|live_mutant|tx_egress|FAIL|tx_egress_take_mid"
@@ -85,12 +86,15 @@ jobs=(
   "rx_top_mut_hold_shown|rx.sby|prove_top|rx|FAIL|rx_top_hold_shown"
   "rx_cover_drop|rx.sby|cover_drop|rx|PASS|"
   "rx_cover_reasons|rx.sby|cover_reasons|rx|PASS||slow"
+  "rx_cover_overflow|rx.sby|cover_overflow|rx|PASS|"
+  "rx_cover_rco|rx.sby|cover_rco|rx|PASS||slow"
   "rx_mut_mac_tready|rx.sby|prove|rx|FAIL|rx_mac_tready"
   "rx_egress_prove|rx_egress.sby|prove|rx_egress|PASS|"
   "rx_egress_bmc|rx_egress.sby|bmc|rx_egress|PASS|"
   "rx_egress_cover|rx_egress.sby|cover|rx_egress|PASS|"
   "rx_egress_mut_last_keep|rx_egress.sby|mutant|rx_egress|FAIL|rx_egress_last_keep"
   "rx_egress_mut_skid_overwrite|rx_egress.sby|bmc|rx_egress|FAIL|rx_egress_skid_overwrite"
+  "rx_egress_mut_reset_keeps_beat|rx_egress.sby|bmc|rx_egress|FAIL|slice_reset_keeps_beat"
   "rx_egress_live|rx_egress.sby|live|rx_egress|PASS||slow"
   "rx_egress_live_tight|rx_egress.sby|live_tight|rx_egress|FAIL||slow"
   "rx_egress_mut_drop_lost|rx_egress.sby|live_mutant|rx_egress|FAIL|rx_egress_drop_lost"
@@ -115,7 +119,7 @@ for j in "${jobs[@]}"; do
   if [ -n "$mutant" ]; then
     sed -f "formal/mutants/$mutant.sed" "$src" >"$dir/dut.v"
     if cmp -s "$src" "$dir/dut.v"; then
-      printf 'formal %-28s ERROR (mutant %s changed nothing: the Verilog moved on)\n' "$name" "$mutant"
+      printf 'formal %-30s ERROR (mutant %s changed nothing: the Verilog moved on)\n' "$name" "$mutant"
       failed=$((failed + 1))
       continue
     fi
@@ -141,7 +145,7 @@ for j in "${jobs[@]}"; do
     res=UNEXPECTED
     failed=$((failed + 1))
   fi
-  printf 'formal %-28s %-4s (expected %s) %s %4d s\n' "$name" "$got" "$expect" "$res" "$secs"
+  printf 'formal %-30s %-4s (expected %s) %s %4d s\n' "$name" "$got" "$expect" "$res" "$secs"
   if [ "$res" != ok ]; then
     grep -E 'summary|DONE|Assert failed|ERROR' "$dir/sby.log" | tail -8 | sed 's/^/    /'
   fi

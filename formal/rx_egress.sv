@@ -17,6 +17,8 @@
 
 module rx_egress_props (
     input wire clock,
+    // the synchronous reset: free, so every property holds across resets too
+    input wire rst,
     input wire dec_valid,
     input wire dec_deliver,
     input wire [3:0] dec_reason,
@@ -56,6 +58,8 @@ module rx_egress_props (
     wire [15:0] i_dec_csum_start = 0, i_dec_csum_offset = 0, i_dec_start = 0, i_dec_offset = 0;
     wire i_dec_rco = 0, i_dec_rco_applied = 0, i_dec_outer_csum_ok = 0, i_dec_apply = 0;
     wire i_m_tready = 1;
+    // conservation counts decisions from power-up: no reset
+    wire i_rst = 0;
 `else
     wire [63:0] i_ram_rdata = ram_rdata;
     wire [31:0] i_dec_csum = dec_csum;
@@ -65,13 +69,12 @@ module rx_egress_props (
     wire i_dec_rco = dec_rco, i_dec_rco_applied = dec_rco_applied;
     wire i_dec_outer_csum_ok = dec_outer_csum_ok, i_dec_apply = dec_apply;
     wire i_m_tready = m_tready;
+    wire i_rst = rst;
 `endif
 
     `DUT dut (
         .clock(clock),
-        // the synchronous reset held low: reset-aware properties (behaviour after `rst`) are
-        // future work
-        .rst(1'b0),
+        .rst(i_rst),
         .dec_valid(dec_valid), .dec_ready(dec_ready), .dec_deliver(dec_deliver),
         .dec_reason(dec_reason), .dec_base(dec_base), .dec_beats(dec_beats),
         .dec_inner_off(dec_inner_off), .dec_inner_len(dec_inner_len), .dec_vni(i_dec_vni),
@@ -95,7 +98,7 @@ module rx_egress_props (
     end
 
     axis_check #(.K(8), .S(24 + 3 + 48)) out (
-        .clock(clock), .tdata(m_tdata), .tkeep(m_tkeep), .tvalid(m_tvalid), .tready(i_m_tready),
+        .clock(clock), .rst(i_rst), .tdata(m_tdata), .tkeep(m_tkeep), .tvalid(m_tvalid), .tready(i_m_tready),
         .tlast(m_tlast), .tuser(m_tuser),
         .side({m_vni, m_rco, m_rco_applied, m_outer_csum_ok, m_csum_start, m_csum_offset,
                m_csum_complete})

@@ -14,6 +14,8 @@
 
 module rx_props (
     input wire clock,
+    // the synchronous reset: free, so every property holds across resets too
+    input wire rst,
     input wire [63:0] s_tdata,
     input wire [7:0] s_tkeep,
     input wire s_tvalid,
@@ -34,12 +36,17 @@ module rx_props (
     wire m_rco, m_rco_applied, m_outer_csum_ok, drop_valid;
     wire [15:0] m_csum_start, m_csum_offset, m_csum_complete;
     wire [3:0] drop_reason;
+    wire [31:0] overflow_count;
+
+`ifdef RCO_FRAME_COVER
+    wire i_rst = 0;
+`else
+    wire i_rst = rst;
+`endif
 
     `DUT dut (
         .clock(clock),
-        // the synchronous reset held low: reset-aware properties (behaviour after `rst`) are
-        // future work
-        .rst(1'b0),
+        .rst(i_rst),
         .s_axis$tdata(s_tdata), .s_axis$tkeep(s_tkeep), .s_axis$tvalid(s_tvalid),
         .s_axis$tready(s_tready), .s_axis$tlast(s_tlast), .s_axis$tuser(s_tuser),
         .m_axis$tdata(m_tdata), .m_axis$tkeep(m_tkeep), .m_axis$tvalid(m_tvalid),
@@ -49,11 +56,13 @@ module rx_props (
         .m_vni(m_vni), .m_rco(m_rco), .m_rco_applied(m_rco_applied),
         .m_csum_start(m_csum_start), .m_csum_offset(m_csum_offset),
         .m_csum_complete(m_csum_complete), .m_outer_csum_ok(m_outer_csum_ok),
-        .drop_valid(drop_valid), .drop_reason(drop_reason)
+        .drop_valid(drop_valid), .drop_reason(drop_reason),
+        // overflow (code 13) is counted without a drop event
+        .drop_count$13(overflow_count)
     );
 
     axis_check #(.K(8), .S(24 + 3 + 48)) out (
-        .clock(clock), .tdata(m_tdata), .tkeep(m_tkeep), .tvalid(m_tvalid), .tready(m_tready),
+        .clock(clock), .rst(i_rst), .tdata(m_tdata), .tkeep(m_tkeep), .tvalid(m_tvalid), .tready(m_tready),
         .tlast(m_tlast), .tuser(m_tuser),
         .side({m_vni, m_rco, m_rco_applied, m_outer_csum_ok, m_csum_start, m_csum_offset,
                m_csum_complete})
@@ -62,11 +71,53 @@ module rx_props (
 `ifdef CUT
     wire pr_e_tvalid, pr_e_tready;
     axis_check #(.K(8), .S(24 + 3 + 48), .ASSUME(1)) egress_out (
-        .clock(clock), .tdata(m_tdata), .tkeep(m_tkeep), .tvalid(pr_e_tvalid),
+        .clock(clock), .rst(i_rst), .tdata(m_tdata), .tkeep(m_tkeep), .tvalid(pr_e_tvalid),
         .tready(pr_e_tready), .tlast(m_tlast), .tuser(m_tuser),
         .side({m_vni, m_rco, m_rco_applied, m_outer_csum_ok, m_csum_start, m_csum_offset,
                m_csum_complete})
     );
+`endif
+
+`ifdef RCO_FRAME_COVER
+    // One good RCO frame in, back to back from the first clock, the sink always ready, the
+    // configuration of the golden vectors (port 4789, remcsum_rx, nopartial). The frame is
+    // golden TX's for a short inner UDP frame, and INNER_LAST the last beat golden RX
+    // delivers (tests/it/formal_frames.rs checks both against the golden model): the cover
+    // is reached only if that beat carries the UDP checksum remcsum_adjust wrote, with
+    // rco_applied.
+    localparam OUTER_LEN = 96;
+    localparam [8*OUTER_LEN-1:0] OUTER = {
+        96'h020000000002020000000001,
+        96'h080045000052000000004011,
+        96'hf697c0000201c0000202d4bb,
+        96'h12b5003e53ce082000000000,
+        96'h2a9102000000000b02000000,
+        96'h000a08004500002000010000,
+        96'h401166ca0a0000010a000002,
+        96'h03e807d0000c142072636f21
+    };
+    // the inner frame's last beat (bytes 40..45): UDP checksum fe96, payload "rco!"
+    localparam [47:0] INNER_LAST = 48'h216f637296fe;
+    localparam [7:0] INNER_LAST_KEEP = 8'h3f;
+    reg [15:0] beat_no = 0;
+    always @(posedge clock) if (s_tvalid && s_tready) beat_no <= beat_no + 1;
+    integer bi;
+    reg [63:0] want_data;
+    reg [7:0] want_keep;
+    always @* begin
+        for (bi = 0; bi < 8; bi = bi + 1) begin
+            want_keep[bi] = beat_no * 8 + bi < OUTER_LEN;
+            want_data[8*bi +: 8] = want_keep[bi] ? OUTER[8*(OUTER_LEN - 1 - (beat_no * 8 + bi)) +: 8] : 8'h00;
+        end
+        assume (m_tready && !s_tuser);
+        assume (port == 16'd4789 && remcsum_rx && nopartial && !udp_zero_csum6_rx
+                && max_frame == 16'd9216 && !backpressure);
+        assume (s_tvalid == (beat_no * 8 < OUTER_LEN));
+        if (s_tvalid)
+            assume (s_tdata == want_data && s_tkeep == want_keep && s_tlast == ((beat_no + 1) * 8 >= OUTER_LEN));
+        cover (m_tvalid && m_tready && m_tlast && m_rco_applied && m_tkeep == INNER_LAST_KEEP
+               && m_tdata[47:0] == INNER_LAST);
+    end
 `endif
 
     // configuration: as the NIC's registers, set before traffic and then held
@@ -96,6 +147,12 @@ module rx_props (
         else if (!(m_tvalid && m_tready)) gap <= 1;
     end
     always @* begin
+`ifdef OVERFLOW_COVER
+        // a frame that found every decision-queue slot taken (counted, no event)
+        cover (overflow_count != 0);
+`elsif RCO_FRAME_COVER
+        // the one cover is the frame's, above
+`else
 `ifndef DROP_COVER_ONLY
         cover (m_tvalid && m_tready && m_tlast);
         cover (m_tvalid && m_tready && m_tlast && frames == 1 && !gap);
@@ -104,6 +161,7 @@ module rx_props (
 `ifdef REASONS
         // every reason with a drop event (overflow, code 13, is counted only)
         for (ri = 0; ri < 13; ri = ri + 1) cover (drop_valid && drop_reason == ri);
+`endif
 `endif
     end
 endmodule

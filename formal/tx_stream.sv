@@ -7,6 +7,8 @@
 
 module tx_props (
     input wire clock,
+    // the synchronous reset: free, so every property holds across resets too
+    input wire rst,
     input wire [63:0] s_tdata,
     input wire [7:0] s_tkeep,
     input wire s_tvalid,
@@ -37,11 +39,11 @@ module tx_props (
     wire [63:0] m_tdata;
     wire [7:0] m_tkeep;
 
+    wire i_rst = rst;
+
     `DUT dut (
         .clock(clock),
-        // the synchronous reset held low: reset-aware properties (behaviour after `rst`) are
-        // future work
-        .rst(1'b0),
+        .rst(i_rst),
         .s_axis$tdata(s_tdata), .s_axis$tkeep(s_tkeep), .s_axis$tvalid(s_tvalid),
         .s_axis$tready(s_tready), .s_axis$tlast(s_tlast), .s_axis$tuser(s_tuser),
         .desc$valid(d_valid), .desc$ready(d_ready), .desc$partial(d_partial),
@@ -56,7 +58,7 @@ module tx_props (
     );
 
     axis_check #(.K(8), .S(1)) out (
-        .clock(clock), .tdata(m_tdata), .tkeep(m_tkeep), .tvalid(m_tvalid), .tready(m_tready),
+        .clock(clock), .rst(i_rst), .tdata(m_tdata), .tkeep(m_tkeep), .tvalid(m_tvalid), .tready(m_tready),
         .tlast(m_tlast), .tuser(m_tuser), .side(1'b0)
     );
 

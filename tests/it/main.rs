@@ -13,6 +13,7 @@ mod cli;
 mod cocotb;
 mod csum_cosim;
 mod exported;
+mod formal_frames;
 mod golden_vectors;
 mod ip_wrapper;
 mod kernel_captures;
