@@ -78,6 +78,31 @@ module rx_props (
     );
 `endif
 
+`ifdef DECIDE
+    // The decision contract rx_egress_prove assumes, asserted where the front end makes it
+    // (task prove_decide: the ingress and the header extractor cut out, so the checks see free
+    // frame records, assumed only to have a length their ring beats hold unless the ingress
+    // flagged them overflow or too long, which it rewinds to no beats): a delivered frame's
+    // inner frame is not empty and ends inside the frame's ring beats.
+    wire pr_h_valid, pr_h_overflow, pr_h_too_long, pr_d_valid, pr_d_deliver;
+    wire [15:0] pr_h_len, pr_h_beats, pr_d_beats, pr_d_inner_off, pr_d_inner_len;
+    always @* begin
+`ifdef RECORD
+        // task prove_record: the ingress and the extractor whole, the checks cut out: the
+        // records keep the contract assumed below
+        if (pr_h_valid && !pr_h_overflow && !pr_h_too_long)
+            assert ({3'b000, pr_h_len} <= {pr_h_beats, 3'b000});
+`else
+        if (pr_h_valid && !pr_h_overflow && !pr_h_too_long)
+            assume ({3'b000, pr_h_len} <= {pr_h_beats, 3'b000});
+        if (pr_d_valid && pr_d_deliver) begin
+            assert (pr_d_inner_len != 0);
+            assert ({1'b0, pr_d_inner_off} + {1'b0, pr_d_inner_len} <= {pr_d_beats, 3'b000});
+        end
+`endif
+    end
+`endif
+
 `ifdef RCO_FRAME_COVER
     // One good RCO frame in, back to back from the first clock, the sink always ready, the
     // configuration of the golden vectors (port 4789, remcsum_rx, nopartial). The frame is
