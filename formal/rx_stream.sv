@@ -87,19 +87,12 @@ module rx_props (
     wire pr_h_valid, pr_h_overflow, pr_h_too_long, pr_d_valid, pr_d_deliver;
     wire [15:0] pr_h_len, pr_h_beats, pr_d_beats, pr_d_inner_off, pr_d_inner_len;
     always @* begin
-`ifdef RECORD
-        // task prove_record: the ingress and the extractor whole, the checks cut out: the
-        // records keep the contract assumed below
-        if (pr_h_valid && !pr_h_overflow && !pr_h_too_long)
-            assert ({3'b000, pr_h_len} <= {pr_h_beats, 3'b000});
-`else
         if (pr_h_valid && !pr_h_overflow && !pr_h_too_long)
             assume ({3'b000, pr_h_len} <= {pr_h_beats, 3'b000});
         if (pr_d_valid && pr_d_deliver) begin
             assert (pr_d_inner_len != 0);
             assert ({1'b0, pr_d_inner_off} + {1'b0, pr_d_inner_len} <= {pr_d_beats, 3'b000});
         end
-`endif
     end
 `endif
 
