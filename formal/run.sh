@@ -87,6 +87,8 @@ jobs=(
   "rx_decide_prove|rx.sby|prove_decide|rx|PASS|"
   "rx_decide_mut_udp_past_end|rx.sby|prove_decide|rx|FAIL|rx_decide_udp_past_end"
   "rx_decide_mut_short_inner|rx.sby|prove_decide|rx|FAIL|rx_decide_short_inner"
+  "rx_queue_prove|rx.sby|prove_queue|rx|PASS|"
+  "rx_queue_mut_read_next|rx.sby|prove_queue|rx|FAIL|rx_queue_read_next"
   "rx_cover_drop|rx.sby|cover_drop|rx|PASS|"
   "rx_cover_reasons|rx.sby|cover_reasons|rx|PASS||slow"
   "rx_cover_overflow|rx.sby|cover_overflow|rx|PASS|"

@@ -96,6 +96,46 @@ module rx_props (
     end
 `endif
 
+`ifdef QUEUE
+    // The decision queue (a memory) and the slice after it hand the decision contract on
+    // (task prove_queue: the front end and the egress cut out): assumed of every decision the
+    // front end pushes (proved there by prove_decide), asserted of every delivered decision the
+    // egress is offered. Also assumed: no decision is pushed into a full queue (RxTop's
+    // queue-slot credit, not proved here). The lemmas: each queue entry between the read
+    // pointer and the count keeps the contract, and so does each full register of the slice;
+    // the queue's count, flags and pointers agree.
+    // a queued decision's low bits, as RxTop packs it: deliver, reason, base, beats, inner
+    // offset and length (the rest, metadata and sums, is not read here)
+    localparam DEC = 69;
+    function contract(input [DEC-1:0] d);
+        contract = !d[0] || (d[68:53] != 0 && {1'b0, d[52:37]} + {1'b0, d[68:53]} <= {d[36:21], 3'b000});
+    endfunction
+    wire pr_d_valid, pr_d_deliver, pr_dec_valid, pr_dec_deliver;
+    wire [15:0] pr_d_beats, pr_d_inner_off, pr_d_inner_len;
+    wire [15:0] pr_dec_beats, pr_dec_inner_off, pr_dec_inner_len;
+    wire [7:0] pr_q_rd, pr_q_wr, pr_q_cnt;
+    wire pr_q_nonempty, pr_q_many, pr_s_out_valid, pr_s_skid_valid;
+    wire [DEC-1:0] pr_s_out_data, pr_s_skid_data;
+    wire [16*DEC-1:0] pr_q_mem;
+    integer qi;
+    always @* begin
+        if (pr_d_valid) assume (pr_q_cnt < 16);
+        if (pr_d_valid && pr_d_deliver)
+            assume (pr_d_inner_len != 0
+                    && {1'b0, pr_d_inner_off} + {1'b0, pr_d_inner_len} <= {pr_d_beats, 3'b000});
+        if (pr_dec_valid && pr_dec_deliver) begin
+            assert (pr_dec_inner_len != 0);
+            assert ({1'b0, pr_dec_inner_off} + {1'b0, pr_dec_inner_len} <= {pr_dec_beats, 3'b000});
+        end
+        assert (pr_q_cnt <= 16 && pr_q_nonempty == (pr_q_cnt != 0) && pr_q_many == (pr_q_cnt > 1));
+        assert (pr_q_rd < 16 && pr_q_wr == ((pr_q_rd + pr_q_cnt) & 15));
+        for (qi = 0; qi < 16; qi = qi + 1)
+            if (((qi - pr_q_rd) & 15) < pr_q_cnt) assert (contract(pr_q_mem[DEC * qi +: DEC]));
+        if (pr_s_out_valid) assert (contract(pr_s_out_data));
+        if (pr_s_skid_valid) assert (contract(pr_s_skid_data));
+    end
+`endif
+
 `ifdef RCO_FRAME_COVER
     // One good RCO frame in, back to back from the first clock, the sink always ready, the
     // configuration of the golden vectors (port 4789, remcsum_rx, nopartial). The frame is
