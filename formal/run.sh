@@ -84,6 +84,8 @@ jobs=(
   "rx_prove|rx.sby|prove|rx|PASS|"
   "rx_top_prove|rx.sby|prove_top|rx|PASS|"
   "rx_top_mut_hold_shown|rx.sby|prove_top|rx|FAIL|rx_top_hold_shown"
+  "rx_record_prove|rx.sby|prove_record|rx|PASS|"
+  "rx_record_mut_last_beat|rx.sby|prove_record|rx|FAIL|rx_record_last_beat"
   "rx_decide_prove|rx.sby|prove_decide|rx|PASS|"
   "rx_decide_mut_udp_past_end|rx.sby|prove_decide|rx|FAIL|rx_decide_udp_past_end"
   "rx_decide_mut_short_inner|rx.sby|prove_decide|rx|FAIL|rx_decide_short_inner"

@@ -78,16 +78,52 @@ module rx_props (
     );
 `endif
 
+`ifdef RECORD
+    // The record contract rx_decide_prove assumes, asserted where the ingress and the header
+    // extractor make it (task prove_record: the checks and the egress cut out): a frame's
+    // length fits its ring beats unless it is flagged overflow, too long or bad tkeep. Lemmas on
+    // the ingress's port stage (byte position pos, mid-frame, its flags) and stage I1 (the beat
+    // it writes, the frame's writes so far in beats). A clean frame (no flag so far) has full
+    // beats but its last, and I1 writes every beat of it.
+    wire pr_h_valid, pr_h_overflow, pr_h_too_long, pr_h_bad_keep;
+    wire [15:0] pr_h_len, pr_h_beats;
+    wire pr_mid, pr_tl, pr_nocredit, pr_i1_v, pr_i1_last, pr_i1_tl, pr_i1_nc, pr_i1_bk;
+    wire pr_sticky_ovf, pr_sticky_bk;
+    wire [15:0] pr_pos, pr_rem, pr_i1_len, pr_beats;
+    wire [18:0] written = {pr_beats, 3'b000};
+    wire [18:0] i1_len = {3'b000, pr_i1_len};
+    wire i1_clean = !pr_i1_tl && !pr_i1_nc && !pr_i1_bk && !pr_sticky_ovf && !pr_sticky_bk;
+    always @* begin
+        if (pr_h_valid && !pr_h_overflow && !pr_h_too_long && !pr_h_bad_keep)
+            assert ({3'b000, pr_h_len} <= {pr_h_beats, 3'b000});
+        // I1 holds a beat of the frame the port is in (not its last): the port has counted
+        // exactly its bytes, with its flags
+        if (pr_i1_v && !pr_i1_last)
+            assert (pr_mid && pr_pos == pr_i1_len && pr_tl == pr_i1_tl && pr_nocredit == pr_i1_nc);
+        // I1 holds a frame's last beat: the port is between frames
+        if (pr_i1_v && pr_i1_last) assert (!pr_mid);
+        if (!pr_mid) assert (pr_pos == 0);
+        // the bytes still allowed (max_frame is held): a frame not too long has not wrapped pos
+        if (pr_mid && !pr_tl && !first) assert ({1'b0, pr_pos} + {1'b0, pr_rem} == {1'b0, max_frame});
+        if (!pr_mid && !pr_i1_v) assert (pr_beats == 0);
+        if (pr_i1_v && i1_clean)
+            assert (pr_i1_last ? i1_len > written && i1_len <= written + 8 : i1_len == written + 8);
+        if (pr_mid && !pr_i1_v && !pr_tl && !pr_nocredit && !pr_sticky_ovf && !pr_sticky_bk)
+            assert ({3'b000, pr_pos} == written);
+    end
+`endif
+
 `ifdef DECIDE
     // The decision contract rx_egress_prove assumes, asserted where the front end makes it
     // (task prove_decide: the ingress and the header extractor cut out, so the checks see free
     // frame records, assumed only to have a length their ring beats hold unless the ingress
-    // flagged them overflow or too long, which it rewinds to no beats): a delivered frame's
+    // flagged them overflow, too long (it rewinds those to no beats) or bad tkeep, as
+    // prove_record proves): a delivered frame's
     // inner frame is not empty and ends inside the frame's ring beats.
-    wire pr_h_valid, pr_h_overflow, pr_h_too_long, pr_d_valid, pr_d_deliver;
+    wire pr_h_valid, pr_h_overflow, pr_h_too_long, pr_h_bad_keep, pr_d_valid, pr_d_deliver;
     wire [15:0] pr_h_len, pr_h_beats, pr_d_beats, pr_d_inner_off, pr_d_inner_len;
     always @* begin
-        if (pr_h_valid && !pr_h_overflow && !pr_h_too_long)
+        if (pr_h_valid && !pr_h_overflow && !pr_h_too_long && !pr_h_bad_keep)
             assume ({3'b000, pr_h_len} <= {pr_h_beats, 3'b000});
         if (pr_d_valid && pr_d_deliver) begin
             assert (pr_d_inner_len != 0);
