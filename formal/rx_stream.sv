@@ -132,12 +132,50 @@ module rx_props (
     end
 `endif
 
+`ifdef CREDIT
+    // The queue-slot credit rx_queue_prove assumes: no decision is pushed into a full decision
+    // queue, whatever the traffic and the host's back-pressure. A frame's record (f_valid)
+    // becomes its decision DEC_LAT clocks later (the extractor's and the checks' fixed
+    // latency; hist holds the records on their way): task prove_latency proves that with the
+    // ingress and the egress cut out (records free). Task prove_credit assumes it, with the
+    // extractor, the checks and the egress cut out (decisions leave the queue whenever they
+    // like or never), and proves the credit: a slot is held from the record to the pop
+    // (inflight = queue count + records on their way), and a frame starts with a slot only
+    // while inflight was under Q - 3 a clock before, so inflight, with the frame the port is
+    // taking with a slot, stays within the queue.
+    localparam DEC_LAT = 22;
+    wire pr_f_valid, pr_d_valid;
+    reg [DEC_LAT-1:0] hist = 0;
+    always @(posedge clock) hist <= i_rst ? 0 : {hist[DEC_LAT-2:0], pr_f_valid};
+`ifdef LATENCY
+    always @* if (!i_rst) assert (pr_d_valid == hist[DEC_LAT-1]);
+`else
+    wire pr_mid, pr_nocredit, pr_q_nonempty, pr_q_many;
+    wire [7:0] pr_inflight, pr_q_cnt;
+    integer hi;
+    reg [7:0] on_way;
+    always @* begin
+        on_way = 0;
+        for (hi = 0; hi < DEC_LAT; hi = hi + 1) on_way = on_way + hist[hi];
+    end
+    always @* if (!i_rst) begin
+        assume (pr_d_valid == hist[DEC_LAT-1]);
+        if (pr_d_valid) assert (pr_q_cnt < 16);
+`ifndef NO_LEMMAS
+        assert (pr_q_cnt <= 16 && pr_q_nonempty == (pr_q_cnt != 0) && pr_q_many == (pr_q_cnt > 1));
+        assert (pr_inflight == pr_q_cnt + on_way);
+        assert (pr_inflight + (pr_mid && !pr_nocredit) + pr_f_valid <= `CREDIT_BOUND);
+`endif
+    end
+`endif
+`endif
+
 `ifdef QUEUE
     // The decision queue (a memory) and the slice after it hand the decision contract on
     // (task prove_queue: the front end and the egress cut out): assumed of every decision the
     // front end pushes (proved there by prove_decide), asserted of every delivered decision the
     // egress is offered. Also assumed: no decision is pushed into a full queue (RxTop's
-    // queue-slot credit, not proved here). The lemmas: each queue entry between the read
+    // queue-slot credit, proved by prove_credit). The lemmas: each queue entry between the read
     // pointer and the count keeps the contract, and so does each full register of the slice;
     // the queue's count, flags and pointers agree.
     // a queued decision's low bits, as RxTop packs it: deliver, reason, base, beats, inner
