@@ -36,7 +36,8 @@ module rx_props (
     wire m_rco, m_rco_applied, m_outer_csum_ok, drop_valid;
     wire [15:0] m_csum_start, m_csum_offset, m_csum_complete;
     wire [3:0] drop_reason;
-    wire [31:0] overflow_count;
+    wire [14*32-1:0] drop_count;   // drop_count$i at [32*i +: 32]
+    wire [31:0] overflow_count = drop_count[32*13 +: 32];
 
 `ifdef RCO_FRAME_COVER
     wire i_rst = 0;
@@ -57,8 +58,15 @@ module rx_props (
         .m_csum_start(m_csum_start), .m_csum_offset(m_csum_offset),
         .m_csum_complete(m_csum_complete), .m_outer_csum_ok(m_outer_csum_ok),
         .drop_valid(drop_valid), .drop_reason(drop_reason),
+        .drop_count$0(drop_count[32*0 +: 32]), .drop_count$1(drop_count[32*1 +: 32]),
+        .drop_count$2(drop_count[32*2 +: 32]), .drop_count$3(drop_count[32*3 +: 32]),
+        .drop_count$4(drop_count[32*4 +: 32]), .drop_count$5(drop_count[32*5 +: 32]),
+        .drop_count$6(drop_count[32*6 +: 32]), .drop_count$7(drop_count[32*7 +: 32]),
+        .drop_count$8(drop_count[32*8 +: 32]), .drop_count$9(drop_count[32*9 +: 32]),
+        .drop_count$10(drop_count[32*10 +: 32]), .drop_count$11(drop_count[32*11 +: 32]),
+        .drop_count$12(drop_count[32*12 +: 32]),
         // overflow (code 13) is counted without a drop event
-        .drop_count$13(overflow_count)
+        .drop_count$13(drop_count[32*13 +: 32])
     );
 
     axis_check #(.K(8), .S(24 + 3 + 48)) out (
@@ -167,6 +175,78 @@ module rx_props (
         assert (pr_inflight + (pr_mid && !pr_nocredit) + pr_f_valid <= `CREDIT_BOUND);
 `endif
     end
+`ifdef CONSERVE
+    // Conservation (task prove_conserve, the cuts of prove_credit): every frame that fully
+    // entered s_axis is, exactly once, either taken by the egress as a delivery, released as
+    // a drop, or counted overflow for want of a queue slot, or still on its way (in stage I1,
+    // the decision pipeline, the decision queue or the drop FIFO); and each drop is counted
+    // once, under its own reason, with an event (drop_valid, drop_reason) unless it is an
+    // overflow. Counters here are modulo 256: an equation between them holds at every clock.
+    localparam OVERFLOW = 13;
+    wire pr_f_nocredit, pr_i1_v, pr_i1_last, pr_pop, pr_head_deliver, pr_drop_release;
+    wire pr_ev_valid, pr_evb_valid, pr_dq_nonempty, pr_dq_many;
+    wire [3:0] pr_release_reason, pr_ev_reason;
+    wire [7:0] pr_dq_cnt;
+    reg [7:0] n_in = 0, n_nc = 0, n_rec = 0, n_dec = 0, n_pop = 0, n_taken = 0, n_dropped = 0;
+    reg [7:0] n_released = 0;
+    reg [7:0] n_reason [0:13];
+    integer ri2;
+    initial for (ri2 = 0; ri2 < 14; ri2 = ri2 + 1) n_reason[ri2] = 0;
+    always @(posedge clock) begin
+        n_in <= n_in + (s_tvalid && s_tready && s_tlast);
+        n_nc <= n_nc + pr_f_nocredit;
+        n_rec <= n_rec + pr_f_valid;
+        n_dec <= n_dec + pr_d_valid;
+        n_pop <= n_pop + pr_pop;
+        n_taken <= n_taken + (pr_pop && pr_head_deliver);
+        n_dropped <= n_dropped + (pr_pop && !pr_head_deliver);
+        n_released <= n_released + pr_drop_release;
+        for (ri2 = 0; ri2 < 14; ri2 = ri2 + 1)
+            n_reason[ri2] <= n_reason[ri2] + (pr_drop_release && pr_release_reason == ri2)
+                             + (pr_f_nocredit && ri2 == OVERFLOW);
+        if (i_rst) begin
+            {n_in, n_nc, n_rec, n_dec, n_pop, n_taken, n_dropped, n_released} <= 0;
+            for (ri2 = 0; ri2 < 14; ri2 = ri2 + 1) n_reason[ri2] <= 0;
+        end
+    end
+    wire i1_last = pr_i1_v && pr_i1_last;
+    always @* if (!i_rst) begin
+        // the whole: in = taken + released + overflow + on the way
+        assert (n_in == n_taken + n_released + n_nc + i1_last + on_way + pr_q_cnt + pr_dq_cnt);
+        // drop events and counts
+        assert (drop_valid == (pr_drop_release && pr_release_reason != OVERFLOW));
+        if (drop_valid) assert (drop_reason == pr_release_reason);
+        for (ri2 = 0; ri2 < 14; ri2 = ri2 + 1)
+            assert (drop_count[32*ri2 +: 8] + (pr_ev_valid && pr_ev_reason == ri2)
+                    + (pr_evb_valid && ri2 == OVERFLOW) == n_reason[ri2]);
+`ifndef NO_LEMMAS
+        // stage by stage: each frame's last beat gives one record or one overflow in I1, a
+        // record one decision, a decision one pop, a pop one delivery taken or one drop queued,
+        // a queued drop one release
+        assert (!(pr_f_valid && pr_f_nocredit) && (pr_f_valid || pr_f_nocredit) == i1_last);
+        assert (n_in == n_rec + n_nc + i1_last);
+        assert (n_rec == n_dec + on_way);
+        assert (n_dec == n_pop + pr_q_cnt);
+        assert (n_pop == n_taken + n_dropped);
+        assert (n_dropped == n_released + pr_dq_cnt);
+        assert (pr_dq_cnt <= 8 && pr_dq_nonempty == (pr_dq_cnt != 0) && pr_dq_many == (pr_dq_cnt > 1));
+        // the counters' registered events are this clock's releases and overflows, a clock late
+`endif
+    end
+    reg p_release = 0, p_nocredit = 0;
+    reg [3:0] p_reason = 0;
+    always @(posedge clock) begin
+        p_release <= pr_drop_release && !i_rst;
+        p_nocredit <= pr_f_nocredit && !i_rst;
+        p_reason <= pr_release_reason;
+    end
+`ifndef NO_LEMMAS
+    always @* if (!i_rst) begin
+        assert (pr_ev_valid == p_release && pr_evb_valid == p_nocredit);
+        if (pr_ev_valid) assert (pr_ev_reason == p_reason);
+    end
+`endif
+`endif
 `endif
 `endif
 
