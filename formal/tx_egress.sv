@@ -116,6 +116,9 @@ module tx_egress_props (
     end
 `endif
 
+    // the queues' consumer contract: a plan (and its fields) is taken only while valid
+    always @* if (!i_rst && p_ready) assert (p_valid && f_ready);
+
     axis_check #(.K(8), .S(1)) out (
         .clock(clock), .rst(i_rst), .tdata(m_tdata), .tkeep(m_tkeep), .tvalid(m_tvalid), .tready(m_tready),
         .tlast(m_tlast), .tuser(m_tuser), .side(1'b0)

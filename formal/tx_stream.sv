@@ -62,6 +62,39 @@ module tx_props (
         .tlast(m_tlast), .tuser(m_tuser), .side(1'b0)
     );
 
+`ifdef PLAN
+    // The plan contract tx_egress_prove assumes, asserted where the egress takes its plans
+    // (task prove_plan: the ingress and the egress cut out): a valid plan's last_keep is
+    // packed (non-zero, contiguous from lane 0). The finish stage computes it from the frame's
+    // length alone; the plan queue must hand it on unchanged. Assumed: no plan is pushed into
+    // a full plan queue (TxEncap's frame credit, not proved here), and the egress takes a
+    // plan only while one is valid (its ready is valid && slot free: tx_egress_prove checks
+    // that). Lemmas on the plan queue:
+    // its last_keep FIFO moves with the FIFO whose flag is the plan's valid; count, flags and
+    // pointers agree; every entry in it (the head register, entry k at address rd + k - 1)
+    // is packed.
+    function packed_keep(input [7:0] k);
+        packed_keep = k[0] && ((k & (k + 1'b1)) == 0);
+    endfunction
+    wire pr_plan_valid, pr_plan_ready, pr_push, pr_pne, pr_pm, pr_kne, pr_km;
+    wire [7:0] pr_plan_keep, pr_pc, pr_kc, pr_krd, pr_kwr, pr_khead;
+    wire [16*8-1:0] pr_kmem;
+    integer pa;
+    always @* if (!i_rst) begin
+        if (pr_push) assume (pr_pc < 16);
+        if (pr_plan_ready) assume (pr_plan_valid);
+        if (pr_plan_valid) assert (packed_keep(pr_plan_keep));
+`ifndef NO_LEMMAS
+        assert (pr_pc <= 16 && pr_pne == (pr_pc != 0) && pr_pm == (pr_pc > 1));
+        assert (pr_kc == pr_pc && pr_kne == pr_pne && pr_km == pr_pm);
+        assert (pr_krd < 16 && pr_kwr < 16 && pr_kwr[3:0] == pr_krd[3:0] + pr_kc[3:0]);
+        if (pr_kne) assert (packed_keep(pr_khead));
+        for (pa = 0; pa < 16; pa = pa + 1)
+            if (((pa - pr_krd) & 15) + 2 <= pr_kc) assert (packed_keep(pr_kmem[8 * pa +: 8]));
+`endif
+    end
+`endif
+
     reg [1:0] frames = 0;
     reg gap = 0;   // a clock without an output beat since the last frame went out
     always @(posedge clock) begin
