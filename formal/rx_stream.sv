@@ -126,13 +126,16 @@ module rx_props (
     // (task prove_decide: the ingress and the header extractor cut out, so the checks see free
     // frame records, assumed only to have a length their ring beats hold unless the ingress
     // flagged them overflow, too long (it rewinds those to no beats) or bad tkeep, as
-    // prove_record proves): a delivered frame's
-    // inner frame is not empty and ends inside the frame's ring beats.
+    // prove_record proves): a delivered frame's inner frame is not empty and ends inside the
+    // frame's ring beats; a dropped frame's reason is one with a counter.
     wire pr_h_valid, pr_h_overflow, pr_h_too_long, pr_h_bad_keep, pr_d_valid, pr_d_deliver;
     wire [15:0] pr_h_len, pr_h_beats, pr_d_beats, pr_d_inner_off, pr_d_inner_len;
+    wire [3:0] pr_d_reason;
     always @* begin
         if (pr_h_valid && !pr_h_overflow && !pr_h_too_long && !pr_h_bad_keep)
             assume ({3'b000, pr_h_len} <= {pr_h_beats, 3'b000});
+        // a dropped frame's reason has a counter (codes 0..13)
+        if (pr_d_valid && !pr_d_deliver) assert (pr_d_reason < 14);
         if (pr_d_valid && pr_d_deliver) begin
             assert (pr_d_inner_len != 0);
             assert ({1'b0, pr_d_inner_off} + {1'b0, pr_d_inner_len} <= {pr_d_beats, 3'b000});
@@ -262,11 +265,13 @@ module rx_props (
     // offset and length (the rest, metadata and sums, is not read here)
     localparam DEC = 69;
     function contract(input [DEC-1:0] d);
-        contract = !d[0] || (d[68:53] != 0 && {1'b0, d[52:37]} + {1'b0, d[68:53]} <= {d[36:21], 3'b000});
+        contract = d[0] ? d[68:53] != 0 && {1'b0, d[52:37]} + {1'b0, d[68:53]} <= {d[36:21], 3'b000}
+                        : d[4:1] < 14;
     endfunction
     wire pr_d_valid, pr_d_deliver, pr_dec_valid, pr_dec_deliver;
     wire [15:0] pr_d_beats, pr_d_inner_off, pr_d_inner_len;
     wire [15:0] pr_dec_beats, pr_dec_inner_off, pr_dec_inner_len;
+    wire [3:0] pr_d_reason, pr_dec_reason;
     wire [7:0] pr_q_rd, pr_q_wr, pr_q_cnt;
     wire pr_q_nonempty, pr_q_many, pr_s_out_valid, pr_s_skid_valid;
     wire [DEC-1:0] pr_s_out_data, pr_s_skid_data;
@@ -277,10 +282,12 @@ module rx_props (
         if (pr_d_valid && pr_d_deliver)
             assume (pr_d_inner_len != 0
                     && {1'b0, pr_d_inner_off} + {1'b0, pr_d_inner_len} <= {pr_d_beats, 3'b000});
+        if (pr_d_valid && !pr_d_deliver) assume (pr_d_reason < 14);
         if (pr_dec_valid && pr_dec_deliver) begin
             assert (pr_dec_inner_len != 0);
             assert ({1'b0, pr_dec_inner_off} + {1'b0, pr_dec_inner_len} <= {pr_dec_beats, 3'b000});
         end
+        if (pr_dec_valid && !pr_dec_deliver) assert (pr_dec_reason < 14);
         assert (pr_q_cnt <= 16 && pr_q_nonempty == (pr_q_cnt != 0) && pr_q_many == (pr_q_cnt > 1));
         assert (pr_q_rd < 16 && pr_q_wr == ((pr_q_rd + pr_q_cnt) & 15));
         for (qi = 0; qi < 16; qi = qi + 1)
