@@ -67,7 +67,7 @@ module tx_props (
     // (task prove_plan: the ingress and the egress cut out): a valid plan's last_keep is
     // packed (non-zero, contiguous from lane 0). The finish stage computes it from the frame's
     // length alone; the plan queue must hand it on unchanged. Assumed: no plan is pushed into
-    // a full plan queue (TxEncap's frame credit, not proved here), and the egress takes a
+    // a full plan queue (TxEncap's frame credit, proved by prove_credit), and the egress takes a
     // plan only while one is valid (its ready is valid && slot free: tx_egress_prove checks
     // that). Lemmas on the plan queue:
     // its last_keep FIFO moves with the FIFO whose flag is the plan's valid; count, flags and
@@ -91,6 +91,56 @@ module tx_props (
         if (pr_kne) assert (packed_keep(pr_khead));
         for (pa = 0; pa < 16; pa = pa + 1)
             if (((pa - pr_krd) & 15) + 2 <= pr_kc) assert (packed_keep(pr_kmem[8 * pa +: 8]));
+`endif
+    end
+`endif
+
+`ifdef CREDIT
+    // The TX frame credit (task prove_credit): no descriptor, fields or plan is pushed into a
+    // full queue, whatever the traffic. The egress and both checksum engines are cut out: the
+    // egress takes a frame whenever it likes (assumed: only while a plan is valid, taking its
+    // fields with it, as tx_egress_prove checks), and the all-frame engine's sum_valid is
+    // assumed to come exactly ENG_LAT clocks after each last beat it took (what csum_prove
+    // proves). A frame holds a credit from its descriptor's take to the egress's take or its
+    // drop; the lemmas count where each such frame is: at the port mid-frame, its last beat in
+    // stage y, in the engine (hist), its descriptor queued (desc_q, with its input register),
+    // in the finish stage's seven stages, its plan queued.
+    localparam ENG_LAT = 7;
+    wire pr_in_frame, pr_y_valid, pr_y_last, pr_take, pr_pulse;
+    wire pr_plan_push, pr_plan_valid, pr_plan_ready, pr_fields_ready, pr_taken;
+    wire pr_dq_r, pr_dq_ne, pr_dq_m, pr_fq_r, pr_fq_ne, pr_fq_m, pr_pq_ne, pr_pq_m;
+    wire pr_took_r, pr_taken_r, pr_dropped_r;
+    wire [6:0] pr_fin_v;   // the finish stage's a..g valid flags
+    wire [7:0] pr_dq_cnt, pr_fq_cnt, pr_pq_cnt, pr_in_flight;
+    reg [ENG_LAT-1:0] hist = 0;   // last beats the engine took, 1..ENG_LAT clocks ago
+    wire eng_last = pr_y_valid && pr_y_last;
+    always @(posedge clock) hist <= i_rst ? 0 : {hist[ENG_LAT-2:0], eng_last};
+    integer ci;
+    reg [7:0] in_engine, in_finish;
+    always @* begin
+        in_engine = 0;
+        for (ci = 0; ci < ENG_LAT; ci = ci + 1) in_engine = in_engine + hist[ci];
+        in_finish = 0;
+        for (ci = 0; ci < 7; ci = ci + 1) in_finish = in_finish + pr_fin_v[ci];
+    end
+    // frames with a descriptor whose pulse has not come, and frames holding a credit
+    wire [7:0] awaiting = pr_in_frame + eng_last + in_engine;
+    wire [7:0] holding = pr_dq_r + pr_dq_cnt + in_finish + pr_pq_cnt;
+    always @* if (!i_rst) begin
+        assume (pr_pulse == hist[ENG_LAT-1]);
+        if (pr_plan_ready) assume (pr_plan_valid);
+        assume (pr_fields_ready == pr_plan_ready && pr_taken == pr_plan_ready);
+        if (pr_dq_r) assert (pr_dq_cnt < 16);
+        if (pr_fq_r) assert (pr_fq_cnt < 16);
+        if (pr_plan_push) assert (pr_pq_cnt < 16);
+`ifndef NO_LEMMAS
+        assert (pr_dq_r + pr_dq_cnt == awaiting);
+        assert (pr_fq_r + pr_fq_cnt == pr_pq_cnt + in_finish);
+        assert (pr_in_flight + pr_took_r - pr_taken_r - pr_dropped_r == pr_dq_r + pr_dq_cnt + in_finish + pr_pq_cnt);
+        assert (pr_dq_cnt <= 16 && pr_dq_ne == (pr_dq_cnt != 0) && pr_dq_m == (pr_dq_cnt > 1));
+        assert (pr_fq_cnt <= 16 && pr_fq_ne == (pr_fq_cnt != 0) && pr_fq_m == (pr_fq_cnt > 1));
+        assert (pr_pq_cnt <= 16 && pr_pq_ne == (pr_pq_cnt != 0) && pr_pq_m == (pr_pq_cnt > 1));
+        assert (holding + pr_take <= `CREDIT_BOUND);
 `endif
     end
 `endif
