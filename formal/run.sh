@@ -75,7 +75,6 @@ jobs=(
   "tx_plan_mut_full_last|tx.sby|bmc_plan|tx|FAIL|tx_plan_full_last"
   "tx_plan_mut_read_next|tx.sby|bmc_plan|tx|FAIL|tx_plan_read_next"
   "tx_credit_prove|tx.sby|prove_credit|tx|PASS|"
-  "tx_credit_mut_never_out|tx.sby|bmc_credit|tx|FAIL|tx_credit_never_out|slow"
   "tx_cover_b2b|tx.sby|cover_b2b|tx|PASS||slow"
   "tx_egress_prove|tx_egress.sby|prove|tx_egress|PASS|"
   "tx_egress_bmc|tx_egress.sby|bmc|tx_egress|PASS|"

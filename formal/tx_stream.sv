@@ -133,7 +133,6 @@ module tx_props (
         if (pr_dq_r) assert (pr_dq_cnt < 16);
         if (pr_fq_r) assert (pr_fq_cnt < 16);
         if (pr_plan_push) assert (pr_pq_cnt < 16);
-`ifndef NO_LEMMAS
         assert (pr_dq_r + pr_dq_cnt == awaiting);
         assert (pr_fq_r + pr_fq_cnt == pr_pq_cnt + in_finish);
         assert (pr_in_flight + pr_took_r - pr_taken_r - pr_dropped_r == pr_dq_r + pr_dq_cnt + in_finish + pr_pq_cnt);
@@ -141,7 +140,6 @@ module tx_props (
         assert (pr_fq_cnt <= 16 && pr_fq_ne == (pr_fq_cnt != 0) && pr_fq_m == (pr_fq_cnt > 1));
         assert (pr_pq_cnt <= 16 && pr_pq_ne == (pr_pq_cnt != 0) && pr_pq_m == (pr_pq_cnt > 1));
         assert (holding + pr_take <= `CREDIT_BOUND);
-`endif
     end
 `endif
 
