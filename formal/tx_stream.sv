@@ -38,6 +38,7 @@ module tx_props (
     wire s_tready, d_ready, m_tvalid, m_tlast, m_tuser;
     wire [63:0] m_tdata;
     wire [7:0] m_tkeep;
+    wire [31:0] drop_truncated, drop_too_long, drop_bad_desc, drop_bad_keep;
 
     wire i_rst = rst;
 
@@ -54,7 +55,9 @@ module tx_props (
         .desc$ttl(d_ttl), .desc$ip_id(d_ip_id), .desc$flow_label(d_flow_label),
         .desc$rco(d_rco), .desc$udp_csum(d_udp_csum),
         .m_axis$tdata(m_tdata), .m_axis$tkeep(m_tkeep), .m_axis$tvalid(m_tvalid),
-        .m_axis$tready(m_tready), .m_axis$tlast(m_tlast), .m_axis$tuser(m_tuser)
+        .m_axis$tready(m_tready), .m_axis$tlast(m_tlast), .m_axis$tuser(m_tuser),
+        .drop_truncated(drop_truncated), .drop_too_long(drop_too_long),
+        .drop_bad_desc(drop_bad_desc), .drop_bad_keep(drop_bad_keep)
     );
 
     axis_check #(.K(8), .S(1)) out (
@@ -141,6 +144,55 @@ module tx_props (
         assert (pr_pq_cnt <= 16 && pr_pq_ne == (pr_pq_cnt != 0) && pr_pq_m == (pr_pq_cnt > 1));
         assert (holding + pr_take <= `CREDIT_BOUND);
     end
+`ifdef CONSERVE
+    // Conservation (task prove_conserve, the cuts of prove_credit), with counters modulo 256:
+    // every frame that took a descriptor is, exactly once, taken by the egress, dropped by the
+    // finish stage, or holding its credit; and each drop is counted once, under its reason.
+    // A frame's last beat passes stage z (where a drop is counted), w, r (its record) one
+    // clock apart, 2, 3 and 4 clocks after the port took it, and its record waits in the finish
+    // stage's record FIFO for the engine's pulse (hist[ENG_LAT-1]); records and pulses stay
+    // matched (the bug class of verilog-ethernet #186 and #206, FIFOs drifting apart).
+    wire pr_ev, pr_ev_valid, pr_fin_dropped, pr_w_drop, pr_r_valid, pr_r_drop, pr_rec_ne, pr_rec_m;
+    wire pr_rec_head, pr_z_last, pr_w_last;
+    wire [3:0] pr_ev_reason, pr_ev_q_reason;
+    wire [7:0] pr_rec_cnt, pr_rec_rd, pr_rec_wr;
+    wire [15:0] pr_rec_mem;
+    wire [4*32-1:0] drop_counts = {drop_bad_keep, drop_bad_desc, drop_too_long, drop_truncated};
+    reg [7:0] n_take = 0, n_taken = 0, n_dropped = 0, n_ev = 0;
+    reg [7:0] n_reason [0:3];
+    integer cr;
+    initial for (cr = 0; cr < 4; cr = cr + 1) n_reason[cr] = 0;
+    always @(posedge clock) begin
+        n_take <= n_take + pr_take;
+        n_taken <= n_taken + pr_taken;
+        n_dropped <= n_dropped + pr_fin_dropped;
+        n_ev <= n_ev + pr_ev;
+        for (cr = 0; cr < 4; cr = cr + 1) n_reason[cr] <= n_reason[cr] + (pr_ev && pr_ev_reason == cr);
+        if (i_rst) begin
+            {n_take, n_taken, n_dropped, n_ev} <= 0;
+            for (cr = 0; cr < 4; cr = cr + 1) n_reason[cr] <= 0;
+        end
+    end
+    // the drops among the records waiting: the head register, entry k at address rd + k - 1
+    reg [7:0] rec_drops;
+    always @* begin
+        rec_drops = pr_rec_ne && pr_rec_head;
+        for (cr = 0; cr < 16; cr = cr + 1)
+            if (((cr - pr_rec_rd) & 15) + 2 <= pr_rec_cnt) rec_drops = rec_drops + pr_rec_mem[cr];
+    end
+    always @* if (!i_rst) begin
+        assert (n_take == n_taken + n_dropped + holding);
+        assert (n_ev == n_dropped + (hist[1] && pr_w_drop) + (pr_r_valid && pr_r_drop) + rec_drops);
+        for (cr = 0; cr < 4; cr = cr + 1)
+            assert (drop_counts[32*cr +: 8] + (pr_ev_valid && pr_ev_q_reason == cr) == n_reason[cr]);
+        // lemmas: the stages and the record FIFO hold the last beats the engine took
+        assert (pr_z_last == hist[0] && pr_w_last == hist[1] && pr_r_valid == hist[2]);
+        if (pr_ev) assert (pr_z_last);
+        assert (pr_rec_cnt == hist[3] + hist[4] + hist[5] + hist[6]);
+        assert (pr_rec_ne == (pr_rec_cnt != 0) && pr_rec_m == (pr_rec_cnt > 1) && pr_rec_rd < 16);
+        assert (pr_rec_wr < 16 && pr_rec_wr[3:0] == pr_rec_rd[3:0] + pr_rec_cnt[3:0]);
+    end
+`endif
 `endif
 
     reg [1:0] frames = 0;
