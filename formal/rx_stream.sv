@@ -2,12 +2,16 @@
 // its first value. Checks the m_axis source rules with the metadata as sideband (axis_check)
 // and that in MAC mode (backpressure low) s_axis.tready never falls. Covers: a frame
 // delivered (m_axis tlast taken), two frames delivered back to back, a drop event, a drop
-// event of each reason.
-// With CUT (the m_axis induction): the front end and the egress are cut out, their outputs
-// free. The egress's outputs are then constrained only by what rx_egress_prove proved of them
-// (the m_axis rules with the metadata, assumed here on the egress's own tvalid/tready, probes
-// connected in formal/rx.sby), so what is proved is the top's own part: the gate that holds a
-// last beat back while a drop event may be due must never withdraw a beat already shown.
+// event of each reason. The other jobs on this wrapper cut blocks out of the top (Yosys
+// cutpoint in formal/rx.sby: their outputs free) and check one link of RX each, with the
+// links it leans on assumed (each proved by its own job):
+//   CUT        the top's gate between the egress and m_axis (the egress's rules assumed)
+//   RECORD     the ingress's frame records: a length that fits the ring beats
+//   DECIDE     the checks' decisions: the contract the egress assumes
+//   CREDIT     with LATENCY: record to decision in a fixed time; alone: the queue-slot credit;
+//              with CONSERVE: frames in = taken + dropped + overflow + on their way
+//   QUEUE      the decision queue hands the contract on
+//   OVERFLOW_COVER, RCO_FRAME_COVER: an overflow count; a good RCO frame delivered
 `ifndef DUT
 `define DUT rco_rx_w64
 `endif

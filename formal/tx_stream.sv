@@ -1,6 +1,11 @@
 // TX block the NIC top uses (rco_tx_encap_w64, hdl/src/tx/): host stream, descriptor and
 // m_axis.tready free every clock. Checks the m_axis source rules (axis_check). Covers: a
-// frame sent (m_axis tlast taken) and two frames sent back to back.
+// frame sent (m_axis tlast taken) and two frames sent back to back. The other jobs on this
+// wrapper cut blocks out (Yosys cutpoint in formal/tx.sby: their outputs free) and check one
+// link of TX each, with the links it leans on assumed (each proved by its own job):
+//   PLAN       the finish stage and the plan queue: the plan contract the egress assumes
+//   CREDIT     the frame credit: no queue pushed when full; with CONSERVE: frames taken =
+//              egress takes + drops + frames holding a credit, each drop counted once
 `ifndef DUT
 `define DUT rco_tx_encap_w64
 `endif
