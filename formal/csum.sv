@@ -32,8 +32,8 @@ module csum_props #(
 
     `DUT dut (
         .clock(clock),
-        // the synchronous reset held low: reset-aware properties (behaviour after `rst`) are
-        // future work
+        // the synchronous reset held low: the reference does not model a reset (the stream
+        // jobs check behaviour across resets)
         .rst(1'b0),
         .s_axis$tdata(tdata), .s_axis$tkeep(tkeep), .s_axis$tvalid(tvalid),
         .s_axis$tready(tready), .s_axis$tlast(tlast), .s_axis$tuser(tuser),
@@ -120,18 +120,33 @@ module csum_props #(
         cover (sum_valid && raw_f1[16]);
         cover (tvalid && tlast && rpos >= 2);
     end
-    // Lemmas on the engine's own stages (W=64: four words, a two-level registered tree, a
-    // root fold), so that the proof closes by induction instead of at a bounded depth. The
-    // probes are undriven here; the job's script connects them to the flattened engine's
-    // wires. Masking: the words entering the tree are the reference's masked words of the
-    // beat two clocks earlier. Tree: each node register holds its words' exact sum; the root
-    // fold keeps the end-around sum of the beat five clocks earlier. Arithmetic: acc, folded,
-    // is the packet's words that have passed the root fold, added with an end-around fold.
+    // Lemmas on the engine's own stages, so that the proof closes by induction instead of at
+    // a bounded depth. The engine: N = W/16 words, a binary adder tree with a register at
+    // every level (D = log2(N) levels, node m numbered as the engine's `nr`: the N/2
+    // first-level nodes, then the next level's, the root last), a root fold, an accumulator.
+    // The probes are undriven here; the job's script connects them to the flattened engine's
+    // wires (p_wd: word i in bits 16i+15:16i; p_nr: node m in bits 24m+23:24m). Masking: the
+    // words entering the tree are the reference's masked words of the beat two clocks
+    // earlier. Tree: each level-l node register holds the exact sum of its 2^l words of the
+    // beat 2+l clocks earlier; the root fold keeps the end-around sum of the beat R = 3+D
+    // clocks earlier. Arithmetic: acc (low half plus carry) is the end-around sum of the
+    // packet's beats that have passed the root fold, each beat's words summed exactly and
+    // folded. The window's registers and the control delay lines are pinned too, so that the
+    // induction closes in two steps.
 `ifdef LEMMAS
-    wire [15:0] p_wd0, p_wd1, p_wd2, p_wd3, p_pos, p_rf;
-    wire [23:0] p_nr0, p_nr1, p_nr2;
+    localparam N = W / 16;
+    localparam LK = $clog2(K);
+    localparam D = $clog2(N);
+    localparam R = 3 + D;
+    wire [W-1:0] p_wd;
+    wire [24*(N-1)-1:0] p_nr;
+    wire [15:0] p_pos, p_rf;
     wire [16:0] p_acc, p_tot;
     wire p_done_t, p_odd_t;
+    wire [R-1:0] p_dn, p_os;
+    wire [W-1:0] p_rb;
+    wire [K-1:0] p_kr, p_ts, p_te;
+    wire p_s_neg, p_s_z, p_e_neg, p_e_z;
 
     function automatic [15:0] fold32(input [31:0] x);
         reg [31:0] y;
@@ -141,53 +156,94 @@ module csum_props #(
         end
     endfunction
 
-    reg [15:0] mw [0:3];
+    // this beat's lanes, 0 outside tkeep, tvalid and [start, end). Lane m's byte index
+    // rpos * K + m, as bits (K is a power of two): 16 bits hold it, rpos < BEATS below.
+    reg [W-1:0] mw;
+    reg [15:0] bidx;
     integer m;
-    always @* for (m = 0; m < 4; m = m + 1)
-        mw[m] = {(tvalid && tkeep[2*m+1] && rpos * K + 2*m+1 >= csum_start && rpos * K + 2*m+1 < csum_end)
-                    ? tdata[16*m+8 +: 8] : 8'h00,
-                 (tvalid && tkeep[2*m] && rpos * K + 2*m >= csum_start && rpos * K + 2*m < csum_end)
-                    ? tdata[16*m +: 8] : 8'h00};
-
-    // mwd[a][m]: word m of the beat a clocks ago (a = 1..5)
-    reg [15:0] mwd [1:5][0:3];
-    reg [5:0] lastd = 0;       // tvalid && tlast, 1..6 clocks ago
-    reg [6:0] oddd = 0;        // csum_start[0], 1..7 clocks ago
-    reg [15:0] rsum = 0;       // words past the root fold since the packet began, folded
-    reg [15:0] rfin = 0;       // the same for the packet that last finished
-    reg [15:0] rout = 0;       // rfin a clock later, as the output register sees it
-    integer a;
-    initial for (a = 1; a <= 5; a = a + 1) for (m = 0; m < 4; m = m + 1) mwd[a][m] = 0;
-    function automatic [31:0] wsum(input integer age);
-        wsum = mwd[age][0] + mwd[age][1] + mwd[age][2] + mwd[age][3];
-    endfunction
-    wire [31:0] w5 = wsum(5);
-    wire done_root = lastd[4];
-    always @(posedge clock) begin
-        for (m = 0; m < 4; m = m + 1) begin
-            mwd[1][m] <= mw[m];
-            for (a = 2; a <= 5; a = a + 1) mwd[a][m] <= mwd[a-1][m];
-        end
-        lastd <= {lastd[4:0], tvalid && tlast};
-        oddd <= {oddd[5:0], csum_start[0]};
-        rout <= rfin;
-        rsum <= done_root ? 16'h0 : fold32({16'h0, rsum} + w5);
-        if (done_root) rfin <= fold32({16'h0, rsum} + w5);
+    always @* for (m = 0; m < K; m = m + 1) begin
+        bidx = (rpos << LK) | m;
+        mw[8*m +: 8] = (tvalid && tkeep[m] && bidx >= csum_start && bidx < csum_end)
+            ? tdata[8*m +: 8] : 8'h00;
     end
 
+    // the window's inputs a clock ago: the engine splits each bound into its beat, compared
+    // with the beat number, and its lane, decoded per lane
+    reg [W-1:0] tdata1 = 0;
+    reg [K-1:0] tkeep1 = 0;
+    reg tvalid1 = 0;
+    reg [15:0] start1 = 0, end1 = 0, rpos1 = 0;
+    reg past = 0;              // a clock has gone by (the flags start at 0, not decoded)
+    always @(posedge clock) begin
+        past <= 1;
+        tdata1 <= tdata;
+        tkeep1 <= tkeep;
+        tvalid1 <= tvalid;
+        start1 <= csum_start;
+        end1 <= csum_end;
+        rpos1 <= rpos;
+    end
+    integer l;
+    always @* if (past) begin
+        assert (p_rb == tdata1 && p_kr == tkeep1);
+        assert (p_s_neg == (start1 >> LK < rpos1) && p_s_z == (start1 >> LK == rpos1));
+        assert (p_e_neg == (end1 >> LK < rpos1 || !tvalid1) && p_e_z == (end1 >> LK == rpos1));
+        for (l = 0; l < K; l = l + 1)
+            assert (p_ts[l] == (l >= start1[LK-1:0]) && p_te[l] == (l < end1[LK-1:0]));
+    end
+
+    // the masked beat a clocks ago is hist[W*(a-1) +: W] (a = 1..R)
+    reg [R*W-1:0] hist = 0;
+    reg [R+1:0] oddd = 0;      // csum_start[0], 1..R+2 clocks ago
+    reg [15:0] rsum = 0;       // beats past the root fold since the packet began, folded
+    reg [15:0] rfin = 0;       // the same for the packet that last finished
+    reg [15:0] rout = 0;       // rfin a clock later, as the output register sees it
+
+    // A reference tree over the beat a clocks ago for each age the lemmas look at, nodes
+    // numbered as the engine's; the adds are exact (24 bits hold 32 words), so node m is the
+    // plain sum of its words whatever the order, and the tree shape only spares the solver
+    // from re-associating the sums. Its level-(a-2) nodes are the engine's at that age.
+    genvar ga, gm;
+    generate for (ga = 3; ga <= R; ga = ga + 1) begin : age
+        wire [W-1:0] words = hist[W*(ga-1) +: W];
+        wire [23:0] node [0:N-2];
+        for (gm = 0; gm < N / 2; gm = gm + 1) begin : leaf
+            assign node[gm] = words[32*gm +: 16] + words[32*gm+16 +: 16];
+        end
+        for (gm = N / 2; gm < N - 1; gm = gm + 1) begin : inner
+            assign node[gm] = node[2*gm-N] + node[2*gm+1-N];
+        end
+        if (ga - 2 <= D) begin : level
+            // level ga-2 is nodes N - 2N/2^(ga-2) .. N - N/2^(ga-2) - 1
+            integer n;
+            always @* for (n = N - (2*N >> (ga-2)); n < N - (N >> (ga-2)); n = n + 1)
+                assert (p_nr[24*n +: 24] == node[n]);
+        end
+    end endgenerate
+    wire [31:0] root = {8'h0, age[R].node[N-2]};  // the beat reaching the accumulator
+    // exp_v[k]: tvalid && tlast, k+1 clocks ago
+    wire done_root = exp_v[R-1];
+    always @(posedge clock) begin
+        hist <= {hist[(R-1)*W-1:0], mw};
+        oddd <= {oddd[R:0], csum_start[0]};
+        rout <= rfin;
+        rsum <= done_root ? 16'h0 : fold32(rsum + fold32(root));
+        if (done_root) rfin <= fold32(rsum + fold32(root));
+    end
+
+    // packets shorter than 65535 bytes: beat numbers below 2^16 / K
+    localparam [15:0] BEATS = 16'hFFFF >> LK;
     always @* begin
-        // the engine's contract: packets shorter than 65535 bytes (13-bit beat number)
-        assume (!(tvalid && !tlast && rpos == 16'h1FFE));
-        assert (rpos < 16'h1FFF && p_pos == rpos && in_pkt == (rpos != 0));
-        assert (p_wd0 == mwd[2][0] && p_wd1 == mwd[2][1] && p_wd2 == mwd[2][2] && p_wd3 == mwd[2][3]);
-        assert (p_nr0 == mwd[3][0] + mwd[3][1] && p_nr1 == mwd[3][2] + mwd[3][3]);
-        assert (p_nr2 == wsum(4));
-        assert (fold32({16'h0, p_rf}) == fold32(w5));
-        assert (fold32(p_acc[15:0] + p_acc[16]) == rsum);
-        assert (p_done_t == lastd[5]);
-        if (p_done_t) assert (p_odd_t == oddd[5]);
-        if (p_done_t) assert (fold32(p_tot[15:0] + p_tot[16]) == rfin);
-        if (sum_valid) assert (sum == (oddd[6] ? rout : {rout[7:0], rout[15:8]}));
+        assume (!(tvalid && !tlast && rpos == BEATS - 1));
+        assert (rpos < BEATS && p_pos == rpos && in_pkt == (rpos != 0));
+        assert (p_wd == hist[W +: W]);
+        assert (p_rf == fold32(root));
+        assert (p_acc[15:0] + p_acc[16] == rsum);
+        assert (p_dn == exp_v[R-1:0] && p_os == oddd[R-1:0]);
+        assert (p_done_t == exp_v[R]);
+        if (p_done_t) assert (p_odd_t == oddd[R]);
+        if (p_done_t) assert (p_tot[15:0] + p_tot[16] == rfin);
+        if (sum_valid) assert (sum == (oddd[R+1] ? rout : {rout[7:0], rout[15:8]}));
     end
 `endif
 endmodule

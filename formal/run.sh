@@ -46,19 +46,29 @@ work=$root/target/formal
 rm -rf "$work"
 mkdir -p "$work/verilog"
 
-# design name -> exported module (and file) name
+# design name -> exported module (and file) name; the design and width it is exported with,
+# if not the name itself at 64 bits
 declare -A module=(
   [csum]=rco_csum_engine_w64
+  [csum128]=rco_csum_engine_w128
+  [csum256]=rco_csum_engine_w256
+  [csum512]=rco_csum_engine_w512
   [rx]=rco_rx_w64
   [tx]=rco_tx_encap_w64
   [tx_egress]=rco_tx_egress_w64
   [rx_egress]=rco_rx_egress_w64
   [nic]=rco_nic_w64
 )
+declare -A export_as=(
+  [csum128]="csum 128"
+  [csum256]="csum 256"
+  [csum512]="csum 512"
+)
 export_design() {
-  local d=$1
+  local d=$1 name width
   [ -f "$work/verilog/${module[$d]}.v" ] && return
-  "$bin" export --design "$d" --width 64 --out "$work/verilog" >/dev/null
+  read -r name width <<<"${export_as[$d]:-$d 64}"
+  "$bin" export --design "$name" --width "$width" --out "$work/verilog" >/dev/null
 }
 
 # name | .sby | task | design | expected | mutant
@@ -69,6 +79,15 @@ jobs=(
   "csum_mut_acc_carry|csum.sby|mutant|csum|FAIL|csum_acc_carry"
   "csum_mut_root_carry|csum.sby|mutant|csum|FAIL|csum_root_carry"
   "csum_mut_ignore_tkeep|csum.sby|mutant|csum|FAIL|csum_ignore_tkeep"
+  "csum128_prove|csum.sby|prove128|csum128|PASS|"
+  "csum128_cover|csum.sby|cover128|csum128|PASS|"
+  "csum256_prove|csum.sby|prove256|csum256|PASS|"
+  "csum256_cover|csum.sby|cover256|csum256|PASS|"
+  "csum512_prove|csum.sby|prove512|csum512|PASS|"
+  "csum512_cover|csum.sby|cover512|csum512|PASS|"
+  "csum512_mut_top_lane|csum.sby|mutant512|csum512|FAIL|csum_top_lane|slow"
+  "csum512_mut_tree_carry|csum.sby|mutant512|csum512|FAIL|csum_tree_carry"
+  "csum512_mut_root_carry|csum.sby|mutant512|csum512|FAIL|csum_root_carry|slow"
   "tx_prove|tx.sby|prove|tx|PASS|"
   "tx_cover|tx.sby|cover|tx|PASS|"
   "tx_plan_prove|tx.sby|prove_plan|tx|PASS|"
