@@ -14,6 +14,13 @@
 `ifndef DUT
 `define DUT rco_rx_egress_w64
 `endif
+// LIVE and DRAIN (the deadlock bound, bounded and unbounded) run with the sink always ready
+`ifdef LIVE
+`define SINK_READY
+`endif
+`ifdef DRAIN
+`define SINK_READY
+`endif
 
 module rx_egress_props (
     input wire clock,
@@ -37,7 +44,9 @@ module rx_egress_props (
     input wire [15:0] dec_offset,
     input wire [31:0] dec_csum,
     input wire [63:0] ram_rdata,
-    input wire m_tready
+    input wire m_tready,
+    // DRAIN: the decision taken on a clock with pick high (the first such) is the one followed
+    input wire pick
 );
     wire dec_ready, m_tvalid, m_tlast, m_tuser;
     wire [10:0] ram_raddr;
@@ -48,7 +57,7 @@ module rx_egress_props (
     wire [15:0] m_csum_start, m_csum_offset, m_csum_complete, free_ptr;
     wire [3:0] drop_reason;
 
-`ifdef LIVE
+`ifdef SINK_READY
     // The data held at 0 (ring words, the inner sum, the metadata, the remcsum request) and
     // the sink always ready: no control decision of the egress reads the data, and as
     // constants (not assumptions) they let Yosys remove the datapath before the solver runs.
@@ -97,12 +106,15 @@ module rx_egress_props (
         assume ({1'b0, dec_inner_off} + {1'b0, dec_inner_len} <= {dec_beats, 3'b000});
     end
 
+    // (DRAIN leaves them to the jobs that prove them)
+`ifndef DRAIN
     axis_check #(.K(8), .S(24 + 3 + 48)) out (
         .clock(clock), .rst(i_rst), .tdata(m_tdata), .tkeep(m_tkeep), .tvalid(m_tvalid), .tready(i_m_tready),
         .tlast(m_tlast), .tuser(m_tuser),
         .side({m_vni, m_rco, m_rco_applied, m_outer_csum_ok, m_csum_start, m_csum_offset,
                m_csum_complete})
     );
+`endif
 
 `ifdef LEMMAS
     function packed_keep(input [7:0] k);
@@ -208,6 +220,216 @@ module rx_egress_props (
         // nothing left behind
         if (quiet >= `BOUND) assert (frames_out == delivers && drops_out == drops);
     end
+`endif
+
+`ifdef DRAIN
+    // The deadlock bound for every length (task drain, k-induction): with the sink always
+    // ready, a decision taken at clock t has its outcome (its frame's last beat on m_axis, or
+    // its drop pulse with its reason) by t + B at the latest, B = the work of that decision and
+    // of each decision still ahead of it in the egress (at most 3) + 3 (the prep stages) +
+    // LAT_FRAME + 1, where a decision's work is its frame's ring beats (dec_beats) if delivered
+    // and 1 if dropped. Which decision is followed is free (pick), so the bound holds for each.
+    // Frames are at most RING_BEATS ring beats (a frame longer than the ring cannot be in it).
+`ifdef DRAIN_RING
+    localparam RING_BEATS = `DRAIN_RING;
+`else
+    localparam RING_BEATS = 2048;
+`endif
+    localparam LAT_DROP = 3;     // last clock in the issuer -> drop pulse
+    localparam LAT_FRAME = 15;   // last ring read -> last beat out, one more if the tail flushes
+    always @* if (dec_valid && dec_deliver) assume (dec_beats <= RING_BEATS);
+
+    // probes, connected by the .sby's script to the flattened egress's registers
+    wire pr_room, pr_ready, pr_skid, pr_dne, pr_lne, pr_dm, pr_lm, pr_lhead, pr_o_valid, pr_o_last;
+    wire [7:0] pr_dc, pr_lc;
+    wire [10:0] pr_rc_v, pr_rc_lst;
+    wire pr_p1_v, pr_p1_drop, pr_p2_v, pr_p2_drop, pr_nx_v, pr_nx_drop, pr_nx_one, pr_nx_fl;
+    wire pr_cur_v, pr_cur_drop, pr_cur_one, pr_cur_first, pr_cur_fl;
+    wire pr_a1_v, pr_a1_last, pr_a1_first, pr_a1_fl, pr_a1_mk, pr_a1_drop;
+    wire pr_a2_v, pr_a2_last, pr_a2_first, pr_a2_fl, pr_a2_mk, pr_a2_drop, pr_pend;
+    wire [3:0] pr_p1_reason, pr_p2_reason, pr_nx_reason, pr_cur_reason, pr_a1_reason, pr_a2_reason;
+    wire [15:0] pr_p1_ioff, pr_p1_ilen, pr_p2_offlen, pr_p2_offlc, pr_nx_left, pr_cur_left;
+
+    reg init = 1;   // clock 0: the output slice's ready and room are still low
+    always @(posedge clock) init <= 0;
+
+    // the issuer's last clock on its job, and the next job taken (its own signals, so that a
+    // mutant of them is followed)
+    wire done, take;
+
+    // a job's work: the clocks the issuer spends on it (its ring reads, 1 for a drop)
+    function [16:0] reads(input [15:0] offlen);
+        reg [15:0] t;
+        begin
+            t = offlen - 1'b1;
+            reads = {1'b0, t >> 3} + 1'b1;
+        end
+    endfunction
+    wire [15:0] p1_offlen = {13'b0, pr_p1_ioff[2:0]} + pr_p1_ilen;
+    wire [16:0] w_p1 = !pr_p1_v ? 0 : pr_p1_drop ? 1 : reads(p1_offlen);
+    wire [16:0] w_p2 = !pr_p2_v ? 0 : pr_p2_drop ? 1 : reads(pr_p2_offlen);
+    wire [16:0] w_nx = !pr_nx_v ? 0 : pr_nx_drop ? 1 : {1'b0, pr_nx_left} + 1'b1;
+    wire [16:0] w_cur = !pr_cur_v ? 0 : pr_cur_drop ? 1 : {1'b0, pr_cur_left} + 1'b1;
+
+    // the work the last 4 decisions taken brought (h0 the newest): a delivered frame's beats
+    reg [11:0] h0 = 0, h1 = 0, h2 = 0, h3 = 0;
+    wire [11:0] h_new = dec_deliver ? dec_beats[11:0] : 12'd1;
+    always @(posedge clock) if (dec_valid && dec_ready) {h0, h1, h2, h3} <= {h_new, h0, h1, h2};
+
+    // the followed decision: where it is (1 p1, 2 p2, 3 nx, 4 cur, 5 read out, 6 outcome seen)
+    reg [2:0] pos = 0;
+    reg t_drop = 0, t_fl = 0;
+    reg [3:0] t_reason = 0;
+    reg [4:0] since = 0;   // clocks since its last clock in the issuer
+    // the work of the jobs ahead of it when it was taken (b1 the nearest, b3 the farthest; 0
+    // for none) and its own, each the h of its decision
+    reg [11:0] b_own = 0, b1 = 0, b2 = 0, b3 = 0;
+    // clocks left to its deadline, set to the bound when it is taken
+    reg [15:0] rem = 0;
+    localparam [15:0] SLACK = 3 + LAT_FRAME + 1;
+    // the jobs that stay ahead of a decision taken now: those in the prep stages and nx, and
+    // the issuer's unless it is done
+    wire [2:0] n_stay = pr_p1_v + pr_p2_v + pr_nx_v + (pr_cur_v && !done);
+    wire [11:0] e1 = n_stay >= 1 ? h0 : 0, e2 = n_stay >= 2 ? h1 : 0, e3 = n_stay >= 3 ? h2 : 0;
+    always @(posedge clock) begin
+        if (pos != 0 && pos != 6) rem <= rem - 1'b1;
+        // the front job ahead (the issuer's) leaves: its budget with it
+        if (pos >= 1 && pos <= 3 && done) begin
+            if (n_ahead == 1) b1 <= 0;
+            if (n_ahead == 2) b2 <= 0;
+            if (n_ahead == 3) b3 <= 0;
+        end
+        case (pos)
+            0: if (dec_valid && dec_ready && pick) begin
+                pos <= 1;
+                {b_own, b1, b2, b3} <= {h_new, e1, e2, e3};
+                rem <= e3 + (e2 + (e1 + (h_new + SLACK)));
+                t_drop <= !dec_deliver;
+                t_reason <= dec_reason;
+            end
+            1, 2: if (dec_ready) pos <= pos + 1'b1;
+            3: if (take) pos <= 4;
+            4: if (done) begin
+                pos <= 5;
+                since <= 1;
+                t_fl <= pr_cur_fl;
+            end
+            5: begin
+                since <= since + 1'b1;
+                if (since == (t_drop ? LAT_DROP : LAT_FRAME + t_fl)) pos <= 6;
+            end
+            default: ;
+        endcase
+    end
+
+    // the jobs ahead of the followed decision (a1 the nearest), their number, and its own
+    reg [16:0] own, a1, a2, a3;
+    reg [2:0] n_ahead;
+    integer st;
+    always @* begin
+        own = 0; a1 = 0; a2 = 0; a3 = 0; n_ahead = 0;
+        for (st = 1; st <= 4; st = st + 1) begin
+            if (st == pos) own = st == 1 ? w_p1 : st == 2 ? w_p2 : st == 3 ? w_nx : w_cur;
+            if (st > pos && (st == 2 ? pr_p2_v : st == 3 ? pr_nx_v : st == 4 ? pr_cur_v : 1'b0)) begin
+                if (n_ahead == 0) a1 = st == 2 ? w_p2 : st == 3 ? w_nx : w_cur;
+                if (n_ahead == 1) a2 = st == 3 ? w_nx : w_cur;
+                if (n_ahead == 2) a3 = w_cur;
+                n_ahead = n_ahead + 1'b1;
+            end
+        end
+    end
+    // what it may still wait: the front job's work left (the issuer's), every other job's
+    // budget, and the stages it has still to pass; falls by at least 1 every clock. The sums
+    // are nested alike here and in rem, so that the solver compares them term by term.
+    wire [16:0] t3 = n_ahead >= 3 ? a3 : 0;
+    wire [16:0] t2 = n_ahead >= 2 ? (n_ahead == 2 ? a2 : b2) : 0;
+    wire [16:0] t1 = n_ahead >= 1 ? (n_ahead == 1 ? a1 : b1) : 0;
+    wire [16:0] t0 = n_ahead == 0 ? own : b_own;
+    wire [18:0] phi = t3 + (t2 + (t1 + (t0 + ((3'd4 - pos) + LAT_FRAME + 1))));
+
+    // how long the queue in front waits: dec_ready is low only while the issuer reads a
+    // delivered frame (not its last read), so at most the reads the issuer's job had left when
+    // it fell (run_w)
+    reg [15:0] stalled = 0;   // clocks dec_ready has been low before this one
+    reg [16:0] run_w = 0;
+    wire [16:0] run_w_now = stalled == 0 ? w_cur : run_w;
+    always @(posedge clock) begin
+        stalled <= dec_ready ? 0 : stalled + 1'b1;
+        run_w <= run_w_now;
+    end
+
+    integer s;
+    reg [2:0] behind;
+    always @* begin
+        if (!dec_ready) begin
+            assert (pr_cur_v && !pr_cur_drop && !done);
+            assert (stalled + w_cur == run_w_now && run_w_now <= RING_BEATS);
+        end
+        // the outcome, at its latency after the issuer, within the bound of the decision
+        if (pos == 5 && since == LAT_DROP && t_drop) begin
+            assert (drop_valid && drop_reason == t_reason);
+            assert (rem >= 1);
+        end
+        if (pos == 5 && since == LAT_FRAME + t_fl && !t_drop) begin
+            assert (m_tvalid && m_tlast);
+            assert (rem >= 1);
+        end
+
+        // lemmas: the sink always ready leaves nothing stalled inside (from clock 1)
+        assert (pr_dc <= 1 && pr_lc == pr_dc && pr_lne == pr_dne && pr_dne == (pr_dc != 0) && !pr_dm && !pr_lm);
+        if (!init) assert (pr_room && pr_ready && !pr_skid);
+        if (init) assert (pos == 0 && !pr_p1_v && !pr_p2_v && !pr_nx_v && !pr_cur_v && !pr_a1_v && !pr_a2_v
+                          && !pr_a1_mk && !pr_a2_mk && !pr_pend && !pr_dne && pr_rc_v == 0 && !pr_o_valid && !pr_skid);
+        // a delivered job's counts agree from stage to stage
+        if (pr_p1_v && !pr_p1_drop) assert (pr_p1_ilen != 0 && pr_p1_ilen <= 8 * RING_BEATS);
+        if (pr_p2_v && !pr_p2_drop) assert (pr_p2_offlen != 0 && pr_p2_offlen <= 8 * RING_BEATS + 7 && (pr_p2_offlen > 8 || pr_p2_offlc <= 8));
+        if (pr_nx_v && !pr_nx_drop) assert (pr_nx_one == (pr_nx_left == 0) && (!pr_nx_one || pr_nx_fl));
+        if (pr_cur_v && !pr_cur_drop) assert (pr_cur_one == (pr_cur_left == 0) && (!(pr_cur_one && pr_cur_first) || pr_cur_fl));
+        if (pr_a1_v && pr_a1_first && pr_a1_last) assert (pr_a1_fl);
+        if (pr_a2_v && pr_a2_first && pr_a2_last) assert (pr_a2_fl);
+        // each job's work is at most what its decision brought (the jobs in the egress are the
+        // last ones taken, in order: the k-th from p1 is h_k's)
+        behind = 0;
+        if (pr_p1_v) begin assert (w_p1 <= h0); behind = behind + 1; end
+        if (pr_p2_v) begin assert (w_p2 <= (behind == 0 ? h0 : h1)); behind = behind + 1; end
+        if (pr_nx_v) begin assert (w_nx <= (behind == 0 ? h0 : behind == 1 ? h1 : h2)); behind = behind + 1; end
+        if (pr_cur_v) assert (w_cur <= (behind == 0 ? h0 : behind == 1 ? h1 : behind == 2 ? h2 : h3));
+        // the followed decision: its stage, and the work ahead of it within its budget
+        assert (h0 <= RING_BEATS && h1 <= RING_BEATS && h2 <= RING_BEATS && h3 <= RING_BEATS);
+        if (pos >= 1 && pos <= 4) begin
+            assert (phi <= rem);
+            // each job ahead, and its own, within its budget; a budget for every job ahead
+            assert (own <= b_own && b_own != 0);
+            assert (n_ahead < 1 || a1 <= b1);
+            assert (n_ahead < 2 || a2 <= b2);
+            assert (n_ahead < 3 || a3 <= b3);
+            assert ((b1 != 0) == (n_ahead >= 1) && (b2 != 0) == (n_ahead >= 2) && (b3 != 0) == (n_ahead >= 3));
+        end
+        if (pos == 1) assert (pr_p1_v && pr_p1_drop == t_drop && pr_p1_reason == t_reason);
+        if (pos == 2) assert (pr_p2_v && pr_p2_drop == t_drop && pr_p2_reason == t_reason);
+        if (pos == 3) assert (pr_nx_v && pr_nx_drop == t_drop && pr_nx_reason == t_reason);
+        if (pos == 4) assert (pr_cur_v && pr_cur_drop == t_drop && pr_cur_reason == t_reason);
+        if (pos == 5) assert (rem + since >= LAT_FRAME + 2 && since >= 1 && since <= (t_drop ? LAT_DROP : LAT_FRAME + t_fl));
+        // and after the issuer, where its drop or its frame's last beat is
+        if (pos == 5 && t_drop) begin
+            if (since == 1) assert (pr_a1_mk && pr_a1_drop && pr_a1_reason == t_reason);
+            if (since == 2) assert (pr_a2_mk && pr_a2_drop && pr_a2_reason == t_reason);
+        end
+        if (pos == 5 && !t_drop) begin
+            if (since == 1) assert (pr_a1_v && pr_a1_last && pr_a1_fl == t_fl);
+            if (since == 2) assert (pr_a2_v && pr_a2_last && pr_a2_fl == t_fl);
+            if (since == 3 && t_fl) assert (pr_pend);
+            if (since == 3 + t_fl) assert (pr_dne && pr_lhead);
+            for (s = 0; s < 11; s = s + 1)
+                if (since == 4 + t_fl + s) assert (pr_rc_v[s] && pr_rc_lst[s]);
+            if (since == 15 + t_fl) assert (pr_o_valid && pr_o_last);
+        end
+    end
+    // (task drain_cover) the followed decision's frame out behind another decision: the bound
+    // is not met vacuously
+    reg had_ahead = 0;
+    always @(posedge clock) if (pos >= 1 && pos <= 4 && n_ahead != 0) had_ahead <= 1;
+    always @* cover (pos == 5 && !t_drop && since == LAT_FRAME + t_fl && had_ahead);
 `endif
 
     reg [1:0] frames = 0;

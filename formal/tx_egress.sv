@@ -9,7 +9,8 @@
 // inner frame of f_len bytes (at least an Ethernet header), so the covered frames are real.
 // With LEMMAS (the induction): the invariants that make the tkeep rule inductive, on the
 // flattened egress's registers (probes pr_*, connected in formal/tx_egress.sby). With LIVE:
-// conservation and the deadlock bound (see there).
+// conservation and the deadlock bound, a bounded run; with DRAIN, the deadlock bound for every
+// length (see there).
 `ifndef DUT
 `define DUT rco_tx_egress_w64
 `endif
@@ -59,7 +60,9 @@ module tx_egress_props (
     input wire [15:0] commit,
     input wire [63:0] rd_data,
     input wire m_tready,
-    input wire [15:0] f_len
+    input wire [15:0] f_len,
+    // DRAIN: the frame taken on a clock with pick high (the first such) is the one followed
+    input wire pick
 );
     wire f_ready, p_ready, taken, m_tvalid, m_tlast, m_tuser;
     wire [15:0] rd_ptr;
@@ -69,10 +72,22 @@ module tx_egress_props (
     wire [31:0] frames_out;
 
 `ifdef LIVE
-    // conservation counts frames from power-up: no reset
+`define FROM_POWER_UP
+`endif
+`ifdef DRAIN
+`define FROM_POWER_UP
+`endif
+`ifdef FROM_POWER_UP
+    // conservation and the bound count frames from power-up: no reset
     wire i_rst = 0;
 `else
     wire i_rst = rst;
+`endif
+`ifdef DRAIN
+    // no control decision reads the ring's data: a constant lets Yosys remove the datapath
+    wire [63:0] i_rd_data = 0;
+`else
+    wire [63:0] i_rd_data = rd_data;
 `endif
 
     `DUT dut (
@@ -94,7 +109,7 @@ module tx_egress_props (
         .plan$patch_bit_b(p_patch_bit_b), .plan$inner_csum(p_inner_csum),
         .plan$vxlan_flags(p_vxlan_flags), .plan$vni_low(p_vni_low), .plan$patch(p_patch),
         .taken(taken), .commit(commit), .rd_ptr(rd_ptr), .rd_address(rd_address),
-        .rd_data(rd_data),
+        .rd_data(i_rd_data),
         .m_axis$tdata(m_tdata), .m_axis$tkeep(m_tkeep), .m_axis$tvalid(m_tvalid),
         .m_axis$tready(m_tready), .m_axis$tlast(m_tlast), .m_axis$tuser(m_tuser),
         .frames_out(frames_out)
@@ -119,10 +134,13 @@ module tx_egress_props (
     // the queues' consumer contract: a plan (and its fields) is taken only while valid
     always @* if (!i_rst && p_ready) assert (p_valid && f_ready);
 
+    // (DRAIN leaves them to the jobs that prove them)
+`ifndef DRAIN
     axis_check #(.K(8), .S(1)) out (
         .clock(clock), .rst(i_rst), .tdata(m_tdata), .tkeep(m_tkeep), .tvalid(m_tvalid), .tready(m_tready),
         .tlast(m_tlast), .tuser(m_tuser), .side(1'b0)
     );
+`endif
 
 `ifdef LEMMAS
     // probes, connected by the .sby's script to the flattened egress's registers
@@ -183,6 +201,88 @@ module tx_egress_props (
         // nothing left behind
         if (quiet >= `BOUND) assert (frames_sent == frames_in);
     end
+`endif
+
+`ifdef DRAIN
+    // The deadlock bound for every length (task drain, k-induction): with the sink always
+    // ready, a frame taken from the queues at clock t has its last beat on m_axis by t + B at
+    // the latest, B = its beats + the beats of the frame still being sent ahead of it (at most
+    // one) + 2. Which frame is followed is free (pick), so the bound holds for each. Plans are
+    // laid out as the finish stage does (LAYOUT) for inner frames of up to 9216 bytes; the
+    // ring's commit pointer is free (the egress never waits for it).
+    always @* begin
+        assume (m_tready);
+        if (p_valid) assume (f_len <= 9216);
+    end
+
+    // probes, connected by the .sby's script to the flattened egress's registers
+    wire pr_s_full, pr_s_last0, pr_s_pen0, pr_e_send, pr_e_mid, pr_e_last, pr_e_pen;
+    wire pr_take_r, pr_fire_r, pr_o_ready, pr_o_valid, pr_o_last, pr_k_valid;
+    wire [15:0] pr_s_nbeats, pr_e_bleft;
+    // the egress's take (the slot into the egress) and fire (a beat into the output slice)
+    wire take = pr_take_r, fire = pr_fire_r;
+
+    reg init = 1;   // clock 0: the output slice's ready is still low
+    always @(posedge clock) init <= 0;
+
+    // the beats of the last two frames taken (h0 the newest)
+    reg [15:0] h0 = 0, h1 = 0;
+    always @(posedge clock) if (taken) {h0, h1} <= {p_beats, h0};
+
+    // the followed frame: 1 in the slot, 2 in the egress, 3 its last beat in the slice, 4 out
+    reg [1:0] pos = 0;   // (0: none yet)
+    reg t_out = 0;
+    reg [15:0] b_own = 0, b1 = 0;   // its beats, and those of the frame ahead (0: none)
+    reg [15:0] rem = 0;             // clocks left to its deadline
+    // the frame ahead stays if the egress is sending and this is not its last beat
+    wire ahead_stays = pr_e_send && !(fire && pr_e_last);
+    always @(posedge clock) begin
+        if (pos != 0 && !t_out) rem <= rem - 1'b1;
+        if (pos == 1 && fire && pr_e_last) b1 <= 0;
+        case (pos)
+            0: if (taken && pick) begin
+                pos <= 1;
+                b_own <= p_beats;
+                b1 <= ahead_stays ? h0 : 0;
+                rem <= (ahead_stays ? h0 : 16'd0) + (p_beats + 16'd2);
+            end
+            1: if (take) pos <= 2;
+            2: if (fire && pr_e_last) pos <= 3;
+            3: t_out <= 1;
+        endcase
+    end
+    // what it may still wait: the beats left of the frame ahead (the front), its own budget
+    // (or, once it is the front, its beats left), the slot; nested alike with rem
+    wire [15:0] t1 = pos == 1 && pr_e_send ? pr_e_bleft : 16'd0;
+    wire [15:0] t0 = pos == 1 ? b_own : pr_e_bleft;
+    wire [17:0] phi = t1 + (t0 + ((pos == 1 ? 16'd1 : 16'd0) + 16'd1));
+
+    always @* begin
+        // the outcome: its last beat on m_axis, within its bound
+        if (pos == 3 && !t_out) assert (m_tvalid && m_tlast && rem >= 1);
+
+        // lemmas: the sink always ready leaves nothing stalled (from clock 1)
+        if (!init) assert (pr_o_ready && !pr_k_valid && fire == pr_e_send);
+        if (init) assert (pos == 0 && !pr_s_full && !pr_e_send && !pr_o_valid && !pr_k_valid && !fire && !take);
+        assert (take == (pr_s_full && !pr_e_mid && (!pr_e_send || pr_o_ready)));
+        // the beat counters and flags agree; the slot holds the last frame taken, the egress
+        // the one before it if the slot is full
+        if (pr_e_send) assert (pr_e_bleft != 0 && pr_e_last == (pr_e_bleft == 1) && pr_e_pen == (pr_e_bleft == 2)
+                               && pr_e_mid == (pr_e_bleft >= 2) && pr_e_bleft <= (pr_s_full ? h1 : h0));
+        else assert (!pr_e_mid);
+        if (pr_s_full) assert (pr_s_nbeats == h0 && pr_s_nbeats != 0 && pr_s_last0 == (h0 == 1) && pr_s_pen0 == (h0 == 2));
+        assert (h0 <= 1200 && h1 <= 1200);
+        // the followed frame: where it is, and the work ahead of it within its clocks left
+        if (pos == 1) assert (pr_s_full && pr_s_nbeats == b_own && (b1 != 0) == pr_e_send && (!pr_e_send || pr_e_bleft <= b1));
+        if (pos == 2) assert (pr_e_send);
+        if (pos == 1 || pos == 2) assert (phi <= rem && b_own <= 1200 && b1 <= 1200);
+        if (pos == 3 && !t_out) assert (pr_o_valid && pr_o_last && rem >= 1);
+    end
+    // (task drain_cover) the followed frame out behind a frame that was being sent when it was
+    // taken: the bound is not met vacuously
+    reg had_ahead = 0;
+    always @(posedge clock) if (pos == 1 && b1 != 0) had_ahead <= 1;
+    always @* cover (pos == 3 && !t_out && had_ahead);
 `endif
 
     reg [1:0] frames = 0;
