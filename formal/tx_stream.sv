@@ -197,6 +197,19 @@ module tx_props (
         assert (pr_rec_ne == (pr_rec_cnt != 0) && pr_rec_m == (pr_rec_cnt > 1) && pr_rec_rd < 16);
         assert (pr_rec_wr < 16 && pr_rec_wr[3:0] == pr_rec_rd[3:0] + pr_rec_cnt[3:0]);
     end
+    // The finish stage's fixed latency: each pulse pops the record at the FIFO's head (there
+    // is one: hist[6] is counted in it); a dropped frame leaves at its pulse, a good frame's
+    // plan is pushed exactly 7 clocks after it, one stage a clock, and nothing else is pushed.
+    // With the engine's ENG_LAT (csum_prove) and stage y: a good frame's plan is in the plan
+    // queue exactly 1 + ENG_LAT + 7 clocks after its last beat left stage y's input.
+    reg [6:0] good = 0;   // good frames' pulses, 1..7 clocks ago
+    always @(posedge clock) good <= i_rst ? 0 : {good[5:0], hist[ENG_LAT-1] && !pr_rec_head};
+    always @* if (!i_rst) begin
+        if (hist[ENG_LAT-1]) assert (pr_rec_ne);
+        assert (pr_fin_dropped == (hist[ENG_LAT-1] && pr_rec_head));
+        assert (pr_fin_v == good);
+        assert (pr_plan_push == good[6]);
+    end
 `endif
 `endif
 
