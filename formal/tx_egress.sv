@@ -257,9 +257,25 @@ module tx_egress_props (
     wire [15:0] t0 = pos == 1 ? b_own : pr_e_bleft;
     wire [17:0] phi = t1 + (t0 + ((pos == 1 ? 16'd1 : 16'd0) + 16'd1));
 
+    // how long the plan queue's head waits: the slot is full only until the egress takes it,
+    // at the last beat of the frame it sends, so a plan waits at most that frame's beats left
+    // when the wait began (run_w; 1 with the egress idle)
+    reg [15:0] stalled = 0;   // clocks the queues' head has not been taken before this one
+    reg [15:0] run_w = 0;
+    wire [15:0] left_now = pr_e_send ? pr_e_bleft : 16'd1;
+    wire [15:0] run_w_now = stalled == 0 ? left_now : run_w;
+    always @(posedge clock) begin
+        stalled <= p_ready || !pr_s_full ? 0 : stalled + 1'b1;
+        run_w <= run_w_now;
+    end
+
     always @* begin
         // the outcome: its last beat on m_axis, within its bound
         if (pos == 3 && !t_out) assert (m_tvalid && m_tlast && rem >= 1);
+        // the queues' head is taken whenever the slot is empty; a full slot waits at most the
+        // egress's frame
+        assert (p_ready == (p_valid && !pr_s_full));
+        if (pr_s_full) assert (stalled + left_now == run_w_now && run_w_now <= 1200);
 
         // lemmas: the sink always ready leaves nothing stalled (from clock 1)
         if (!init) assert (pr_o_ready && !pr_k_valid && fire == pr_e_send);
