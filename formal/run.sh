@@ -110,6 +110,7 @@ jobs=(
   "tx_egress_drain|tx_egress.sby|drain|tx_egress|PASS|"
   "tx_egress_drain_cover|tx_egress.sby|drain_cover|tx_egress|PASS|"
   "tx_egress_mut_half_rate|tx_egress.sby|drain_mutant|tx_egress|FAIL|tx_egress_half_rate"
+  "tx_egress_mut_count_every_beat|tx_egress.sby|drain_mutant|tx_egress|FAIL|tx_egress_count_every_beat"
   "rx_prove|rx.sby|prove|rx|PASS|"
   "rx_top_prove|rx.sby|prove_top|rx|PASS|"
   "rx_top_mut_hold_shown|rx.sby|prove_top|rx|FAIL|rx_top_hold_shown"
@@ -145,6 +146,8 @@ jobs=(
   "rx_egress_drain_cover|rx_egress.sby|drain_cover|rx_egress|PASS|"
   "rx_egress_mut_drop_stuck|rx_egress.sby|drain_mutant|rx_egress|FAIL|rx_egress_drop_stuck"
   "rx_egress_mut_half_rate|rx_egress.sby|drain_mutant|rx_egress|FAIL|rx_egress_half_rate"
+  "rx_egress_drain_mut_drop_lost|rx_egress.sby|drain_mutant|rx_egress|FAIL|rx_egress_drop_lost"
+  "rx_egress_drain_mut_stuck_last|rx_egress.sby|drain_mutant|rx_egress|FAIL|rx_egress_stuck_last"
   "nic_prove|nic.sby|prove|nic|PASS|"
   "nic_mut_mac_tready|nic.sby|prove|nic|FAIL|rx_mac_tready"
 )

@@ -358,9 +358,38 @@ module rx_egress_props (
         run_w <= run_w_now;
     end
 
+    // Conservation for every length: every decision taken has exactly one outcome, a frame out
+    // (one tlast beat) if delivered, a drop pulse if dropped (counts modulo 256). The lemma
+    // counts where each outcome still owed is: a job in the prep stages, nx or the issuer, or
+    // its frame's last beat (its drop) in the reads in flight, the realigner, the beat FIFO,
+    // Remcsum's stages or the output slice.
+    reg [7:0] n_deliver = 0, n_drop = 0, n_frames_out = 0, n_drops_out = 0;
+    always @(posedge clock) begin
+        if (dec_valid && dec_ready && dec_deliver) n_deliver <= n_deliver + 1'b1;
+        if (dec_valid && dec_ready && !dec_deliver) n_drop <= n_drop + 1'b1;
+        if (m_tvalid && m_tlast) n_frames_out <= n_frames_out + 1'b1;
+        if (drop_valid) n_drops_out <= n_drops_out + 1'b1;
+    end
+    reg [7:0] owed_frames, owed_drops;
+    integer c;
+    always @* begin
+        owed_frames = (pr_p1_v && !pr_p1_drop) + (pr_p2_v && !pr_p2_drop) + (pr_nx_v && !pr_nx_drop)
+                      + (pr_cur_v && !pr_cur_drop) + (pr_a1_v && pr_a1_last) + (pr_a2_v && pr_a2_last)
+                      + pr_pend + (pr_dne && pr_lhead) + (pr_o_valid && pr_o_last);
+        for (c = 0; c < 11; c = c + 1) owed_frames = owed_frames + (pr_rc_v[c] && pr_rc_lst[c]);
+        owed_drops = (pr_p1_v && pr_p1_drop) + (pr_p2_v && pr_p2_drop) + (pr_nx_v && pr_nx_drop)
+                     + (pr_cur_v && pr_cur_drop) + (pr_a1_mk && pr_a1_drop) + (pr_a2_mk && pr_a2_drop) + drop_valid;
+    end
+
     integer s;
     reg [2:0] behind;
     always @* begin
+        assert (n_deliver - n_frames_out == owed_frames);
+        // a frame's last read is followed by a frame's first read, or none
+        if (pr_pend) assert (!(pr_a2_v && !pr_a2_first));
+        if (pr_a2_v && pr_a2_last) assert (!(pr_a1_v && !pr_a1_first));
+        if (pr_a1_v && pr_a1_last) assert (!(pr_cur_v && !pr_cur_drop && !pr_cur_first));
+        assert (n_drop - n_drops_out == owed_drops);
         if (!dec_ready) begin
             assert (pr_cur_v && !pr_cur_drop && !done);
             assert (stalled + w_cur == run_w_now && run_w_now <= RING_BEATS);

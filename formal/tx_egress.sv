@@ -269,7 +269,18 @@ module tx_egress_props (
         run_w <= run_w_now;
     end
 
+    // Conservation for every length: every frame taken leaves as exactly one frame (one tlast
+    // beat), and frames_out counts them; a frame still owed is in the slot, in the egress, or
+    // its last beat in the output slice (counts modulo 256)
+    reg [7:0] n_taken = 0, n_sent = 0;
+    always @(posedge clock) begin
+        if (taken) n_taken <= n_taken + 1'b1;
+        if (m_tvalid && m_tlast) n_sent <= n_sent + 1'b1;
+    end
+
     always @* begin
+        assert (n_taken - n_sent == pr_s_full + pr_e_send + (pr_o_valid && pr_o_last));
+        assert (frames_out[7:0] == n_sent);
         // the outcome: its last beat on m_axis, within its bound
         if (pos == 3 && !t_out) assert (m_tvalid && m_tlast && rem >= 1);
         // the queues' head is taken whenever the slot is empty; a full slot waits at most the
