@@ -127,6 +127,8 @@ jobs=(
   "rx_conserve_mut_drop_not_queued|rx.sby|bmc_conserve|rx|FAIL|rx_drop_not_queued"
   "rx_queue_prove|rx.sby|prove_queue|rx|PASS|"
   "rx_queue_mut_read_next|rx.sby|prove_queue|rx|FAIL|rx_queue_read_next"
+  "rx_top_hold_prove|rx.sby|prove_hold|rx|PASS|"
+  "rx_top_mut_due_sticky|rx.sby|bmc_hold|rx|FAIL|rx_top_due_sticky"
   "rx_cover_drop|rx.sby|cover_drop|rx|PASS|"
   "rx_cover_reasons|rx.sby|cover_reasons|rx|PASS||slow"
   "rx_cover_overflow|rx.sby|cover_overflow|rx|PASS|"

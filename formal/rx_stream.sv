@@ -11,6 +11,7 @@
 //   CREDIT     with LATENCY: record to decision in a fixed time; alone: the queue-slot credit;
 //              with CONSERVE: frames in = taken + dropped + overflow + on their way
 //   QUEUE      the decision queue hands the contract on
+//   HOLD       with CUT: the drop-order gate holds a last beat a bounded time
 //   OVERFLOW_COVER, RCO_FRAME_COVER: an overflow count; a good RCO frame delivered
 `ifndef DUT
 `define DUT rco_rx_w64
@@ -44,6 +45,8 @@ module rx_props (
     wire [31:0] overflow_count = drop_count[32*13 +: 32];
 
 `ifdef RCO_FRAME_COVER
+    wire i_rst = 0;
+`elsif HOLD
     wire i_rst = 0;
 `else
     wire i_rst = rst;
@@ -88,6 +91,75 @@ module rx_props (
         .side({m_vni, m_rco, m_rco_applied, m_outer_csum_ok, m_csum_start, m_csum_offset,
                m_csum_complete})
     );
+`endif
+
+`ifdef HOLD
+    // The drop-order stage's delay (tasks prove_hold, bmc_hold: the front end and the egress
+    // cut out as for prove_top, m_axis always ready, no reset): a delivered frame's last beat,
+    // shown by the egress, is held back (hold_last) fewer than HOLD_MAX clocks in a row.
+    // Assumed of the egress, from rx_egress_drain's conservation: while it shows a last beat, a
+    // delivered decision it was given is still owed (delivered_taken != delivered_out), and the
+    // deliveries taken and not out are at most OWED_MAX (the egress owes at most 19, the
+    // decision slice holds 2). Why it ends: while a last beat is held no frame leaves, so no
+    // queued drop becomes due and a drop queued now (its tag is delivered_taken) is not due;
+    // the due drops are released one a clock, and the queue offers drops only while the drop
+    // FIFO has room. Each held clock after the first follows a push or a release, which spends
+    // the potential 3 * (drops due) + (pushes the room still allows).
+    localparam OWED_MAX = 32;
+    localparam HOLD_MAX = 32;
+    wire pr_hold, pr_dwd, pr_dleft, pr_ostall, pr_droom, pr_dne, pr_dm, pr_push, pr_release;
+    wire [15:0] pr_taken, pr_out;
+    wire [7:0] pr_dcnt, pr_drd, pr_dwr;
+    wire [19:0] pr_dhead;
+    wire [159:0] pr_dmem;
+    always @* begin
+        assume (m_tready);
+        if (pr_e_tvalid && m_tlast) assume (pr_taken != pr_out);
+        assume (pr_taken - pr_out <= OWED_MAX);
+    end
+    // the drop FIFO's entries and their tags (the deliveries before them): the head (position
+    // 0) in a register, position k > 0 at memory address rd + k - 1
+    wire [15:0] head_tag = pr_dhead[19:4];
+    reg [15:0] mtag [0:7];
+    reg [7:0] mpos [0:7];
+    reg mvalid [0:7];
+    reg [7:0] due_n;     // entries whose deliveries have all left (the release test's sign bit)
+    reg [15:0] ahead;    // out - tag
+    integer hp;
+    always @* begin
+        ahead = pr_out - head_tag;
+        due_n = pr_dne && !ahead[15];
+        for (hp = 0; hp < 8; hp = hp + 1) begin
+            mtag[hp] = pr_dmem[20 * hp + 4 +: 16];
+            mpos[hp] = ((hp - pr_drd) & 7) + 1;
+            mvalid[hp] = mpos[hp] + 1 <= pr_dcnt;
+            ahead = pr_out - mtag[hp];
+            if (mvalid[hp] && !ahead[15]) due_n = due_n + 1'b1;
+        end
+    end
+    // pushes the room still allows with no release (drop_room is the count < 6 of a clock
+    // ago); a release can add two
+    wire [7:0] room_left = pr_dcnt < 6 ? 7 - pr_dcnt : pr_droom ? 1 : 0;
+    // a shown last beat held back (hold_last also masks a beat not shown, to no effect)
+    wire held_now = pr_hold && pr_e_tvalid;
+    reg [7:0] held = 0;   // clocks it has been held before this one
+    reg moved = 0;        // a drop was pushed or released the clock before
+    always @(posedge clock) begin
+        held <= held_now ? held + 1'b1 : 0;
+        moved <= pr_push || pr_release;
+    end
+    always @* begin
+        // the property
+        if (held_now) assert (held < HOLD_MAX);
+        // lemmas: the FIFO's count, flags and pointers; nothing stalls the output
+        assert (!pr_ostall);
+        assert (pr_dcnt <= 7 && pr_dne == (pr_dcnt != 0) && pr_dm == (pr_dcnt > 1));
+        if (pr_droom) assert (pr_dcnt <= 6);
+        assert (pr_drd < 8 && pr_dwr < 8 && pr_dwr[2:0] == pr_drd[2:0] + pr_dcnt[2:0]);
+        // the potential: a held clock after the first follows a push or a release
+        if (held_now) assert (held + 3 * due_n + room_left <= HOLD_MAX - 1);
+        if (held_now && held != 0) assert (moved && pr_dwd && !pr_dleft);
+    end
 `endif
 
 `ifdef RECORD
