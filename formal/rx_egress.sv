@@ -451,7 +451,7 @@ module rx_egress_props (
             if (since == 3 + t_fl) assert (pr_dne && pr_lhead);
             for (s = 0; s < 11; s = s + 1)
                 if (since == 4 + t_fl + s) assert (pr_rc_v[s] && pr_rc_lst[s]);
-            if (since == 15 + t_fl) assert (pr_o_valid && pr_o_last);
+            if (since == LAT_FRAME + t_fl) assert (pr_o_valid && pr_o_last);
         end
     end
     // (task drain_cover) the followed decision's frame out behind another decision: the bound

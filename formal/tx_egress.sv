@@ -208,12 +208,11 @@ module tx_egress_props (
     // ready, a frame taken from the queues at clock t has its last beat on m_axis by t + B at
     // the latest, B = its beats + the beats of the frame still being sent ahead of it (at most
     // one) + 2. Which frame is followed is free (pick), so the bound holds for each. Plans are
-    // laid out as the finish stage does (LAYOUT) for inner frames of up to 9216 bytes; the
-    // ring's commit pointer is free (the egress never waits for it).
-    always @* begin
-        assume (m_tready);
-        if (p_valid) assume (f_len <= 9216);
-    end
+    // laid out as the finish stage does (LAYOUT, inner frames of up to 9216 bytes); the ring's
+    // commit pointer is free (the egress never waits for it).
+    always @* assume (m_tready);
+    // above every plan's beats under LAYOUT: (74-byte outer header + 9216 + 7) / 8 = 1162
+    localparam MAX_BEATS = 1200;
 
     // probes, connected by the .sby's script to the flattened egress's registers
     wire pr_s_full, pr_s_last0, pr_s_pen0, pr_e_send, pr_e_mid, pr_e_last, pr_e_pen;
@@ -286,7 +285,7 @@ module tx_egress_props (
         // the queues' head is taken whenever the slot is empty; a full slot waits at most the
         // egress's frame
         assert (p_ready == (p_valid && !pr_s_full));
-        if (pr_s_full) assert (stalled + left_now == run_w_now && run_w_now <= 1200);
+        if (pr_s_full) assert (stalled + left_now == run_w_now && run_w_now <= MAX_BEATS);
 
         // lemmas: the sink always ready leaves nothing stalled (from clock 1)
         if (!init) assert (pr_o_ready && !pr_k_valid && fire == pr_e_send);
@@ -298,12 +297,12 @@ module tx_egress_props (
                                && pr_e_mid == (pr_e_bleft >= 2) && pr_e_bleft <= (pr_s_full ? h1 : h0));
         else assert (!pr_e_mid);
         if (pr_s_full) assert (pr_s_nbeats == h0 && pr_s_nbeats != 0 && pr_s_last0 == (h0 == 1) && pr_s_pen0 == (h0 == 2));
-        assert (h0 <= 1200 && h1 <= 1200);
+        assert (h0 <= MAX_BEATS && h1 <= MAX_BEATS);
         // the followed frame: where it is, and the work ahead of it within its clocks left
         if (pos == 1) assert (pr_s_full && pr_s_nbeats == b_own && (b1 != 0) == pr_e_send && (!pr_e_send || pr_e_bleft <= b1));
         if (pos == 2) assert (pr_e_send);
-        if (pos == 1 || pos == 2) assert (phi <= rem && b_own <= 1200 && b1 <= 1200);
-        if (pos == 3 && !t_out) assert (pr_o_valid && pr_o_last && rem >= 1);
+        if (pos == 1 || pos == 2) assert (phi <= rem && b_own <= MAX_BEATS && b1 <= MAX_BEATS);
+        if (pos == 3 && !t_out) assert (pr_o_valid && pr_o_last);
     end
     // (task drain_cover) the followed frame out behind a frame that was being sent when it was
     // taken: the bound is not met vacuously
